@@ -1,0 +1,317 @@
+"""Command line: no subcommand opens the window; subcommands drive the same controller headless."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from narrator_app import APP_ID, __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BY_REASON = {"empty_text": 3, "not_found": 4, "locked": 5, "model_missing": 6}
+
+log = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """Bad command-line input: exit 2 with this message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        if "--json" in sys.argv:
+            print(json.dumps({"status": "ERROR", "message": message}))
+            sys.exit(EXIT_USAGE)
+        super().error(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # Shared options are accepted before or after the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=argparse.SUPPRESS, help="where the database and audio live")
+    common.add_argument(
+        "--model-dir", default=argparse.SUPPRESS, help="the only folder searched for model files"
+    )
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log, tracebacks")
+
+    parser = _Parser(prog=APP_ID, description="Narrator: a desktop narration studio.", parents=[common])
+    parser.add_argument("--version", action="version", version=f"{APP_ID} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    segments = sub.add_parser("segments", help="add, list, edit and delete segments", parents=[common])
+    seg_sub = segments.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = seg_sub.add_parser("add", help="add a segment at the end", parents=[common])
+    add.add_argument("text")
+    add.add_argument("--locked", action="store_true")
+    seg_sub.add_parser("list", help="list the segments in order", parents=[common])
+    set_ = seg_sub.add_parser("set", help="change a segment's text or lock", parents=[common])
+    set_.add_argument("id", type=int)
+    set_.add_argument("--text")
+    lock = set_.add_mutually_exclusive_group()
+    lock.add_argument("--lock", dest="locked", action="store_const", const=True)
+    lock.add_argument("--unlock", dest="locked", action="store_const", const=False)
+    delete = seg_sub.add_parser("delete", help="delete a segment and its audio", parents=[common])
+    delete.add_argument("id", type=int)
+
+    generate = sub.add_parser("generate", help="generate one segment's audio and wait", parents=[common])
+    generate.add_argument("id", type=int)
+
+    settings = sub.add_parser("settings", help="show or change voice, speed and language", parents=[common])
+    settings.add_argument("--voice")
+    settings.add_argument("--speed", type=float)
+    settings.add_argument("--language")
+
+    sub.add_parser("voices", help="list the voices in the installed voices file", parents=[common])
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if not debug:
+        # phonemizer warns about word-count mismatches on ordinary punctuation; not actionable.
+        logging.getLogger("phonemizer").setLevel(logging.ERROR)
+    from narrator_app.paths import resolve_data_dir, resolve_model_dir
+
+    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+    model_dir = resolve_model_dir(getattr(args, "model_dir", None))
+    if args.command is None:
+        from narrator_app.ui.app import run_gui
+
+        return run_gui(data_dir, model_dir)
+    try:
+        return _run_command(args, data_dir, model_dir)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # one line for the user; the traceback only with --debug
+        if debug:
+            raise
+        _emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
+        return EXIT_FAILED
+
+
+def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | None) -> int:
+    from PySide6.QtCore import QCoreApplication
+
+    from narrator_app.controller import Controller
+    from narrator_app.store.database import DatabaseError
+
+    app = QCoreApplication.instance() or QCoreApplication([APP_ID])
+    app.setApplicationName(APP_ID)
+    try:
+        controller = Controller(data_dir, model_dir)
+    except DatabaseError as error:
+        _emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
+        return EXIT_FAILED
+    try:
+        handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[
+            args.command if args.command != "segments" else f"segments {args.action}"
+        ]
+        return handler(args, controller)
+    except UsageError as error:
+        _emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
+        return EXIT_USAGE
+    finally:
+        controller.shutdown()
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str, *, err: bool = False) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(text, file=sys.stderr if err else sys.stdout)
+
+
+def _refused(args: argparse.Namespace, refusal: Any) -> int:
+    _emit(
+        args,
+        {
+            "segment_id": refusal.segment_id,
+            "status": "REFUSED",
+            "reason": str(refusal.reason),
+            "message": refusal.message,
+        },
+        f"refused ({refusal.reason}): {refusal.message}",
+        err=True,
+    )
+    return EXIT_BY_REASON[str(refusal.reason)]
+
+
+def _segment_json(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "position": record.position,
+        "text": record.text,
+        "locked": record.is_locked,
+        "audio_file": record.audio_file,
+        "audio_duration": record.audio_duration,
+    }
+
+
+def _segment_line(record: Any) -> str:
+    lock = "locked" if record.is_locked else "      "
+    audio = f"{record.audio_duration:6.1f}s" if record.audio_duration is not None else "   -   "
+    return f"{record.id:>5}  {lock}  {audio}  {record.text}"
+
+
+def _cmd_add(args: argparse.Namespace, controller: Any) -> int:
+    record = controller.add_segment(args.text, locked=args.locked)
+    payload = {k: v for k, v in _segment_json(record).items() if k in ("id", "position", "text", "locked")}
+    _emit(args, payload, f"added segment {record.id}")
+    return EXIT_OK
+
+
+def _cmd_list(args: argparse.Namespace, controller: Any) -> int:
+    records = controller.segments()
+    _emit(
+        args,
+        {"segments": [_segment_json(r) for r in records]},
+        "\n".join(_segment_line(r) for r in records) or "no segments",
+    )
+    return EXIT_OK
+
+
+def _cmd_set(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.controller import Refusal
+
+    if args.text is None and args.locked is None:
+        raise UsageError("nothing to change: give --text, --lock or --unlock")
+    result = controller.update_segment(args.id, text=args.text, locked=args.locked)
+    if isinstance(result, Refusal):
+        return _refused(args, result)
+    _emit(args, _segment_json(result), _segment_line(result))
+    return EXIT_OK
+
+
+def _cmd_delete(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.controller import Refusal
+
+    result = controller.delete_segment(args.id)
+    if isinstance(result, Refusal):
+        return _refused(args, result)
+    _emit(args, {"deleted": result.id}, f"deleted segment {result.id}")
+    return EXIT_OK
+
+
+def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    from narrator_app.controller import Refusal
+    from narrator_app.jobs import TaskStatus
+
+    result = controller.generate_audio(args.id)
+    if isinstance(result, Refusal):
+        return _refused(args, result)
+    task_id: str = result
+    loop = QEventLoop()
+
+    def check(*_: object) -> None:
+        info = controller.task(task_id)
+        if info is not None and not info.status.is_active:
+            loop.quit()
+
+    def on_model_progress(fraction: float) -> None:
+        if not getattr(args, "json", False):
+            print(f"\rpreparing the bundled model… {fraction:4.0%}", end="", file=sys.stderr)
+
+    controller.task_changed.connect(check)
+    controller.model_progress.connect(on_model_progress)
+    # Ctrl+C cancels the task (at the next chunk) instead of killing the process mid-write.
+    previous = signal.signal(signal.SIGINT, lambda *_: controller.cancel_task(task_id))
+    ticker = QTimer()
+    ticker.timeout.connect(check)  # also lets Python run its signal handlers
+    ticker.start(200)
+    check()
+    if controller.task(task_id).status.is_active:
+        loop.exec()
+    ticker.stop()
+    signal.signal(signal.SIGINT, previous)
+
+    info = controller.task(task_id)
+    audio_path = str(controller.data_dir / info.audio_file) if info.audio_file else None
+    payload = {
+        "task_id": task_id,
+        "segment_id": info.segment_id,
+        "status": str(info.status),
+        "audio_file": info.audio_file,
+        "audio_path": audio_path,
+        "audio_duration": info.audio_duration,
+        "voice": info.voice,
+        "message": info.message,
+    }
+    if info.status is TaskStatus.COMPLETED:
+        _emit(args, payload, f"segment {info.segment_id}: {info.audio_duration:.1f} s → {audio_path}")
+        return EXIT_OK
+    _emit(args, payload, f"segment {info.segment_id}: {info.status}: {info.message}", err=True)
+    return EXIT_FAILED
+
+
+def _model_missing(args: argparse.Namespace, message: str) -> int:
+    _emit(
+        args,
+        {"status": "REFUSED", "reason": "model_missing", "message": message},
+        f"refused (model_missing): {message}",
+        err=True,
+    )
+    return EXIT_BY_REASON["model_missing"]
+
+
+def _cmd_settings(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.controller import SettingsError
+    from narrator_app.engine.loader import ModelUnavailableError
+    from narrator_app.engine.voices import VoicesFileError
+
+    try:
+        settings = controller.update_settings(voice=args.voice, speed=args.speed, language=args.language)
+    except SettingsError as error:
+        raise UsageError(str(error)) from error
+    except (ModelUnavailableError, VoicesFileError) as error:
+        return _model_missing(args, str(error))
+    payload = {
+        "default_voice_id": settings.default_voice_id,
+        "tts_speed": settings.tts_speed,
+        "language": settings.language,
+    }
+    _emit(args, payload, "\n".join(f"{k}: {v}" for k, v in payload.items()))
+    return EXIT_OK
+
+
+def _cmd_voices(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.engine.loader import ModelUnavailableError
+    from narrator_app.engine.voices import VoicesFileError
+
+    found = controller.loader.availability()
+    try:
+        voices = controller.available_voices()
+    except (ModelUnavailableError, VoicesFileError) as error:
+        return _model_missing(args, str(error))
+    payload = {
+        "voices": list(voices),
+        "model_file": str(found.model) if found.model else None,
+        "voices_file": str(found.voices) if found.voices else None,
+    }
+    _emit(args, payload, "\n".join(voices))
+    return EXIT_OK
+
+
+_HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
+    "segments add": _cmd_add,
+    "segments list": _cmd_list,
+    "segments set": _cmd_set,
+    "segments delete": _cmd_delete,
+    "generate": _cmd_generate,
+    "settings": _cmd_settings,
+    "voices": _cmd_voices,
+}

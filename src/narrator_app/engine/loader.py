@@ -1,0 +1,119 @@
+"""One shared Kokoro model per app, found and loaded lazily, safe to use from worker threads."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from narrator_app.engine.bundled import assemble_bundled_model
+from narrator_app.engine.model_files import Availability, ModelFiles, locate_model_files
+from narrator_app.engine.voices import list_voices
+
+log = logging.getLogger(__name__)
+
+
+class Synthesizer(Protocol):
+    """What generation needs of a model: kokoro_onnx.Kokoro has it (and so can a test double)."""
+
+    def create_stream(
+        self, text: str, voice: str, speed: float = 1.0, lang: str = "en-us"
+    ) -> object:  # an async iterator of (samples, sample_rate)
+        ...
+
+
+ModelFactory = Callable[[ModelFiles], Synthesizer]
+ProgressCallback = Callable[[float], None]
+
+
+class ModelUnavailableError(Exception):
+    """The model cannot be used; the message says what is missing and how to install it."""
+
+
+def select_providers(available: list[str]) -> list[str]:
+    """Use CUDA when this onnxruntime build offers it, always with the CPU as fallback."""
+    preferred = [p for p in ("CUDAExecutionProvider",) if p in available]
+    return [*preferred, "CPUExecutionProvider"]
+
+
+def load_kokoro(files: ModelFiles) -> Synthesizer:
+    """Build the onnxruntime session ourselves, so the providers are explicit."""
+    import onnxruntime as ort
+    from kokoro_onnx import Kokoro
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    providers = select_providers(ort.get_available_providers())
+    session = ort.InferenceSession(str(files.model), sess_options=options, providers=providers)
+    log.info("Loaded %s on %s", files.model, session.get_providers())
+    return Kokoro.from_session(session, str(files.voices))  # type: ignore[no-any-return]
+
+
+class KokoroModelLoader:
+    def __init__(
+        self,
+        data_dir: Path,
+        model_dir: Path | None = None,
+        *,
+        model_factory: ModelFactory = load_kokoro,
+    ) -> None:
+        self.data_dir = data_dir
+        self.model_dir = model_dir
+        self._factory = model_factory
+        self._lock = threading.Lock()
+        self._model: Synthesizer | None = None
+        self._files: ModelFiles | None = None
+        self.loaded_in_thread: int | None = None  # which thread loaded it (the UI thread never should)
+
+    def availability(self) -> Availability:
+        """Cheap: looks at file names and sizes, reads nothing."""
+        return locate_model_files(self.data_dir, self.model_dir)
+
+    def is_model_available(self) -> tuple[bool, str]:
+        found = self.availability()
+        return found.available, found.problem
+
+    @property
+    def is_loaded(self) -> bool:
+        return self._model is not None
+
+    def voices(self) -> tuple[str, ...]:
+        """Voice names in the voices file that would be used (reads only the archive's index)."""
+        found = self.availability()
+        if found.voices is None:
+            raise ModelUnavailableError(found.problem)
+        return list_voices(found.voices)
+
+    def prepare(self, on_progress: ProgressCallback | None = None) -> ModelFiles:
+        """Make sure the model files exist, assembling the bundled model if needed. Blocking."""
+        with self._lock:
+            return self._prepare_locked(on_progress)
+
+    def get_model(self, on_progress: ProgressCallback | None = None) -> Synthesizer:
+        """The shared model, loaded on first use by whichever worker asks first. Blocking."""
+        with self._lock:
+            files = self._prepare_locked(on_progress)
+            if self._model is None or self._files != files:
+                self._model = self._factory(files)
+                self._files = files
+                self.loaded_in_thread = threading.get_ident()
+            return self._model
+
+    def _prepare_locked(self, on_progress: ProgressCallback | None) -> ModelFiles:
+        found = self.availability()
+        if not found.available or found.model is None or found.voices is None:
+            raise ModelUnavailableError(found.problem)
+        if found.needs_assembly and found.bundled is not None:
+            log.info("Assembling the bundled model into %s", found.model)
+            assemble_bundled_model(found.bundled, found.model, on_progress)
+        return ModelFiles(found.model, found.voices)
+
+    def unload(self) -> None:
+        with self._lock:
+            self._model = None
+            self._files = None

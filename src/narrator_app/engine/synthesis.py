@@ -1,0 +1,114 @@
+"""Turning one text into one WAV file, chunk by chunk, with cancel and progress hooks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import numpy as np
+from numpy.typing import NDArray
+
+from narrator_app.engine.audio_files import write_wav_atomic
+from narrator_app.engine.loader import Synthesizer
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 24_000
+MIN_SPEED, MAX_SPEED = 0.5, 2.0
+LANGUAGES = ("en-us", "en-gb", "es", "fr-fr", "hi", "it", "pt-br", "ja", "cmn")
+
+
+class SynthesisCancelled(Exception):
+    """Raised between chunks when the caller asked to stop."""
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    success: bool
+    path: Path | None = None
+    duration: float | None = None
+    error: str = ""
+    cancelled: bool = False
+
+
+def synthesize(
+    model: Synthesizer,
+    text: str,
+    voice: str,
+    speed: float,
+    language: str,
+    *,
+    should_cancel: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> tuple[NDArray[np.float32], int]:
+    """Render `text` with kokoro-onnx's chunked stream (510-token batches), checking
+    `should_cancel` between chunks and reporting seconds of audio made so far."""
+
+    async def collect() -> tuple[NDArray[np.float32], int]:
+        parts: list[NDArray[np.float32]] = []
+        rate = SAMPLE_RATE
+        made = 0
+        stream = cast(
+            AsyncIterator[tuple[NDArray[np.float32], int]],
+            model.create_stream(text, voice, speed=speed, lang=language),
+        )
+        try:
+            async for samples, rate in stream:
+                parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+                made += len(parts[-1])
+                if on_progress is not None:
+                    on_progress(made / rate)
+                if should_cancel is not None and should_cancel():
+                    raise SynthesisCancelled()
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        if not parts:
+            raise ValueError("the model produced no audio for this text")
+        return np.concatenate(parts), rate
+
+    if should_cancel is not None and should_cancel():
+        raise SynthesisCancelled()
+    return asyncio.run(collect())
+
+
+def generate_audio(
+    text: str,
+    voice: str,
+    speed: float,
+    language: str,
+    output_path: Path,
+    *,
+    model: Synthesizer,
+    should_cancel: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> SynthesisResult:
+    """Synthesize `text` into a 24 kHz mono WAV at `output_path`, atomically.
+
+    Never raises for a synthesis problem: the result says what went wrong. On failure or
+    cancel no partial file is left and an earlier file at `output_path` is untouched.
+    """
+    if not text.strip():
+        return SynthesisResult(False, error="There is no text to generate audio from.")
+    if not MIN_SPEED <= speed <= MAX_SPEED:
+        return SynthesisResult(False, error=f"Speed {speed} is outside {MIN_SPEED}–{MAX_SPEED}.")
+    if language not in LANGUAGES:
+        return SynthesisResult(
+            False, error=f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}."
+        )
+    try:
+        samples, rate = synthesize(
+            model, text, voice, speed, language, should_cancel=should_cancel, on_progress=on_progress
+        )
+        duration = write_wav_atomic(output_path, samples, rate)
+    except SynthesisCancelled:
+        return SynthesisResult(False, error="Cancelled.", cancelled=True)
+    except Exception as error:  # the model, espeak or the disk: report, never crash the worker
+        log.warning("Synthesis failed: %s", error, exc_info=log.isEnabledFor(logging.DEBUG))
+        return SynthesisResult(False, error=f"Audio generation failed: {error}")
+    return SynthesisResult(True, path=output_path, duration=duration)

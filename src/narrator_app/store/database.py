@@ -1,0 +1,64 @@
+"""Opening the SQLite database: WAL journal, foreign keys, a busy timeout."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from narrator_app.store.models import SCHEMA_VERSION, Base
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened; the message says why, in words."""
+
+
+@dataclass(frozen=True)
+class Database:
+    path: Path
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating if needed) the database at `path` and its schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(f"sqlite:///{path}")
+    event.listen(engine, "connect", _configure_connection)
+    try:
+        with engine.begin() as conn:
+            version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
+            if version > SCHEMA_VERSION:
+                raise DatabaseError(
+                    f"{path} was written by a newer Narrator (schema {version}, this version "
+                    f"knows {SCHEMA_VERSION}). Update Narrator to open it; the file was left untouched."
+                )
+            Base.metadata.create_all(conn)
+            conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except DatabaseError:
+        engine.dispose()
+        raise
+    except Exception as error:  # sqlite3 errors arrive wrapped by SQLAlchemy
+        engine.dispose()
+        raise DatabaseError(f"Cannot open the database {path}: {error}") from error
+    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))

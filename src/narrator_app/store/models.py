@@ -1,0 +1,66 @@
+"""SQLAlchemy 2 typed ORM models."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+SCHEMA_VERSION = 1
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Project(Base):
+    __tablename__ = "projects"
+    # AUTOINCREMENT: ids are never reused, so a late job result or an audio file
+    # named after a deleted row can never be mistaken for a new one.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    segments: Mapped[list[Segment]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Segment(Base):
+    __tablename__ = "segments"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    is_locked: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Relative to the data dir, so a data dir can be moved as a whole.
+    audio_file: Mapped[str | None] = mapped_column(String(500), default=None)
+    audio_duration: Mapped[float | None] = mapped_column(Float, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by the repository when the text or lock changes; writing audio leaves it alone.
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="segments")
+
+
+class GlobalSettings(Base):
+    """A single row (id 1) of application-wide generation settings."""
+
+    __tablename__ = "global_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # NULL until a voices file is known; then af_heart if it has it, else its first voice.
+    default_voice_id: Mapped[str | None] = mapped_column(String(100), default=None)
+    tts_speed: Mapped[float] = mapped_column(Float, default=1.0)
+    language: Mapped[str] = mapped_column(String(20), default="en-us")

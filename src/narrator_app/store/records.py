@@ -1,0 +1,39 @@
+"""Plain, immutable records: what the store hands to the rest of the app.
+
+ORM objects never leave a Session; these do, and they are safe to pass between threads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectRecord:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRecord:
+    id: int
+    project_id: int
+    position: int
+    text: str
+    is_locked: bool
+    audio_file: str | None
+    audio_duration: float | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_file is not None and self.audio_duration is not None
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsRecord:
+    default_voice_id: str | None
+    tts_speed: float
+    language: str

@@ -1,0 +1,163 @@
+"""The repository: every read and write of the store, each in its own short Session.
+
+Safe to call from any thread: a Session lives only inside one method call, and what comes
+out are frozen records.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from narrator_app.store.database import Database
+from narrator_app.store.models import GlobalSettings, Project, Segment, utcnow
+from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
+
+DEFAULT_PROJECT_NAME = "Default"
+_SETTINGS_ID = 1
+
+
+def _segment_record(row: Segment) -> SegmentRecord:
+    return SegmentRecord(
+        id=row.id,
+        project_id=row.project_id,
+        position=row.position,
+        text=row.text,
+        is_locked=row.is_locked,
+        audio_file=row.audio_file,
+        audio_duration=row.audio_duration,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _settings_record(row: GlobalSettings) -> SettingsRecord:
+    return SettingsRecord(
+        default_voice_id=row.default_voice_id, tts_speed=row.tts_speed, language=row.language
+    )
+
+
+class Repository:
+    def __init__(self, database: Database) -> None:
+        self._sessions = database.sessions
+
+    # -- projects ---------------------------------------------------------------------------
+    def ensure_project(self, name: str = DEFAULT_PROJECT_NAME) -> ProjectRecord:
+        with self._sessions.begin() as session:
+            project = session.scalar(select(Project).where(Project.name == name))
+            if project is None:
+                project = Project(name=name)
+                session.add(project)
+                session.flush()
+            return ProjectRecord(id=project.id, name=project.name)
+
+    # -- segments ---------------------------------------------------------------------------
+    def list_segments(self, project_id: int) -> list[SegmentRecord]:
+        with self._sessions() as session:
+            rows = session.scalars(
+                select(Segment).where(Segment.project_id == project_id).order_by(Segment.position)
+            )
+            return [_segment_record(row) for row in rows]
+
+    def get_segment(self, segment_id: int) -> SegmentRecord | None:
+        with self._sessions() as session:
+            row = session.get(Segment, segment_id)
+            return None if row is None else _segment_record(row)
+
+    def add_segment(self, project_id: int, text: str, *, locked: bool = False) -> SegmentRecord:
+        with self._sessions.begin() as session:
+            last = session.scalar(
+                select(func.max(Segment.position)).where(Segment.project_id == project_id)
+            )
+            row = Segment(
+                project_id=project_id,
+                position=0 if last is None else last + 1,
+                text=text,
+                is_locked=locked,
+            )
+            session.add(row)
+            session.flush()
+            return _segment_record(row)
+
+    def update_segment(
+        self, segment_id: int, *, text: str | None = None, locked: bool | None = None
+    ) -> SegmentRecord | None:
+        """Change the text and/or the lock; None when the segment does not exist."""
+        with self._sessions.begin() as session:
+            row = session.get(Segment, segment_id)
+            if row is None:
+                return None
+            changed = False
+            if text is not None and text != row.text:
+                row.text = text
+                changed = True
+            if locked is not None and locked != row.is_locked:
+                row.is_locked = locked
+                changed = True
+            if changed:
+                row.updated_at = utcnow()
+                session.flush()
+            return _segment_record(row)
+
+    def delete_segment(self, segment_id: int) -> SegmentRecord | None:
+        """Delete a segment and close the gap in positions; returns what was deleted."""
+        with self._sessions.begin() as session:
+            row = session.get(Segment, segment_id)
+            if row is None:
+                return None
+            record = _segment_record(row)
+            session.delete(row)
+            session.execute(
+                update(Segment)
+                .where(Segment.project_id == record.project_id)
+                .where(Segment.position > record.position)
+                .values(position=Segment.position - 1)
+            )
+            return record
+
+    def set_audio(self, segment_id: int, audio_file: str | None, duration: float | None) -> bool:
+        """Record a segment's audio in one UPDATE of just those two columns.
+
+        Returns False when the segment no longer exists (deleted while its job ran).
+        """
+        with self._sessions.begin() as session:
+            result = session.execute(
+                update(Segment)
+                .where(Segment.id == segment_id)
+                .values(audio_file=audio_file, audio_duration=duration)
+            )
+            return bool(result.rowcount)
+
+    # -- settings ---------------------------------------------------------------------------
+    def get_settings(self) -> SettingsRecord:
+        """The global settings, created with defaults on first use."""
+        with self._sessions.begin() as session:
+            return _settings_record(self._settings_row(session))
+
+    def update_settings(
+        self,
+        *,
+        default_voice_id: str | None = None,
+        tts_speed: float | None = None,
+        language: str | None = None,
+    ) -> SettingsRecord:
+        """Store the given values (None leaves a value as it is). Validation is the caller's."""
+        with self._sessions.begin() as session:
+            row = self._settings_row(session)
+            if default_voice_id is not None:
+                row.default_voice_id = default_voice_id
+            if tts_speed is not None:
+                row.tts_speed = tts_speed
+            if language is not None:
+                row.language = language
+            session.flush()
+            return _settings_record(row)
+
+    @staticmethod
+    def _settings_row(session: Session) -> GlobalSettings:
+        row = session.get(GlobalSettings, _SETTINGS_ID)
+        if row is None:
+            row = GlobalSettings(id=_SETTINGS_ID, default_voice_id=None, tts_speed=1.0, language="en-us")
+            session.add(row)
+            session.flush()
+        return row
