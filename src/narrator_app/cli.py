@@ -24,8 +24,10 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    json_errors = False  # set from the command line being parsed; subparsers share it
+
     def error(self, message: str) -> NoReturn:
-        if "--json" in sys.argv:
+        if _Parser.json_errors:
             print(json.dumps({"status": "ERROR", "message": message}))
             sys.exit(EXIT_USAGE)
         super().error(message)
@@ -73,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _Parser.json_errors = "--json" in argv
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     logging.basicConfig(

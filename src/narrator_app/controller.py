@@ -33,11 +33,22 @@ class RefusalReason(StrEnum):
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a request was not carried out, in words the user can act on."""
+    """Why a request was not carried out, in words the user can act on.
+
+    The message names the segment by id (what the command line takes); `describe` lets the
+    window name it as the user sees it there, by its row number.
+    """
 
     segment_id: int
     reason: RefusalReason
-    message: str
+    template: str  # "{subject}" stands for the segment
+
+    @property
+    def message(self) -> str:
+        return self.describe(f"Segment {self.segment_id}")
+
+    def describe(self, subject: str) -> str:
+        return self.template.format(subject=subject)
 
 
 class SettingsError(ValueError):
@@ -45,14 +56,14 @@ class SettingsError(ValueError):
 
 
 def _not_found(segment_id: int) -> Refusal:
-    return Refusal(segment_id, RefusalReason.NOT_FOUND, f"Segment {segment_id} does not exist.")
+    return Refusal(segment_id, RefusalReason.NOT_FOUND, "{subject} does not exist.")
 
 
 def _locked(segment_id: int, doing: str) -> Refusal:
     return Refusal(
         segment_id,
         RefusalReason.LOCKED,
-        f"Segment {segment_id} is locked; unlock it first to {doing}.",
+        "{subject} is locked; unlock it first to " + doing + ".",
     )
 
 
@@ -109,8 +120,8 @@ class Controller(QObject):
         current = self.repository.get_segment(segment_id)
         if current is None:
             return _not_found(segment_id)
-        still_locked = current.is_locked if locked is None else locked
-        if text is not None and text != current.text and still_locked:
+        unlocking = current.is_locked and locked is False
+        if text is not None and text != current.text and current.is_locked and not unlocking:
             return _locked(segment_id, "edit its text")
         record = self.repository.update_segment(segment_id, text=text, locked=locked)
         if record is None:
@@ -150,13 +161,15 @@ class Controller(QObject):
             return Refusal(
                 segment_id,
                 RefusalReason.EMPTY_TEXT,
-                f"Segment {segment_id} has no text to generate audio from.",
+                "{subject} has no text to generate audio from.",
             )
         if record.is_locked:
             return _locked(segment_id, "generate audio")
         available, problem = self.loader.is_model_available()
         if not available:
-            return Refusal(segment_id, RefusalReason.MODEL_MISSING, problem)
+            return Refusal(
+                segment_id, RefusalReason.MODEL_MISSING, problem.replace("{", "{{").replace("}", "}}")
+            )
         return record
 
     def generate_audio(self, segment_id: int) -> str | Refusal:

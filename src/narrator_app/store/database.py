@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,24 +41,36 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) ->
         cursor.close()
 
 
+def _check_existing(path: Path) -> None:
+    """Read an existing file's schema version without changing a byte of it."""
+    if not path.exists():
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise DatabaseError(
+            f"Cannot open the database {path}: {error}. The file was left untouched; "
+            "move it aside to start with an empty database."
+        ) from error
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"{path} was written by a newer Narrator (schema {version}, this version "
+            f"knows {SCHEMA_VERSION}). Update Narrator to open it; the file was left untouched."
+        )
+
+
 def open_database(path: Path) -> Database:
     """Open (creating if needed) the database at `path` and its schema."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _check_existing(path)
     engine = create_engine(f"sqlite:///{path}")
     event.listen(engine, "connect", _configure_connection)
     try:
         with engine.begin() as conn:
-            version = conn.exec_driver_sql("PRAGMA user_version").scalar_one()
-            if version > SCHEMA_VERSION:
-                raise DatabaseError(
-                    f"{path} was written by a newer Narrator (schema {version}, this version "
-                    f"knows {SCHEMA_VERSION}). Update Narrator to open it; the file was left untouched."
-                )
             Base.metadata.create_all(conn)
             conn.exec_driver_sql(f"PRAGMA user_version = {SCHEMA_VERSION}")
-    except DatabaseError:
-        engine.dispose()
-        raise
     except Exception as error:  # sqlite3 errors arrive wrapped by SQLAlchemy
         engine.dispose()
         raise DatabaseError(f"Cannot open the database {path}: {error}") from error

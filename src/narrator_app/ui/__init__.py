@@ -1,0 +1,24 @@
+"""The Qt user interface."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from narrator_app.engine.loader import ModelFactory, load_kokoro
+
+if TYPE_CHECKING:
+    from narrator_app.ui.main_window import MainWindow
+
+
+def build_main_window(
+    data_dir: Path | str, model_dir: Path | str | None = None, *, model_factory: ModelFactory = load_kokoro
+) -> MainWindow:
+    """Build the main window on the data dir (needs a QApplication)."""
+    from narrator_app.controller import Controller
+    from narrator_app.ui.main_window import MainWindow
+
+    controller = Controller(
+        Path(data_dir), Path(model_dir) if model_dir is not None else None, model_factory=model_factory
+    )
+    return MainWindow(controller)

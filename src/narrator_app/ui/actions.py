@@ -1,0 +1,70 @@
+"""One QAction per command, shared by the menus, the toolbar, the context menu and shortcuts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QIcon, QKeySequence
+from PySide6.QtWidgets import QStyle, QWidget
+
+
+@dataclass(frozen=True)
+class Actions:
+    add: QAction
+    delete: QAction
+    lock: QAction
+    generate: QAction
+    play: QAction
+    stop: QAction
+    settings: QAction
+    quit: QAction
+
+
+def _action(
+    parent: QWidget,
+    text: str,
+    name: str,
+    shortcut: QKeySequence | str | None = None,
+    icon: QStyle.StandardPixmap | None = None,
+    tip: str = "",
+) -> QAction:
+    action = QAction(text, parent)
+    action.setObjectName(name)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if icon is not None:
+        action.setIcon(parent.style().standardIcon(icon))
+    tip = tip or text
+    if shortcut is not None:
+        tip += f" ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    return action
+
+
+def create_actions(parent: QWidget) -> Actions:
+    sp = QStyle.StandardPixmap
+    actions = Actions(
+        add=_action(parent, "&Add segment", "addSegmentAction", "Ctrl+N", sp.SP_FileIcon,
+                    "Add an empty segment at the end"),
+        delete=_action(parent, "&Delete segment", "deleteSegmentAction", QKeySequence.StandardKey.Delete,
+                       sp.SP_TrashIcon, "Delete the selected segments and their audio"),
+        lock=_action(parent, "&Lock", "lockAction", "Ctrl+L", None,
+                     "Lock the selected segments to protect their text and audio"),
+        generate=_action(parent, "Generate audio", "generateAudioAction", "Ctrl+G", sp.SP_MediaSeekForward,
+                         "Generate audio for the selected segments"),
+        play=_action(parent, "&Play", "playAction", "Space", sp.SP_MediaPlay,
+                     "Play the selected segment's audio"),
+        stop=_action(parent, "&Stop", "stopAction", "Shift+Space", sp.SP_MediaStop, "Stop playback"),
+        settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None,
+                         "Voice, speed and language"),
+        quit=_action(parent, "&Quit", "quitAction", QKeySequence.StandardKey.Quit),
+    )
+    actions.lock.setCheckable(True)
+    actions.lock.setIcon(QIcon.fromTheme("object-locked"))
+    actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
+    actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
+    # Delete only acts on the table (added to it by the window), never on text being typed.
+    actions.delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    return actions

@@ -1,0 +1,28 @@
+"""Starting the GUI."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from narrator_app import APP_ID, APP_NAME, __version__
+from narrator_app.store.database import DatabaseError
+
+
+def run_gui(data_dir: Path, model_dir: Path | None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_ID)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName(APP_ID)
+    from narrator_app.ui import build_main_window
+
+    try:
+        window = build_main_window(data_dir, model_dir)
+    except DatabaseError as error:
+        QMessageBox.critical(None, APP_NAME, str(error))
+        return 1
+    window.show()
+    return app.exec()

@@ -1,0 +1,426 @@
+"""The main window: the segment table, the text editor below it, menus, toolbar, player."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from narrator_app import APP_NAME
+from narrator_app.controller import Controller, Refusal
+from narrator_app.jobs import TaskStatus
+from narrator_app.ui.actions import create_actions
+from narrator_app.ui.formatting import format_duration
+from narrator_app.ui.message_bar import Kind, MessageBar
+from narrator_app.ui.player import AudioPlayer
+from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
+from narrator_app.ui.settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
+
+EDIT_SAVE_DELAY_MS = 400
+
+
+def ask_to_delete(parent: QWidget, count: int) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Delete segments",
+        f"Delete {count} segment{'s' if count != 1 else ''} with their text and audio?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, controller: Controller, player: AudioPlayer | None = None) -> None:
+        super().__init__()
+        self.controller = controller
+        controller.setParent(self)
+        self.setWindowTitle(f"{APP_NAME} — {controller.project.name}")
+        self.resize(1000, 650)
+        self.player = player or AudioPlayer(self)
+        # Asked before deleting segments that hold text; tests replace it.
+        self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
+
+        self.model = SegmentTableModel(controller, self)
+        self.actions = create_actions(self)
+        self._editing_id: int | None = None
+        self._loading_editor = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(EDIT_SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self._save_editor)
+
+        self._build_widgets()
+        self._build_menus()
+        self._connect()
+        self._update_actions()
+        self._check_model()
+
+    # -- construction -----------------------------------------------------------------------
+    def _build_widgets(self) -> None:
+        self.message_bar = MessageBar(self)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("segmentTable")
+        self.table.setAccessibleName("Segments")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Text is edited in the editor below, which keeps line breaks; double-click goes there.
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        for column, width in ((Column.NUMBER, 44), (Column.LOCK, 52), (Column.STATUS, 130), (Column.DURATION, 80)):
+            self.table.setColumnWidth(column, width)
+
+        self.editor_label = QLabel("Select a segment to edit its text.", self)
+        self.editor_label.setObjectName("editorLabel")
+        self.editor = QPlainTextEdit(self)
+        self.editor.setObjectName("segmentEditor")
+        self.editor.setAccessibleName("Segment text")
+        self.editor.setPlaceholderText("Type the text to narrate…")
+        self.editor.setEnabled(False)
+        self.editor_label.setBuddy(self.editor)
+        editor_box = QWidget(self)
+        editor_layout = QVBoxLayout(editor_box)
+        editor_layout.setContentsMargins(0, 4, 0, 0)
+        editor_layout.addWidget(self.editor_label)
+        editor_layout.addWidget(self.editor)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.setObjectName("mainSplitter")
+        splitter.addWidget(self.table)
+        splitter.addWidget(editor_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.addWidget(self.message_bar)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+        self.player_label = QLabel(self)
+        self.player_label.setObjectName("playerLabel")
+        self.model_progress = QProgressBar(self)
+        self.model_progress.setObjectName("modelProgress")
+        self.model_progress.setRange(0, 100)
+        self.model_progress.setMaximumWidth(200)
+        self.model_progress.setFormat("Preparing model %p%")
+        self.model_progress.hide()
+        self.statusBar().addPermanentWidget(self.player_label)
+        self.statusBar().addPermanentWidget(self.model_progress)
+        self.setTabOrder(self.table, self.editor)
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(a.settings)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        for action in (a.add, a.delete, a.lock):
+            edit_menu.addAction(action)
+        audio_menu = self.menuBar().addMenu("&Audio")
+        for action in (a.generate, a.play, a.stop):
+            audio_menu.addAction(action)
+
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (a.add, a.delete, a.lock, None, a.generate, a.play, a.stop, None, a.settings):
+            if action is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(action)
+        self.addToolBar(toolbar)
+        self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
+
+    def _connect(self) -> None:
+        a = self.actions
+        a.add.triggered.connect(self.add_segment)
+        a.delete.triggered.connect(self.delete_selected)
+        a.lock.triggered.connect(self.set_selected_locked)
+        a.generate.triggered.connect(self.generate_selected)
+        a.play.triggered.connect(self.toggle_play)
+        a.stop.triggered.connect(self.player.stop)
+        a.settings.triggered.connect(self.open_settings)
+        a.quit.triggered.connect(self.close)
+
+        self.table.customContextMenuRequested.connect(self._show_context_menu)
+        self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
+        self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.model.refused.connect(self.show_refusal)
+        self.model.dataChanged.connect(lambda *_: self._update_actions())
+        self.model.rowsRemoved.connect(lambda *_: self._on_selection_changed())
+        self.model.modelReset.connect(self._on_selection_changed)
+        self.editor.textChanged.connect(self._on_editor_changed)
+
+        self.controller.task_changed.connect(self._on_task_changed)
+        self.controller.segment_changed.connect(self._on_segment_changed)
+        self.controller.model_progress.connect(self._on_model_progress)
+        self.controller.model_prepared.connect(self._on_model_prepared)
+        self.player.playing_changed.connect(lambda _playing: self._update_player_label())
+        self.player.position_changed.connect(lambda _ms: self._update_player_label())
+        self.player.error.connect(lambda message: self.show_message(message, Kind.ERROR))
+
+    # -- selection --------------------------------------------------------------------------
+    def selected_ids(self) -> list[int]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.segment_id(row) for row in rows]
+
+    def current_id(self) -> int | None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            return ids[0]
+        index = self.table.currentIndex()
+        if index.isValid() and index.row() < self.model.rowCount():
+            current = index.data(SEGMENT_ID_ROLE)
+            return current if current in ids else (ids[0] if ids else None)
+        return ids[0] if ids else None
+
+    def select_segment(self, segment_id: int) -> None:
+        row = self.model.row_of(segment_id)
+        if row is None:
+            return
+        self.table.selectRow(row)
+        self.table.setCurrentIndex(self.model.index(row, Column.TEXT))
+
+    def _on_selection_changed(self, *_: QItemSelection) -> None:
+        self._save_editor()
+        self._load_editor(self.current_id())
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        ids = self.selected_ids()
+        records = [r for i in ids if (r := self.model.record(i)) is not None]
+        a = self.actions
+        for action in (a.delete, a.lock, a.generate, a.play):
+            action.setEnabled(bool(records))
+        a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
+        a.lock.setText("Un&lock" if a.lock.isChecked() else "&Lock")
+        if not self.player.available:
+            a.play.setToolTip(self.player.unavailable_reason or "")
+
+    # -- editor -----------------------------------------------------------------------------
+    def _load_editor(self, segment_id: int | None) -> None:
+        record = None if segment_id is None else self.model.record(segment_id)
+        self._editing_id = None if record is None else record.id
+        self._loading_editor = True
+        try:
+            if record is None:
+                self.editor.setPlainText("")
+                self.editor.setEnabled(False)
+                self.editor_label.setText("Select a segment to edit its text.")
+                return
+            if self.editor.toPlainText() != record.text:
+                self.editor.setPlainText(record.text)
+            self.editor.setEnabled(True)
+            self.editor.setReadOnly(record.is_locked)
+            state = " (locked: unlock it to edit)" if record.is_locked else ""
+            self.editor_label.setText(f"&Segment {record.position + 1}{state}")
+        finally:
+            self._loading_editor = False
+
+    def _on_editor_changed(self) -> None:
+        if not self._loading_editor and self._editing_id is not None:
+            self._save_timer.start()
+
+    def _save_editor(self) -> None:
+        """Save the editor's text now if it has unsaved changes."""
+        self._save_timer.stop()
+        segment_id = self._editing_id
+        record = None if segment_id is None else self.model.record(segment_id)
+        if record is None or self.editor.toPlainText() == record.text:
+            return
+        result = self.controller.update_segment(record.id, text=self.editor.toPlainText())
+        if isinstance(result, Refusal):
+            self.show_refusal(result)
+
+    def _on_segment_changed(self, segment_id: int) -> None:
+        if segment_id == self._editing_id and not self._save_timer.isActive():
+            self._load_editor(segment_id)
+        self._update_actions()
+
+    # -- commands ---------------------------------------------------------------------------
+    def add_segment(self) -> None:
+        self._save_editor()
+        record = self.controller.add_segment("")
+        self.select_segment(record.id)
+        self.editor.setFocus()
+
+    def delete_selected(self) -> None:
+        self._save_editor()
+        ids = self.selected_ids()
+        if not ids:
+            return
+        with_text = [i for i in ids if (r := self.model.record(i)) is not None and r.text.strip()]
+        if with_text and not self.confirm_delete(len(ids)):
+            return
+        refusals = [r for i in ids if isinstance(r := self.controller.delete_segment(i), Refusal)]
+        self._report_refusals(refusals)
+        deleted = len(ids) - len(refusals)
+        if deleted:
+            self.statusBar().showMessage(f"Deleted {deleted} segment{'s' if deleted != 1 else ''}.", 5000)
+
+    def set_selected_locked(self, locked: bool) -> None:
+        self._save_editor()
+        for segment_id in self.selected_ids():
+            self.controller.update_segment(segment_id, locked=locked)
+        self._load_editor(self.current_id())
+        self._update_actions()
+
+    def generate_selected(self) -> None:
+        """Queue every selected segment; refusals are shown in the message bar."""
+        self._save_editor()
+        ids = self.selected_ids()
+        if not ids:
+            self.show_message("Select a segment to generate its audio.", Kind.INFO)
+            return
+        refusals: list[Refusal] = []
+        queued = 0
+        for segment_id in ids:
+            result = self.controller.generate_audio(segment_id)
+            if isinstance(result, Refusal):
+                refusals.append(result)
+            else:
+                queued += 1
+        if queued:
+            self.statusBar().showMessage(f"Queued {queued} segment{'s' if queued != 1 else ''}.", 5000)
+            if not refusals:
+                self.message_bar.hide()
+        self._report_refusals(refusals)
+
+    def toggle_play(self) -> None:
+        if self.player.is_playing:
+            self.player.stop()
+            return
+        segment_id = self.current_id()
+        record = None if segment_id is None else self.model.record(segment_id)
+        if record is None:
+            self.show_message("Select a segment to play.", Kind.INFO)
+            return
+        path = self.controller.audio_path(record)
+        if path is None:
+            self.show_message(
+                f"Segment {record.position + 1} has no audio yet: generate it first (Ctrl+G).", Kind.INFO
+            )
+            return
+        problem = self.player.play(path, record.id)
+        if problem:
+            self.show_message(problem, Kind.WARNING)
+
+    def open_settings(self) -> None:
+        SettingsDialog(self.controller, self).exec()
+
+    # -- feedback ---------------------------------------------------------------------------
+    def show_message(self, text: str, kind: Kind = Kind.INFO) -> None:
+        self.message_bar.show_message(text, kind)
+
+    def show_refusal(self, refusal: Refusal) -> None:
+        self._report_refusals([refusal])
+
+    def _segment_name(self, segment_id: int) -> str:
+        """How the window names a segment: by its row number, as the user sees it."""
+        record = self.model.record(segment_id)
+        return f"Segment {record.position + 1}" if record is not None else "This segment"
+
+    def _report_refusals(self, refusals: list[Refusal]) -> None:
+        if not refusals:
+            return
+        texts = [r.describe(self._segment_name(r.segment_id)) for r in refusals]
+        if len(refusals) == 1:
+            self.show_message(texts[0], Kind.WARNING)
+            return
+        lines = "\n".join(f"• {text}" for text in texts[:5])
+        more = f"\n… and {len(refusals) - 5} more." if len(refusals) > 5 else ""
+        self.show_message(f"{len(refusals)} segments were not processed:\n{lines}{more}", Kind.WARNING)
+
+    def _on_task_changed(self, task_id: str, segment_id: int) -> None:
+        info = self.controller.task(task_id)
+        if info is None:
+            return
+        name = self._segment_name(segment_id)
+        if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
+            self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
+        elif info.status is TaskStatus.FAILED:
+            self.show_message(f"{name}: {info.message}", Kind.ERROR)
+        elif info.status is TaskStatus.RUNNING:
+            self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
+
+    def _update_player_label(self) -> None:
+        segment_id = self.player.segment_id
+        record = None if segment_id is None else self.model.record(segment_id)
+        if not self.player.is_playing or record is None:
+            self.player_label.setText("")
+            return
+        total = format_duration(record.audio_duration or 0.0)
+        now = format_duration(self.player.position_ms / 1000)
+        self.player_label.setText(f"▶ Segment {record.position + 1}  {now} / {total}")
+
+    # -- model files ------------------------------------------------------------------------
+    def _check_model(self) -> None:
+        found = self.controller.loader.availability()
+        if not found.available:
+            self.show_message(found.problem, Kind.WARNING)
+        elif self.controller.prepare_model():
+            self.model_progress.setValue(0)
+            self.model_progress.show()
+            self.statusBar().showMessage("Preparing the bundled Kokoro model…")
+
+    def _on_model_progress(self, fraction: float) -> None:
+        self.model_progress.setValue(round(fraction * 100))
+
+    def _on_model_prepared(self, problem: str) -> None:
+        self.model_progress.hide()
+        if problem:
+            self.show_message(problem, Kind.ERROR)
+        else:
+            self.statusBar().showMessage("The Kokoro model is ready.", 5000)
+
+    def _show_context_menu(self, pos: QPoint) -> None:
+        index: QModelIndex = self.table.indexAt(pos)
+        if index.isValid() and index.row() not in {i.row() for i in self.table.selectionModel().selectedRows()}:
+            self.table.selectRow(index.row())
+        a = self.actions
+        menu = QMenu(self)
+        menu.setObjectName("segmentContextMenu")
+        for action in (a.generate, a.play, a.stop, None, a.lock, a.delete, None, a.add):
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+        self._context_menu = menu  # kept so tests can find it
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    # -- closing ----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_editor()
+        self.player.stop()
+        self.hide()  # do not look frozen while a running job stops at its next chunk
+        self.controller.shutdown()
+        event.accept()

@@ -1,0 +1,83 @@
+"""Audio preview with QtMultimedia; the app keeps running without it and says why Play is off."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QUrl, Signal
+
+log = logging.getLogger(__name__)
+
+try:
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+except ImportError as error:  # e.g. libpulse0 missing on Linux
+    QAudioOutput = QMediaPlayer = None  # type: ignore[assignment,misc]
+    _IMPORT_PROBLEM: str | None = (
+        f"Playback is off: QtMultimedia could not be loaded ({error}). On Debian or Ubuntu, "
+        "install the system package libpulse0 and restart Narrator."
+    )
+else:
+    _IMPORT_PROBLEM = None
+
+
+class AudioPlayer(QObject):
+    playing_changed = Signal(bool)
+    position_changed = Signal("qlonglong")  # milliseconds
+    error = Signal(str)
+
+    def __init__(self, parent: QObject | None = None, *, unavailable_reason: str | None = None) -> None:
+        super().__init__(parent)
+        self.unavailable_reason = unavailable_reason or _IMPORT_PROBLEM
+        self.segment_id: int | None = None
+        self._player = None
+        if self.unavailable_reason is None:
+            self._player = QMediaPlayer(self)
+            self._output = QAudioOutput(self)
+            self._player.setAudioOutput(self._output)
+            self._player.playbackStateChanged.connect(self._on_state)
+            self._player.positionChanged.connect(self.position_changed)
+            self._player.errorOccurred.connect(self._on_error)
+
+    @property
+    def available(self) -> bool:
+        return self._player is not None
+
+    @property
+    def is_playing(self) -> bool:
+        return (
+            self._player is not None
+            and self._player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        )
+
+    @property
+    def position_ms(self) -> int:
+        return 0 if self._player is None else int(self._player.position())
+
+    def play(self, path: Path, segment_id: int) -> str | None:
+        """Start playing; returns why it could not, or None."""
+        if self._player is None:
+            return self.unavailable_reason
+        if not path.is_file():
+            return f"The audio file {path} is missing; generate the segment's audio again."
+        self._player.stop()
+        self.segment_id = segment_id
+        # Setting the same URL again would not re-read a file that was regenerated in place.
+        self._player.setSource(QUrl())
+        self._player.setSource(QUrl.fromLocalFile(str(path)))
+        self._player.play()
+        return None
+
+    def stop(self) -> None:
+        if self._player is not None:
+            self._player.stop()
+            self._player.setSource(QUrl())
+
+    def _on_state(self, state: object) -> None:
+        if state == QMediaPlayer.PlaybackState.StoppedState:
+            self.segment_id = None
+        self.playing_changed.emit(state == QMediaPlayer.PlaybackState.PlayingState)
+
+    def _on_error(self, _error: object, message: str) -> None:
+        log.warning("Playback error: %s", message)
+        self.error.emit(f"Playback failed: {message}")

@@ -1,0 +1,240 @@
+"""The table model: one row per segment, with its generation state."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QApplication, QStyle
+
+from narrator_app.controller import Controller, Refusal
+from narrator_app.jobs import TaskInfo, TaskStatus
+from narrator_app.store import SegmentRecord
+from narrator_app.ui.formatting import format_duration, one_line
+
+SEGMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    NUMBER = 0
+    LOCK = 1
+    TEXT = 2
+    STATUS = 3
+    DURATION = 4
+
+
+HEADERS = {
+    Column.NUMBER: "#",
+    Column.LOCK: "Lock",
+    Column.TEXT: "Text",
+    Column.STATUS: "Status",
+    Column.DURATION: "Duration",
+}
+
+
+class SegmentTableModel(QAbstractTableModel):
+    """Plain rows plus an id → row map; every change to one segment is one dataChanged."""
+
+    refused = Signal(object)  # a Refusal from an edit made in the table
+
+    def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._rows: list[SegmentRecord] = []
+        self._row_of: dict[int, int] = {}
+        self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
+        self._made: dict[int, float] = {}  # seconds of audio made by a running task
+        controller.segments_reset.connect(self.reload)
+        controller.segment_changed.connect(self.refresh_segment)
+        controller.task_changed.connect(self._on_task_changed)
+        controller.task_progress.connect(self._on_task_progress)
+        self.reload()
+
+    # -- reading ----------------------------------------------------------------------------
+    def segment_id(self, row: int) -> int:
+        return self._rows[row].id
+
+    def row_of(self, segment_id: int) -> int | None:
+        return self._row_of.get(segment_id)
+
+    def record(self, segment_id: int) -> SegmentRecord | None:
+        row = self._row_of.get(segment_id)
+        return None if row is None else self._rows[row]
+
+    def status_text(self, segment_id: int) -> str:
+        record = self.record(segment_id)
+        if record is None:
+            return ""
+        return self._status(record)[0]
+
+    # -- Qt model API -----------------------------------------------------------------------
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
+        return None
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        record = self._rows[index.row()]
+        if index.column() == Column.LOCK:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        elif index.column() == Column.TEXT and not record.is_locked:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        column = Column(index.column())
+        if role == SEGMENT_ID_ROLE:
+            return record.id
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == Qt.ItemDataRole.EditRole and column == Column.TEXT:
+            return record.text
+        if role == Qt.ItemDataRole.CheckStateRole and column == Column.LOCK:
+            return Qt.CheckState.Checked if record.is_locked else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == Column.STATUS:
+                return self._status(record)[1] or None
+            if column == Column.TEXT:
+                return record.text or None
+            if column == Column.LOCK:
+                return "Locked: its text and audio are protected" if record.is_locked else "Unlocked"
+        if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
+            return self._status_icon(record)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.NUMBER, Column.DURATION):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if not index.isValid():
+            return False
+        segment_id = self._rows[index.row()].id
+        if index.column() == Column.TEXT and role == Qt.ItemDataRole.EditRole:
+            result = self._controller.update_segment(segment_id, text=str(value))
+        elif index.column() == Column.LOCK and role == Qt.ItemDataRole.CheckStateRole:
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked
+            result = self._controller.update_segment(segment_id, locked=checked)
+        else:
+            return False
+        if isinstance(result, Refusal):
+            self.refused.emit(result)
+            return False
+        return True
+
+    # -- keeping in step with the controller ------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the list; rows added at the end or removed are told to views as such."""
+        new = self._controller.segments()
+        old_ids = [r.id for r in self._rows]
+        new_ids = [r.id for r in new]
+        if new_ids[: len(old_ids)] == old_ids and len(new_ids) > len(old_ids):
+            self.beginInsertRows(QModelIndex(), len(old_ids), len(new_ids) - 1)
+            self._set_rows(new)
+            self.endInsertRows()
+        elif len(new_ids) == len(old_ids) - 1 and set(new_ids) < set(old_ids):
+            (gone,) = set(old_ids) - set(new_ids)
+            row = old_ids.index(gone)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            self._set_rows(new)
+            self.endRemoveRows()
+        else:
+            self.beginResetModel()
+            self._set_rows(new)
+            self.endResetModel()
+        # Rows after a removed one changed their number.
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.NUMBER), self.index(len(self._rows) - 1, Column.NUMBER))
+
+    def refresh_segment(self, segment_id: int) -> None:
+        row = self._row_of.get(segment_id)
+        record = self._controller.segment(segment_id)
+        if row is None or record is None:
+            self.reload()
+            return
+        self._rows[row] = record
+        self._emit_row_changed(row)
+
+    def _set_rows(self, rows: list[SegmentRecord]) -> None:
+        self._rows = rows
+        self._row_of = {r.id: i for i, r in enumerate(rows)}
+
+    def _emit_row_changed(self, row: int) -> None:
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def _on_task_changed(self, task_id: str, segment_id: int) -> None:
+        info = self._controller.task(task_id)
+        if info is None:
+            return
+        self._tasks[segment_id] = info
+        if not info.status.is_active:
+            self._made.pop(segment_id, None)
+        if (row := self._row_of.get(segment_id)) is not None:
+            self._emit_row_changed(row)
+
+    def _on_task_progress(self, task_id: str, segment_id: int, seconds: float) -> None:
+        info = self._tasks.get(segment_id)
+        if info is None or info.task_id != task_id:
+            return
+        self._made[segment_id] = seconds
+        if (row := self._row_of.get(segment_id)) is not None:
+            index = self.index(row, Column.STATUS)
+            self.dataChanged.emit(index, index)
+
+    # -- presentation -----------------------------------------------------------------------
+    def _display(self, record: SegmentRecord, column: Column) -> str | None:
+        if column == Column.NUMBER:
+            return str(record.position + 1)
+        if column == Column.TEXT:
+            return one_line(record.text) if record.text.strip() else "(empty)"
+        if column == Column.STATUS:
+            return self._status(record)[0]
+        if column == Column.DURATION:
+            return format_duration(record.audio_duration) if record.audio_duration is not None else ""
+        return None
+
+    def _status(self, record: SegmentRecord) -> tuple[str, str]:
+        """(short status, longer explanation for the tooltip)."""
+        info = self._tasks.get(record.id)
+        if info is not None:
+            if info.status is TaskStatus.PENDING:
+                return "Queued", "Waiting for its turn to be generated."
+            if info.status is TaskStatus.RUNNING:
+                made = self._made.get(record.id)
+                detail = f"{made:.1f} s of audio so far" if made else "Starting…"
+                return "Generating", detail
+            if info.status is TaskStatus.FAILED:
+                return "Failed", info.message
+            if info.status is TaskStatus.CANCELLED:
+                return "Cancelled", info.message or "Generation was cancelled."
+        if record.has_audio:
+            return "Ready", f"Audio: {record.audio_file}"
+        if not record.text.strip():
+            return "Empty", "Add text to this segment to generate its audio."
+        return "No audio", "Generate audio to hear this segment."
+
+    def _status_icon(self, record: SegmentRecord) -> Any:
+        status = self._status(record)[0]
+        pixmap = {
+            "Ready": QStyle.StandardPixmap.SP_DialogApplyButton,
+            "Failed": QStyle.StandardPixmap.SP_MessageBoxWarning,
+            "Generating": QStyle.StandardPixmap.SP_BrowserReload,
+            "Queued": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+        }.get(status)
+        if pixmap is None:
+            return None
+        style = QApplication.style()
+        return style.standardIcon(pixmap) if style is not None else None

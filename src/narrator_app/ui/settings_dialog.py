@@ -1,0 +1,103 @@
+"""Settings…: voice (from the installed voices file), speed and language."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from narrator_app.controller import Controller, SettingsError
+from narrator_app.engine.loader import ModelUnavailableError
+from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
+from narrator_app.engine.voices import VoicesFileError
+
+LANGUAGE_NAMES = {
+    "en-us": "English (US)",
+    "en-gb": "English (UK)",
+    "es": "Spanish",
+    "fr-fr": "French",
+    "hi": "Hindi",
+    "it": "Italian",
+    "pt-br": "Portuguese (Brazil)",
+    "ja": "Japanese",
+    "cmn": "Mandarin Chinese",
+}
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.setObjectName("settingsDialog")
+        self._controller = controller
+        settings = controller.settings()
+
+        self.voice = QComboBox(self)
+        self.voice.setObjectName("voiceCombo")
+        self.voice.setAccessibleName("Voice")
+        self._voice_problem = ""
+        try:
+            voices = controller.available_voices()
+        except (ModelUnavailableError, VoicesFileError) as error:
+            voices = ()
+            self._voice_problem = str(error)
+        self.voice.addItems(list(voices))
+        if settings.default_voice_id in voices:
+            self.voice.setCurrentText(settings.default_voice_id)
+        self.voice.setEnabled(bool(voices))
+
+        self.speed = QDoubleSpinBox(self)
+        self.speed.setObjectName("speedSpin")
+        self.speed.setAccessibleName("Speed")
+        self.speed.setRange(MIN_SPEED, MAX_SPEED)
+        self.speed.setSingleStep(0.05)
+        self.speed.setDecimals(2)
+        self.speed.setSuffix("×")
+        self.speed.setValue(settings.tts_speed)
+
+        self.language = QComboBox(self)
+        self.language.setObjectName("languageCombo")
+        self.language.setAccessibleName("Language")
+        for code in LANGUAGES:
+            self.language.addItem(f"{LANGUAGE_NAMES.get(code, code)} ({code})", code)
+        self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
+
+        self.problem = QLabel(self._voice_problem, self)
+        self.problem.setObjectName("settingsProblem")
+        self.problem.setWordWrap(True)
+        self.problem.setVisible(bool(self._voice_problem))
+
+        form = QFormLayout()
+        form.addRow("&Voice:", self.voice)
+        form.addRow("&Speed:", self.speed)
+        form.addRow("&Language:", self.language)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.problem)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        """Save; on a bad value say why and stay open, so nothing typed is lost."""
+        try:
+            self._controller.update_settings(
+                voice=self.voice.currentText() if self.voice.isEnabled() else None,
+                speed=round(self.speed.value(), 2),
+                language=self.language.currentData(),
+            )
+        except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+            self.problem.setText(str(error))
+            self.problem.show()
+            return
+        super().accept()

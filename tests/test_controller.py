@@ -1,0 +1,200 @@
+"""The controller's rules and the job lifecycle, with the real model and with the fake."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from fakes import FakeKokoro
+from narrator_app.controller import Controller, Refusal, RefusalReason, SettingsError
+from narrator_app.jobs import TaskStatus
+
+TASK_ID = re.compile(r"^tts_(\d+)_[0-9a-f]{8}$")
+
+MakeController = Callable[..., Controller]
+
+
+@pytest.fixture
+def make_controller(qapp: object, tmp_path: Path) -> Iterator[MakeController]:
+    made: list[Controller] = []
+
+    def make(model_dir: Path, fake: FakeKokoro | None = None) -> Controller:
+        kwargs = {"model_factory": lambda files: fake} if fake is not None else {}
+        controller = Controller(tmp_path / "data", model_dir, **kwargs)
+        made.append(controller)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.shutdown()
+
+
+def wait_done(qtbot, controller: Controller, task_id: str, timeout: int = 60_000) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not controller.task(task_id).status.is_active, timeout=timeout)
+
+
+def test_refusals_come_in_the_agreed_order(make_controller: MakeController, tmp_path: Path) -> None:
+    no_model = tmp_path / "no-model"
+    no_model.mkdir()
+    c = make_controller(no_model)
+    empty_and_locked = c.add_segment("   \n\t", locked=True)
+    locked = c.add_segment("Some words.", locked=True)
+    fine = c.add_segment("Some words.")
+
+    def refusal(segment_id: int) -> Refusal:
+        result = c.generate_audio(segment_id)
+        assert isinstance(result, Refusal)
+        return result
+
+    assert refusal(999).reason is RefusalReason.NOT_FOUND
+    assert refusal(999).message == "Segment 999 does not exist."
+    r = refusal(empty_and_locked.id)
+    assert r.reason is RefusalReason.EMPTY_TEXT
+    assert r.message == f"Segment {empty_and_locked.id} has no text to generate audio from."
+    r = refusal(locked.id)
+    assert r.reason is RefusalReason.LOCKED and "unlock it first" in r.message
+    r = refusal(fine.id)
+    assert r.reason is RefusalReason.MODEL_MISSING
+    assert str(no_model) in r.message and "kokoro-v1.0.onnx" in r.message and "voices-v1.0.bin" in r.message
+    assert c.tasks.all() == []  # nothing was queued
+
+
+@pytest.mark.real_model
+def test_generate_audio_end_to_end_with_the_real_model(
+    qtbot, make_controller: MakeController, real_model_dir: Path
+) -> None:
+    c = make_controller(real_model_dir)
+    segment = c.add_segment("Narration, rendered locally by a small and capable model.")
+    seen: list[TaskStatus] = []
+    c.task_changed.connect(lambda task_id, _sid: seen.append(c.task(task_id).status))
+
+    started = time.perf_counter()
+    task_id = c.generate_audio(segment.id)
+    returned_after = time.perf_counter() - started
+    assert isinstance(task_id, str) and TASK_ID.match(task_id)
+    assert TASK_ID.match(task_id).group(1) == str(segment.id)
+    assert c.task(task_id).status in (TaskStatus.PENDING, TaskStatus.RUNNING)
+    assert returned_after < 0.1  # the UI thread never waits for the model
+    assert not c.loader.is_loaded or c.loader.loaded_in_thread != threading.get_ident()
+
+    wait_done(qtbot, c, task_id)
+    info = c.task(task_id)
+    assert info.status is TaskStatus.COMPLETED, info.message
+    assert seen[0] is TaskStatus.PENDING and seen[-1] is TaskStatus.COMPLETED
+    assert TaskStatus.RUNNING in seen
+    assert info.created_at <= info.started_at <= info.finished_at
+    assert c.loader.loaded_in_thread != threading.get_ident()
+
+    record = c.segment(segment.id)
+    assert record.audio_file == f"audio/{record.project_id}/segment_{segment.id}.wav"
+    path = c.data_dir / record.audio_file
+    file_info = sf.info(str(path))
+    assert (file_info.samplerate, file_info.channels) == (24_000, 1)
+    assert record.audio_duration == pytest.approx(file_info.frames / file_info.samplerate)
+    assert 1.5 < record.audio_duration < 9.0
+    assert list(path.parent.iterdir()) == [path]  # no temp file left behind
+
+
+def test_a_failed_job_keeps_the_earlier_audio(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    segment = c.add_segment("First take.")
+    first = c.generate_audio(segment.id)
+    wait_done(qtbot, c, first)
+    before = c.segment(segment.id)
+    audio = (c.data_dir / before.audio_file).read_bytes()
+
+    fake_kokoro.fail_with = RuntimeError("espeak exploded")
+    second = c.generate_audio(segment.id)
+    wait_done(qtbot, c, second)
+    info = c.task(second)
+    assert info.status is TaskStatus.FAILED and "espeak exploded" in info.message
+    after = c.segment(segment.id)
+    assert (after.audio_file, after.audio_duration) == (before.audio_file, before.audio_duration)
+    assert (c.data_dir / after.audio_file).read_bytes() == audio
+
+
+def test_a_voice_missing_from_the_voices_file_fails_with_the_voices_listed(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    c.repository.update_settings(default_voice_id="am_onyx")
+    task_id = c.generate_audio(c.add_segment("Hello.").id)
+    wait_done(qtbot, c, task_id)
+    info = c.task(task_id)
+    assert info.status is TaskStatus.FAILED
+    assert "am_onyx" in info.message and "af_heart, am_michael" in info.message
+
+
+def test_deleting_a_segment_while_it_generates_leaves_no_audio(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    segment = c.add_segment("One. Two.")
+    fake_kokoro.hold()
+    task_id = c.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.task(task_id).status is TaskStatus.RUNNING)
+    assert not isinstance(c.delete_segment(segment.id), Refusal)
+    fake_kokoro.release()
+    wait_done(qtbot, c, task_id)
+    assert c.task(task_id).status in (TaskStatus.CANCELLED, TaskStatus.FAILED)
+    assert not (c.data_dir / "audio").exists() or not any((c.data_dir / "audio").rglob("*.wav"))
+
+
+def test_shutdown_ends_queued_and_running_jobs(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    ids = [c.add_segment(f"Sentence one. Sentence two. Number {n}.").id for n in range(3)]
+    fake_kokoro.hold()
+    tasks = [c.generate_audio(i) for i in ids]
+    qtbot.waitUntil(lambda: c.task(tasks[0]).status is TaskStatus.RUNNING)
+    threading.Timer(0.2, fake_kokoro.release).start()  # the running chunk finishes after shutdown began
+    c.shutdown()
+    statuses = [c.task(t).status for t in tasks]
+    assert all(not s.is_active for s in statuses), statuses
+    assert statuses[1:] == [TaskStatus.CANCELLED, TaskStatus.CANCELLED]
+    assert statuses[0] is TaskStatus.CANCELLED  # stopped at the chunk boundary
+    assert c.segment(ids[0]) is None or c.segment(ids[0]).audio_file is None
+
+
+def test_settings_defaults_and_validation(make_controller: MakeController, fake_model_dir: Path) -> None:
+    c = make_controller(fake_model_dir, FakeKokoro())
+    settings = c.settings()
+    assert (settings.default_voice_id, settings.tts_speed, settings.language) == ("af_heart", 1.0, "en-us")
+    with pytest.raises(SettingsError, match="0.5 and 2.0"):
+        c.update_settings(speed=2.5)
+    with pytest.raises(SettingsError, match="af_heart, am_michael"):
+        c.update_settings(voice="am_onyx")
+    with pytest.raises(SettingsError, match="en-us, en-gb"):
+        c.update_settings(language="klingon")
+    updated = c.update_settings(voice="am_michael", speed=1.5, language="en-gb")
+    assert (updated.default_voice_id, updated.tts_speed, updated.language) == ("am_michael", 1.5, "en-gb")
+
+
+def test_the_first_voice_is_the_default_when_af_heart_is_absent(
+    make_controller: MakeController, real_model_dir: Path
+) -> None:
+    c = make_controller(real_model_dir)  # the bundled voices: jf_alpha first, no af_heart
+    assert c.settings().default_voice_id == c.available_voices()[0]
+
+
+def test_locked_segments_refuse_edits_and_deletes(make_controller: MakeController, fake_model_dir: Path) -> None:
+    c = make_controller(fake_model_dir, FakeKokoro())
+    segment = c.add_segment("Approved text.", locked=True)
+    refused = c.update_segment(segment.id, text="changed")
+    assert isinstance(refused, Refusal) and refused.reason is RefusalReason.LOCKED
+    deleted = c.delete_segment(segment.id)
+    assert isinstance(deleted, Refusal) and deleted.reason is RefusalReason.LOCKED
+    assert c.segment(segment.id).text == "Approved text."
+    unlocked_and_edited = c.update_segment(segment.id, text="changed", locked=False)
+    assert not isinstance(unlocked_and_edited, Refusal) and unlocked_and_edited.text == "changed"
+    missing = c.update_segment(9999, text="x")
+    assert isinstance(missing, Refusal) and missing.reason is RefusalReason.NOT_FOUND

@@ -1,0 +1,177 @@
+"""engine/: discovery, assembly, atomic files and synthesis. No Qt here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from fakes import FakeKokoro
+from narrator_app.engine import KokoroModelLoader, construct_audio_path, generate_audio
+from narrator_app.engine import audio_files
+from narrator_app.engine.bundled import BundledModel, BundledModelError, assemble_bundled_model
+from narrator_app.engine.loader import select_providers
+from narrator_app.engine.model_files import locate_model_files
+from narrator_app.engine.voices import VoicesFileError, default_voice, list_voices
+
+
+def test_engine_and_store_import_no_qt() -> None:
+    code = (
+        "import sys, narrator_app.engine, narrator_app.store;"
+        "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))];"
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_audio_path_is_built_from_ids_only(tmp_path: Path) -> None:
+    assert construct_audio_path(tmp_path, 3, 17) == tmp_path / "audio" / "3" / "segment_17.wav"
+
+
+def test_a_model_dir_is_the_only_place_searched(tmp_path: Path, fake_model_dir: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    found = locate_model_files(tmp_path / "data", empty)
+    assert not found.available
+    assert found.searched == (empty,)
+    assert "kokoro-v1.0.onnx" in found.problem and "voices-v1.0.bin" in found.problem
+    assert str(empty) in found.problem and "--model-dir" in found.problem
+
+    found = locate_model_files(tmp_path / "data", fake_model_dir)
+    assert found.available and found.model == fake_model_dir / "kokoro-v1.0.int8.onnx"
+
+
+def test_the_data_dir_models_folder_is_searched_first(tmp_path: Path) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "kokoro-v1.0.onnx").write_bytes(b"x")
+    (models / "voices-v1.0.bin").write_bytes(b"x")
+    found = locate_model_files(tmp_path)
+    assert (found.model, found.voices) == (models / "kokoro-v1.0.onnx", models / "voices-v1.0.bin")
+    assert not found.needs_assembly
+
+
+def test_an_empty_model_file_does_not_count(tmp_path: Path) -> None:
+    folder = tmp_path / "m"
+    folder.mkdir()
+    (folder / "kokoro-v1.0.onnx").write_bytes(b"")
+    (folder / "voices-v1.0.bin").write_bytes(b"x")
+    found = locate_model_files(tmp_path, folder)
+    assert not found.available
+    assert "model file" in found.problem and "voices file" not in found.problem
+
+
+def test_the_bundled_model_is_offered_when_nothing_is_installed(tmp_path: Path) -> None:
+    found = locate_model_files(tmp_path)
+    assert found.available, found.problem  # the test extra installs the model extra
+    assert found.needs_assembly
+    assert found.model == tmp_path / "models" / "kokoro-v1.0.int8.onnx"
+
+
+def test_assembly_with_a_wrong_checksum_leaves_nothing(tmp_path: Path) -> None:
+    parts = []
+    for n in range(2):
+        part = tmp_path / f"part{n}.bin"
+        part.write_bytes(bytes([n]) * 1000)
+        parts.append(part)
+    bundled = BundledModel(parts=tuple(parts), sha256="0" * 64, voices=tmp_path / "v.npz")
+    target = tmp_path / "out" / "model.onnx"
+    with pytest.raises(BundledModelError, match="SHA-256"):
+        assemble_bundled_model(bundled, target)
+    assert not target.exists()
+    assert list(target.parent.iterdir()) == []
+
+
+def test_assembly_reports_progress_and_verifies(tmp_path: Path) -> None:
+    import hashlib
+
+    part = tmp_path / "part.bin"
+    part.write_bytes(b"abc" * 1_000_000)
+    bundled = BundledModel((part,), hashlib.sha256(part.read_bytes()).hexdigest(), tmp_path / "v")
+    seen: list[float] = []
+    target = assemble_bundled_model(bundled, tmp_path / "model.onnx", seen.append)
+    assert target.read_bytes() == part.read_bytes()
+    assert seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_voices_are_listed_in_file_order_and_a_bad_file_is_named(tmp_path: Path) -> None:
+    good = tmp_path / "voices.bin"
+    with good.open("wb") as handle:
+        np.savez(handle, jf_alpha=np.zeros(1), af_heart=np.zeros(1))
+    assert list_voices(good) == ("jf_alpha", "af_heart")
+    assert default_voice(("jf_alpha", "af_heart")) == "af_heart"
+    assert default_voice(("jf_alpha", "jm_kumo")) == "jf_alpha"
+    bad = tmp_path / "bad.bin"
+    bad.write_bytes(b"garbage" * 10)
+    with pytest.raises(VoicesFileError, match="bad.bin"):
+        list_voices(bad)
+
+
+def test_providers_are_explicit_with_cpu_fallback() -> None:
+    assert select_providers(["CPUExecutionProvider"]) == ["CPUExecutionProvider"]
+    assert select_providers(["CUDAExecutionProvider", "CPUExecutionProvider"]) == [
+        "CUDAExecutionProvider",
+        "CPUExecutionProvider",
+    ]
+
+
+def test_a_failed_write_leaves_the_earlier_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "segment_1.wav"
+    target.write_bytes(b"earlier audio")
+
+    def broken_write(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(audio_files.sf, "write", broken_write)
+    result = generate_audio("Hello.", "af_heart", 1.0, "en-us", target, model=FakeKokoro())
+    assert not result.success and "No space left" in result.error
+    assert target.read_bytes() == b"earlier audio"
+    assert [p.name for p in tmp_path.iterdir()] == ["segment_1.wav"]
+
+
+def test_cancel_between_chunks_leaves_the_earlier_file(tmp_path: Path) -> None:
+    target = tmp_path / "segment_1.wav"
+    target.write_bytes(b"earlier audio")
+    chunks: list[float] = []
+    result = generate_audio(
+        "One. Two. Three.", "af_heart", 1.0, "en-us", target,
+        model=FakeKokoro(), on_progress=chunks.append, should_cancel=lambda: bool(chunks),
+    )
+    assert result.cancelled and not result.success
+    assert len(chunks) == 1
+    assert target.read_bytes() == b"earlier audio"
+    assert [p.name for p in tmp_path.iterdir()] == ["segment_1.wav"]
+
+
+@pytest.mark.parametrize(
+    ("speed", "language", "error"),
+    [(0.4, "en-us", "Speed"), (2.1, "en-us", "Speed"), (1.0, "xx", "Unknown language")],
+)
+def test_bad_values_fail_clearly(tmp_path: Path, speed: float, language: str, error: str) -> None:
+    result = generate_audio("Hi.", "af_heart", speed, language, tmp_path / "a.wav", model=FakeKokoro())
+    assert not result.success and error in result.error
+    assert not (tmp_path / "a.wav").exists()
+
+
+@pytest.mark.real_model
+def test_the_real_model_renders_a_sentence_to_a_24khz_mono_wav(tmp_path: Path, real_model_dir: Path) -> None:
+    loader = KokoroModelLoader(tmp_path, real_model_dir)
+    voice = default_voice(loader.voices())
+    text = "The quick brown fox jumps over the lazy dog near the quiet river bank."
+    out = tmp_path / "audio" / "1" / "segment_1.wav"
+    result = generate_audio(text, voice, 1.0, "en-us", out, model=loader.get_model())
+    assert result.success, result.error
+    info = sf.info(str(out))
+    assert (info.samplerate, info.channels) == (24_000, 1)
+    assert result.duration == pytest.approx(info.frames / info.samplerate)
+    words = len(text.split())
+    assert 0.15 * words < result.duration < 1.0 * words  # plausible speech, not a click or a hang
+    samples, _ = sf.read(str(out), dtype="float32")
+    assert float(np.sqrt(np.mean(samples**2))) > 0.01  # not silent
+    faster = generate_audio(text, voice, 1.5, "en-us", tmp_path / "fast.wav", model=loader.get_model())
+    assert faster.success and faster.duration is not None
+    assert faster.duration < 0.85 * result.duration  # speed reaches the model
