@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -207,8 +207,12 @@ class MainWindow(QMainWindow):
         row = self.model.row_of(segment_id)
         if row is None:
             return
-        self.table.selectRow(row)
-        self.table.setCurrentIndex(self.model.index(row, Column.TEXT))
+        # Through the selection model: QTableView.selectRow would honour whatever keyboard
+        # modifiers happen to be held, and add to the selection instead of replacing it.
+        index = self.model.index(row, Column.TEXT)
+        flags = QItemSelectionModel.SelectionFlag
+        self.table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+        self.table.scrollTo(index)
 
     def _on_selection_changed(self, *_: QItemSelection) -> None:
         self._save_editor()
@@ -405,7 +409,7 @@ class MainWindow(QMainWindow):
     def _show_context_menu(self, pos: QPoint) -> None:
         index: QModelIndex = self.table.indexAt(pos)
         if index.isValid() and index.row() not in {i.row() for i in self.table.selectionModel().selectedRows()}:
-            self.table.selectRow(index.row())
+            self.select_segment(self.model.segment_id(index.row()))
         a = self.actions
         menu = QMenu(self)
         menu.setObjectName("segmentContextMenu")

@@ -1,0 +1,304 @@
+"""The window, driven as a user would: select, right-click, Generate audio, wait, play."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+
+from fakes import FakeKokoro
+from narrator_app.controller import Controller
+from narrator_app.jobs import TaskStatus
+from narrator_app.ui import build_main_window
+from narrator_app.ui.main_window import MainWindow
+from narrator_app.ui.player import AudioPlayer
+from narrator_app.ui.segment_model import Column
+from narrator_app.ui.settings_dialog import SettingsDialog
+
+MakeWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[no-untyped-def]
+    def make(model_dir: Path, fake: FakeKokoro | None = None, player: AudioPlayer | None = None) -> MainWindow:
+        if player is None:
+            kwargs = {"model_factory": lambda files: fake} if fake is not None else {}
+            window = build_main_window(tmp_path / "data", model_dir, **kwargs)
+        else:
+            controller = Controller(tmp_path / "data", model_dir, model_factory=lambda files: fake)
+            window = MainWindow(controller, player)
+        window.confirm_delete = lambda count: True
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()  # window shortcuts need the active window
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    yield make
+
+
+def cell(window: MainWindow, segment_id: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    row = window.model.row_of(segment_id)
+    assert row is not None
+    return window.model.index(row, column).data(role)
+
+
+def context_menu_action(window: MainWindow, segment_id: int, text: str):  # type: ignore[no-untyped-def]
+    """Right-click the segment's row and find the menu entry, as a user would."""
+    row = window.model.row_of(segment_id)
+    pos = window.table.visualRect(window.model.index(row, Column.TEXT)).center()
+    window.table.customContextMenuRequested.emit(pos)
+    menu = window._context_menu
+    assert menu.isVisible()
+    (action,) = [a for a in menu.actions() if a.text() == text]
+    menu.close()
+    return action
+
+
+def test_the_model_passes_qt_model_tester(qtmodeltester, make_window: MakeWindow, fake_model_dir: Path) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    c = window.controller
+    c.add_segment("One.")
+    c.add_segment("", locked=False)
+    c.add_segment("Three.", locked=True)
+    qtmodeltester.check(window.model)
+    assert window.model.rowCount() == 3
+    assert window.model.rowCount(window.model.index(0, 0)) == 0
+
+
+def test_one_generate_action_is_shared_by_menu_toolbar_context_menu_and_shortcut(
+    make_window: MakeWindow, fake_model_dir: Path
+) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    segment = window.controller.add_segment("Hello.")
+    window.select_segment(segment.id)
+    action = window.actions.generate
+    assert action.text() == "Generate audio"
+    assert action.shortcut().toString() == "Ctrl+G"
+    assert context_menu_action(window, segment.id, "Generate audio") is action
+    toolbar = window.findChild(type(window.addToolBar("x")), "mainToolBar")
+    assert action in toolbar.actions()
+    audio_menu = [m for m in window.menuBar().actions() if m.text() == "&Audio"][0].menu()
+    assert action in audio_menu.actions()
+
+
+@pytest.mark.real_model
+def test_right_click_generate_with_the_real_model_then_play(
+    qtbot, make_window: MakeWindow, real_model_dir: Path
+) -> None:
+    window = make_window(real_model_dir)
+    segment = window.controller.add_segment("Good morning. This is a preview of the narration.")
+    other = window.controller.add_segment("A second segment that stays as it is.")
+    window.select_segment(segment.id)
+    seen: list[str] = []
+    window.model.dataChanged.connect(
+        lambda *_: seen.append(str(cell(window, segment.id, Column.STATUS)))
+    )
+
+    action = context_menu_action(window, segment.id, "Generate audio")
+    started = time.perf_counter()
+    action.trigger()
+    assert time.perf_counter() - started < 0.1  # the click returns at once
+    assert cell(window, segment.id, Column.STATUS) in ("Queued", "Generating")
+
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=60_000)
+    record = window.controller.segment(segment.id)
+    duration_text = cell(window, segment.id, Column.DURATION)
+    assert duration_text and duration_text.startswith("0:0") and "." in duration_text
+    assert abs(float(duration_text.split(":")[1]) - record.audio_duration) <= 0.05
+    assert seen.index("Generating") < seen.index("Ready")
+    assert cell(window, other.id, Column.STATUS) == "No audio"  # only that row changed
+    assert "ready" in window.statusBar().currentMessage()
+
+    if not window.player.available:
+        pytest.fail(f"QtMultimedia is needed for this test: {window.player.unavailable_reason}")
+    window.activateWindow()  # the context menu popup took activation; shortcuts need it back
+    qtbot.waitUntil(window.isActiveWindow)
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: window.player.is_playing, timeout=10_000)
+    qtbot.waitUntil(lambda: window.player.position_ms > 0, timeout=10_000)
+    first = window.player.position_ms
+    qtbot.waitUntil(lambda: window.player.position_ms > first + 200, timeout=10_000)
+    assert "▶ Segment 1" in window.player_label.text()
+    window.actions.stop.trigger()
+    qtbot.waitUntil(lambda: not window.player.is_playing)
+
+
+def test_fake_generation_goes_queued_generating_ready(qtbot, make_window: MakeWindow, fake_model_dir: Path,
+                                                       fake_kokoro: FakeKokoro) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    segment = window.controller.add_segment("One. Two.")
+    blocker = window.controller.add_segment("Before it.")
+    fake_kokoro.hold()
+    window.select_segment(blocker.id)
+    window.actions.generate.trigger()
+    window.select_segment(segment.id)
+    QTest.keyClick(window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert cell(window, segment.id, Column.STATUS) == "Queued"  # waits behind the first job
+    qtbot.waitUntil(lambda: cell(window, blocker.id, Column.STATUS) == "Generating")
+    fake_kokoro.release()
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=10_000)
+    assert cell(window, segment.id, Column.DURATION) == "0:01.0"
+
+
+@pytest.mark.parametrize(
+    ("text", "locked", "model", "expected"),
+    [
+        ("   ", False, True, "Segment 2 has no text to generate audio from."),
+        ("Words.", True, True, "unlock it first"),
+        ("Words.", False, False, "pip install 'narrator-app[model]'"),
+    ],
+)
+def test_refusals_show_in_the_window_without_a_dialog(
+    make_window: MakeWindow, fake_model_dir: Path, tmp_path: Path,
+    text: str, locked: bool, model: bool, expected: str,
+) -> None:
+    model_dir = fake_model_dir if model else tmp_path / "no-model"
+    model_dir.mkdir(exist_ok=True)
+    window = make_window(model_dir, FakeKokoro())
+    window.controller.add_segment("First.")
+    segment = window.controller.add_segment(text, locked=locked)
+    window.message_bar.hide()
+    window.select_segment(segment.id)
+    window.actions.generate.trigger()
+    assert window.message_bar.isVisible()
+    assert expected in window.message_bar.text
+    assert window.controller.tasks.all() == []
+
+
+def test_a_missing_model_is_explained_at_start(make_window: MakeWindow, tmp_path: Path) -> None:
+    (tmp_path / "none").mkdir()
+    window = make_window(tmp_path / "none", FakeKokoro())
+    assert window.message_bar.isVisible()
+    assert "kokoro-v1.0.onnx" in window.message_bar.text and str(tmp_path / "none") in window.message_bar.text
+
+
+def test_a_failure_is_shown_and_the_row_says_failed(qtbot, make_window: MakeWindow, fake_model_dir: Path,
+                                                     fake_kokoro: FakeKokoro) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    segment = window.controller.add_segment("Doomed.")
+    fake_kokoro.fail_with = RuntimeError("the model fell over")
+    window.select_segment(segment.id)
+    window.actions.generate.trigger()
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Failed", timeout=10_000)
+    assert "the model fell over" in cell(window, segment.id, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
+    assert window.message_bar.isVisible() and "the model fell over" in window.message_bar.text
+
+
+def test_typing_saves_and_generate_uses_the_text_just_typed(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    segment = window.controller.add_segment("Draft")
+    window.select_segment(segment.id)
+    window.editor.setFocus()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(window.editor, " one")
+    qtbot.waitUntil(lambda: window.controller.segment(segment.id).text == "Draft one")
+    assert not window.player.is_playing  # Space typed in the editor is text, not Play
+    QTest.keyClicks(window.editor, ", final.")
+    QTest.keyClick(window.editor, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: bool(fake_kokoro.calls))
+    assert fake_kokoro.calls[0][0] == "Draft one, final."
+    assert cell(window, segment.id, Column.TEXT) == "Draft one, final."
+
+
+def test_lock_protects_the_text_and_unlock_frees_it(make_window: MakeWindow, fake_model_dir: Path) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    segment = window.controller.add_segment("Approved.")
+    window.select_segment(segment.id)
+    QTest.keyClick(window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.controller.segment(segment.id).is_locked
+    assert window.editor.isReadOnly() and window.actions.lock.isChecked()
+    assert cell(window, segment.id, Column.LOCK, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
+    index = window.model.index(window.model.row_of(segment.id), Column.LOCK)
+    assert window.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
+    assert not window.controller.segment(segment.id).is_locked
+    assert not window.editor.isReadOnly()
+
+
+def test_add_and_delete_segments(qtbot, make_window: MakeWindow, fake_model_dir: Path,
+                                 fake_kokoro: FakeKokoro) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    keep = window.controller.add_segment("Keep.")
+    QTest.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.model.rowCount() == 2
+    new_id = window.current_id()
+    assert new_id != keep.id and window.editor.hasFocus()
+    QTest.keyClicks(window.editor, "Gone soon.")
+    window.actions.generate.trigger()
+    qtbot.waitUntil(lambda: cell(window, new_id, Column.STATUS) == "Ready", timeout=10_000)
+    audio = window.controller.data_dir / window.controller.segment(new_id).audio_file
+    assert audio.exists()
+
+    window.confirm_delete = lambda count: False
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_Delete)
+    assert window.model.rowCount() == 2  # the user said no
+    window.confirm_delete = lambda count: True
+    QTest.keyClick(window.table, Qt.Key.Key_Delete)
+    assert window.model.rowCount() == 1
+    assert window.controller.segment(new_id) is None and not audio.exists()
+    assert cell(window, keep.id, Column.NUMBER) == "1"
+
+
+def test_play_explains_when_playback_is_unavailable(make_window: MakeWindow, fake_model_dir: Path) -> None:
+    player = AudioPlayer(unavailable_reason="Playback is off: install libpulse0.")
+    window = make_window(fake_model_dir, FakeKokoro(), player=player)
+    segment = window.controller.add_segment("Hi.")
+    window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0)
+    window.model.refresh_segment(segment.id)
+    window.select_segment(segment.id)
+    window.actions.play.trigger()
+    assert "libpulse0" in window.message_bar.text
+
+
+def test_play_without_audio_says_to_generate_first(make_window: MakeWindow, fake_model_dir: Path) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    segment = window.controller.add_segment("Hi.")
+    window.select_segment(segment.id)
+    window.actions.play.trigger()
+    assert "generate it first" in window.message_bar.text
+
+
+def test_settings_dialog_saves_voice_speed_and_language(make_window: MakeWindow, fake_model_dir: Path) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    dialog = SettingsDialog(window.controller, window)
+    assert [dialog.voice.itemText(i) for i in range(dialog.voice.count())] == ["af_heart", "am_michael"]
+    assert dialog.voice.currentText() == "af_heart"
+    assert dialog.language.count() == 9
+    dialog.voice.setCurrentText("am_michael")
+    dialog.speed.setValue(3.0)  # clamped by the spin box to its maximum
+    dialog.language.setCurrentIndex(dialog.language.findData("fr-fr"))
+    dialog.accept()
+    settings = window.controller.settings()
+    assert (settings.default_voice_id, settings.tts_speed, settings.language) == ("am_michael", 2.0, "fr-fr")
+
+
+def test_closing_the_window_ends_running_jobs(qtbot, make_window: MakeWindow, fake_model_dir: Path,
+                                              fake_kokoro: FakeKokoro) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    controller = window.controller
+    ids = [controller.add_segment(f"One. Two. Three {n}.").id for n in range(2)]
+    fake_kokoro.hold()
+    for segment_id in ids:
+        controller.generate_audio(segment_id)
+    qtbot.waitUntil(lambda: any(t.status is TaskStatus.RUNNING for t in controller.tasks.all()))
+    fake_kokoro.release()
+    window.close()
+    assert controller.tasks.active() == []
+    assert {t.status for t in controller.tasks.all()} <= {TaskStatus.CANCELLED, TaskStatus.COMPLETED}
+    assert controller.pool.activeThreadCount() == 0
+
+
+def test_numbers_follow_rows_after_a_delete(make_window: MakeWindow, fake_model_dir: Path) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    ids = [window.controller.add_segment(f"S{n}.").id for n in range(3)]
+    window.controller.delete_segment(ids[0])
+    assert [window.model.index(r, Column.NUMBER).data() for r in range(2)] == ["1", "2"]
+    assert window.model.index(0, 0, QModelIndex()).isValid()
