@@ -158,10 +158,16 @@ def test_a_subprocess_prints_one_json_object_and_exits_4(tmp_path: Path) -> None
     env = {**os.environ, "NARRATOR_APP_DATA_DIR": str(tmp_path / "d"), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run(
         [sys.executable, "-m", "narrator_app", "generate", "5", "--json"],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert proc.returncode == 4
     assert json.loads(proc.stdout) == {
-        "segment_id": 5, "status": "REFUSED", "reason": "not_found", "message": "Segment 5 does not exist."
+        "segment_id": 5,
+        "status": "REFUSED",
+        "reason": "not_found",
+        "message": "Segment 5 does not exist.",
     }
     assert (tmp_path / "d" / "narrator.sqlite3").exists()  # the env var chose the data dir

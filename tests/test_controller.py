@@ -186,7 +186,9 @@ def test_the_first_voice_is_the_default_when_af_heart_is_absent(
     assert c.settings().default_voice_id == c.available_voices()[0]
 
 
-def test_locked_segments_refuse_edits_and_deletes(make_controller: MakeController, fake_model_dir: Path) -> None:
+def test_locked_segments_refuse_edits_and_deletes(
+    make_controller: MakeController, fake_model_dir: Path
+) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
     segment = c.add_segment("Approved text.", locked=True)
     refused = c.update_segment(segment.id, text="changed")

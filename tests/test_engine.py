@@ -11,8 +11,7 @@ import pytest
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.engine import KokoroModelLoader, construct_audio_path, generate_audio
-from narrator_app.engine import audio_files
+from narrator_app.engine import KokoroModelLoader, audio_files, construct_audio_path, generate_audio
 from narrator_app.engine.bundled import BundledModel, BundledModelError, assemble_bundled_model
 from narrator_app.engine.loader import select_providers
 from narrator_app.engine.model_files import locate_model_files
@@ -119,7 +118,9 @@ def test_providers_are_explicit_with_cpu_fallback() -> None:
     ]
 
 
-def test_a_failed_write_leaves_the_earlier_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_write_leaves_the_earlier_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "segment_1.wav"
     target.write_bytes(b"earlier audio")
 
@@ -138,8 +139,14 @@ def test_cancel_between_chunks_leaves_the_earlier_file(tmp_path: Path) -> None:
     target.write_bytes(b"earlier audio")
     chunks: list[float] = []
     result = generate_audio(
-        "One. Two. Three.", "af_heart", 1.0, "en-us", target,
-        model=FakeKokoro(), on_progress=chunks.append, should_cancel=lambda: bool(chunks),
+        "One. Two. Three.",
+        "af_heart",
+        1.0,
+        "en-us",
+        target,
+        model=FakeKokoro(),
+        on_progress=chunks.append,
+        should_cancel=lambda: bool(chunks),
     )
     assert result.cancelled and not result.success
     assert len(chunks) == 1

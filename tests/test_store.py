@@ -58,7 +58,10 @@ def test_set_audio_touches_only_the_audio_columns(repo: Repository) -> None:
     assert after is not None
     assert (after.audio_file, after.audio_duration) == ("audio/1/segment_1.wav", 2.5)
     assert (after.text, after.is_locked, after.position, after.updated_at) == (
-        seg.text, seg.is_locked, seg.position, seg.updated_at
+        seg.text,
+        seg.is_locked,
+        seg.position,
+        seg.updated_at,
     )
     assert repo.set_audio(9999, "x.wav", 1.0) is False
 

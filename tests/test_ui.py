@@ -24,7 +24,9 @@ MakeWindow = Callable[..., MainWindow]
 
 @pytest.fixture
 def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[no-untyped-def]
-    def make(model_dir: Path, fake: FakeKokoro | None = None, player: AudioPlayer | None = None) -> MainWindow:
+    def make(
+        model_dir: Path, fake: FakeKokoro | None = None, player: AudioPlayer | None = None
+    ) -> MainWindow:
         if player is None:
             kwargs = {"model_factory": lambda files: fake} if fake is not None else {}
             window = build_main_window(tmp_path / "data", model_dir, **kwargs)
@@ -41,7 +43,9 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[
     yield make
 
 
-def cell(window: MainWindow, segment_id: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+def cell(
+    window: MainWindow, segment_id: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole
+) -> object:
     row = window.model.row_of(segment_id)
     assert row is not None
     return window.model.index(row, column).data(role)
@@ -59,7 +63,9 @@ def context_menu_action(window: MainWindow, segment_id: int, text: str):  # type
     return action
 
 
-def test_the_model_passes_qt_model_tester(qtmodeltester, make_window: MakeWindow, fake_model_dir: Path) -> None:
+def test_the_model_passes_qt_model_tester(
+    qtmodeltester, make_window: MakeWindow, fake_model_dir: Path
+) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
     c = window.controller
     c.add_segment("One.")
@@ -76,7 +82,7 @@ def test_one_generate_action_is_shared_by_menu_toolbar_context_menu_and_shortcut
     window = make_window(fake_model_dir, FakeKokoro())
     segment = window.controller.add_segment("Hello.")
     window.select_segment(segment.id)
-    action = window.actions.generate
+    action = window.commands.generate
     assert action.text() == "Generate audio"
     assert action.shortcut().toString() == "Ctrl+G"
     assert context_menu_action(window, segment.id, "Generate audio") is action
@@ -95,9 +101,7 @@ def test_right_click_generate_with_the_real_model_then_play(
     other = window.controller.add_segment("A second segment that stays as it is.")
     window.select_segment(segment.id)
     seen: list[str] = []
-    window.model.dataChanged.connect(
-        lambda *_: seen.append(str(cell(window, segment.id, Column.STATUS)))
-    )
+    window.model.dataChanged.connect(lambda *_: seen.append(str(cell(window, segment.id, Column.STATUS))))
 
     action = context_menu_action(window, segment.id, "Generate audio")
     started = time.perf_counter()
@@ -125,18 +129,19 @@ def test_right_click_generate_with_the_real_model_then_play(
     first = window.player.position_ms
     qtbot.waitUntil(lambda: window.player.position_ms > first + 200, timeout=10_000)
     assert "▶ Segment 1" in window.player_label.text()
-    window.actions.stop.trigger()
+    window.commands.stop.trigger()
     qtbot.waitUntil(lambda: not window.player.is_playing)
 
 
-def test_fake_generation_goes_queued_generating_ready(qtbot, make_window: MakeWindow, fake_model_dir: Path,
-                                                       fake_kokoro: FakeKokoro) -> None:
+def test_fake_generation_goes_queued_generating_ready(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
     segment = window.controller.add_segment("One. Two.")
     blocker = window.controller.add_segment("Before it.")
     fake_kokoro.hold()
     window.select_segment(blocker.id)
-    window.actions.generate.trigger()
+    window.commands.generate.trigger()
     window.select_segment(segment.id)
     QTest.keyClick(window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert cell(window, segment.id, Column.STATUS) == "Queued"  # waits behind the first job
@@ -155,8 +160,13 @@ def test_fake_generation_goes_queued_generating_ready(qtbot, make_window: MakeWi
     ],
 )
 def test_refusals_show_in_the_window_without_a_dialog(
-    make_window: MakeWindow, fake_model_dir: Path, tmp_path: Path,
-    text: str, locked: bool, model: bool, expected: str,
+    make_window: MakeWindow,
+    fake_model_dir: Path,
+    tmp_path: Path,
+    text: str,
+    locked: bool,
+    model: bool,
+    expected: str,
 ) -> None:
     model_dir = fake_model_dir if model else tmp_path / "no-model"
     model_dir.mkdir(exist_ok=True)
@@ -165,7 +175,7 @@ def test_refusals_show_in_the_window_without_a_dialog(
     segment = window.controller.add_segment(text, locked=locked)
     window.message_bar.hide()
     window.select_segment(segment.id)
-    window.actions.generate.trigger()
+    window.commands.generate.trigger()
     assert window.message_bar.isVisible()
     assert expected in window.message_bar.text
     assert window.controller.tasks.all() == []
@@ -178,13 +188,14 @@ def test_a_missing_model_is_explained_at_start(make_window: MakeWindow, tmp_path
     assert "kokoro-v1.0.onnx" in window.message_bar.text and str(tmp_path / "none") in window.message_bar.text
 
 
-def test_a_failure_is_shown_and_the_row_says_failed(qtbot, make_window: MakeWindow, fake_model_dir: Path,
-                                                     fake_kokoro: FakeKokoro) -> None:
+def test_a_failure_is_shown_and_the_row_says_failed(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
     segment = window.controller.add_segment("Doomed.")
     fake_kokoro.fail_with = RuntimeError("the model fell over")
     window.select_segment(segment.id)
-    window.actions.generate.trigger()
+    window.commands.generate.trigger()
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Failed", timeout=10_000)
     assert "the model fell over" in cell(window, segment.id, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
     assert window.message_bar.isVisible() and "the model fell over" in window.message_bar.text
@@ -214,7 +225,7 @@ def test_lock_protects_the_text_and_unlock_frees_it(make_window: MakeWindow, fak
     window.select_segment(segment.id)
     QTest.keyClick(window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.controller.segment(segment.id).is_locked
-    assert window.editor.isReadOnly() and window.actions.lock.isChecked()
+    assert window.editor.isReadOnly() and window.commands.lock.isChecked()
     assert cell(window, segment.id, Column.LOCK, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     index = window.model.index(window.model.row_of(segment.id), Column.LOCK)
     assert window.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
@@ -222,8 +233,9 @@ def test_lock_protects_the_text_and_unlock_frees_it(make_window: MakeWindow, fak
     assert not window.editor.isReadOnly()
 
 
-def test_add_and_delete_segments(qtbot, make_window: MakeWindow, fake_model_dir: Path,
-                                 fake_kokoro: FakeKokoro) -> None:
+def test_add_and_delete_segments(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
     keep = window.controller.add_segment("Keep.")
     QTest.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
@@ -231,7 +243,7 @@ def test_add_and_delete_segments(qtbot, make_window: MakeWindow, fake_model_dir:
     new_id = window.current_id()
     assert new_id != keep.id and window.editor.hasFocus()
     QTest.keyClicks(window.editor, "Gone soon.")
-    window.actions.generate.trigger()
+    window.commands.generate.trigger()
     qtbot.waitUntil(lambda: cell(window, new_id, Column.STATUS) == "Ready", timeout=10_000)
     audio = window.controller.data_dir / window.controller.segment(new_id).audio_file
     assert audio.exists()
@@ -254,7 +266,7 @@ def test_play_explains_when_playback_is_unavailable(make_window: MakeWindow, fak
     window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0)
     window.model.refresh_segment(segment.id)
     window.select_segment(segment.id)
-    window.actions.play.trigger()
+    window.commands.play.trigger()
     assert "libpulse0" in window.message_bar.text
 
 
@@ -262,11 +274,13 @@ def test_play_without_audio_says_to_generate_first(make_window: MakeWindow, fake
     window = make_window(fake_model_dir, FakeKokoro())
     segment = window.controller.add_segment("Hi.")
     window.select_segment(segment.id)
-    window.actions.play.trigger()
+    window.commands.play.trigger()
     assert "generate it first" in window.message_bar.text
 
 
-def test_settings_dialog_saves_voice_speed_and_language(make_window: MakeWindow, fake_model_dir: Path) -> None:
+def test_settings_dialog_saves_voice_speed_and_language(
+    make_window: MakeWindow, fake_model_dir: Path
+) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
     dialog = SettingsDialog(window.controller, window)
     assert [dialog.voice.itemText(i) for i in range(dialog.voice.count())] == ["af_heart", "am_michael"]
@@ -280,8 +294,9 @@ def test_settings_dialog_saves_voice_speed_and_language(make_window: MakeWindow,
     assert (settings.default_voice_id, settings.tts_speed, settings.language) == ("am_michael", 2.0, "fr-fr")
 
 
-def test_closing_the_window_ends_running_jobs(qtbot, make_window: MakeWindow, fake_model_dir: Path,
-                                              fake_kokoro: FakeKokoro) -> None:
+def test_closing_the_window_ends_running_jobs(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
     controller = window.controller
     ids = [controller.add_segment(f"One. Two. Three {n}.").id for n in range(2)]
@@ -302,3 +317,32 @@ def test_numbers_follow_rows_after_a_delete(make_window: MakeWindow, fake_model_
     window.controller.delete_segment(ids[0])
     assert [window.model.index(r, Column.NUMBER).data() for r in range(2)] == ["1", "2"]
     assert window.model.index(0, 0, QModelIndex()).isValid()
+
+
+def test_without_qtmultimedia_the_app_runs_and_play_says_why(tmp_path: Path, fake_model_dir: Path) -> None:
+    """As on a machine without libpulse0: importing QtMultimedia fails (in a child process)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys
+sys.modules["PySide6.QtMultimedia"] = None  # any import of it now raises ImportError
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from narrator_app.ui import build_main_window
+window = build_main_window(Path({str(tmp_path / "data")!r}), Path({str(fake_model_dir)!r}))
+window.show()
+segment = window.controller.add_segment("Hello.")
+window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0)
+window.model.refresh_segment(segment.id)
+window.select_segment(segment.id)
+window.commands.play.trigger()
+print(window.message_bar.text)
+window.close()
+"""
+    env = {**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "Playback is off: QtMultimedia could not be loaded" in proc.stdout
+    assert "libpulse0" in proc.stdout

@@ -35,13 +35,17 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     # Shared options are accepted before or after the subcommand.
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--data-dir", default=argparse.SUPPRESS, help="where the database and audio live")
     common.add_argument(
         "--model-dir", default=argparse.SUPPRESS, help="the only folder searched for model files"
     )
-    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object")
-    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log, tracebacks")
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object"
+    )
+    common.add_argument(
+        "--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log, tracebacks"
+    )
 
     parser = _Parser(prog=APP_ID, description="Narrator: a desktop narration studio.", parents=[common])
     parser.add_argument("--version", action="version", version=f"{APP_ID} {__version__}")

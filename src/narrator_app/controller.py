@@ -241,17 +241,13 @@ class Controller(QObject):
         if speed is not None and not MIN_SPEED <= speed <= MAX_SPEED:
             raise SettingsError(f"Speed must be between {MIN_SPEED} and {MAX_SPEED}; got {speed}.")
         if language is not None and language not in LANGUAGES:
-            raise SettingsError(
-                f"Unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}."
-            )
+            raise SettingsError(f"Unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}.")
         if voice is not None:
             voices = self.available_voices()
             if voice not in voices:
                 raise SettingsError(f"Unknown voice {voice!r}; available voices: {', '.join(voices)}.")
         self.settings()  # make sure the row exists with its defaults
-        return self.repository.update_settings(
-            default_voice_id=voice, tts_speed=speed, language=language
-        )
+        return self.repository.update_settings(default_voice_id=voice, tts_speed=speed, language=language)
 
     # -- lifetime ---------------------------------------------------------------------------
     def wait_for_jobs(self, timeout_ms: int = -1) -> bool:

@@ -68,9 +68,7 @@ class TaskManager:
             task_id = new_task_id(segment_id)
             while task_id in self._tasks:
                 task_id = new_task_id(segment_id)
-            info = TaskInfo(
-                task_id, segment_id, TaskStatus.PENDING, created_at=_now(), voice=voice
-            )
+            info = TaskInfo(task_id, segment_id, TaskStatus.PENDING, created_at=_now(), voice=voice)
             self._tasks[task_id] = info
             return info
 
@@ -200,9 +198,7 @@ class TtsJob(QRunnable):
             req.output_path,
             model=model,
             should_cancel=lambda: self._tasks.is_cancel_requested(req.task_id),
-            on_progress=lambda seconds: self._signals.progress.emit(
-                req.task_id, req.segment_id, seconds
-            ),
+            on_progress=lambda seconds: self._signals.progress.emit(req.task_id, req.segment_id, seconds),
         )
         if result.cancelled:
             return TaskStatus.CANCELLED, "Cancelled.", {}
@@ -211,7 +207,11 @@ class TtsJob(QRunnable):
         audio_file = relative_audio_path(req.data_dir, req.output_path)
         if not self._repository.set_audio(req.segment_id, audio_file, result.duration):
             req.output_path.unlink(missing_ok=True)
-            return TaskStatus.FAILED, f"Segment {req.segment_id} was deleted while its audio was generated.", {}
+            return (
+                TaskStatus.FAILED,
+                f"Segment {req.segment_id} was deleted while its audio was generated.",
+                {},
+            )
         return (
             TaskStatus.COMPLETED,
             "",

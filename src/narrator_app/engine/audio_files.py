@@ -47,4 +47,4 @@ def write_wav_atomic(path: Path, samples: NDArray[np.float32], sample_rate: int)
 def audio_duration(path: Path) -> float:
     """Duration in seconds, read from the file itself."""
     info = sf.info(str(path))
-    return info.frames / info.samplerate
+    return float(info.frames) / float(info.samplerate)

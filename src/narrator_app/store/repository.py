@@ -6,7 +6,9 @@ out are frozen records.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from narrator_app.store.database import Database
@@ -66,9 +68,7 @@ class Repository:
 
     def add_segment(self, project_id: int, text: str, *, locked: bool = False) -> SegmentRecord:
         with self._sessions.begin() as session:
-            last = session.scalar(
-                select(func.max(Segment.position)).where(Segment.project_id == project_id)
-            )
+            last = session.scalar(select(func.max(Segment.position)).where(Segment.project_id == project_id))
             row = Segment(
                 project_id=project_id,
                 position=0 if last is None else last + 1,
@@ -126,7 +126,7 @@ class Repository:
                 .where(Segment.id == segment_id)
                 .values(audio_file=audio_file, audio_duration=duration)
             )
-            return bool(result.rowcount)
+            return bool(cast(CursorResult[Any], result).rowcount)
 
     # -- settings ---------------------------------------------------------------------------
     def get_settings(self) -> SettingsRecord:

@@ -25,7 +25,7 @@ def _action(
     parent: QWidget,
     text: str,
     name: str,
-    shortcut: QKeySequence | str | None = None,
+    shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
     icon: QStyle.StandardPixmap | None = None,
     tip: str = "",
 ) -> QAction:
@@ -46,19 +46,43 @@ def _action(
 def create_actions(parent: QWidget) -> Actions:
     sp = QStyle.StandardPixmap
     actions = Actions(
-        add=_action(parent, "&Add segment", "addSegmentAction", "Ctrl+N", sp.SP_FileIcon,
-                    "Add an empty segment at the end"),
-        delete=_action(parent, "&Delete segment", "deleteSegmentAction", QKeySequence.StandardKey.Delete,
-                       sp.SP_TrashIcon, "Delete the selected segments and their audio"),
-        lock=_action(parent, "&Lock", "lockAction", "Ctrl+L", None,
-                     "Lock the selected segments to protect their text and audio"),
-        generate=_action(parent, "Generate audio", "generateAudioAction", "Ctrl+G", sp.SP_MediaSeekForward,
-                         "Generate audio for the selected segments"),
-        play=_action(parent, "&Play", "playAction", "Space", sp.SP_MediaPlay,
-                     "Play the selected segment's audio"),
+        add=_action(
+            parent,
+            "&Add segment",
+            "addSegmentAction",
+            "Ctrl+N",
+            sp.SP_FileIcon,
+            "Add an empty segment at the end",
+        ),
+        delete=_action(
+            parent,
+            "&Delete segment",
+            "deleteSegmentAction",
+            QKeySequence.StandardKey.Delete,
+            sp.SP_TrashIcon,
+            "Delete the selected segments and their audio",
+        ),
+        lock=_action(
+            parent,
+            "&Lock",
+            "lockAction",
+            "Ctrl+L",
+            None,
+            "Lock the selected segments to protect their text and audio",
+        ),
+        generate=_action(
+            parent,
+            "Generate audio",
+            "generateAudioAction",
+            "Ctrl+G",
+            sp.SP_MediaSeekForward,
+            "Generate audio for the selected segments",
+        ),
+        play=_action(
+            parent, "&Play", "playAction", "Space", sp.SP_MediaPlay, "Play the selected segment's audio"
+        ),
         stop=_action(parent, "&Stop", "stopAction", "Shift+Space", sp.SP_MediaStop, "Stop playback"),
-        settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None,
-                         "Voice, speed and language"),
+        settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None, "Voice, speed and language"),
         quit=_action(parent, "&Quit", "quitAction", QKeySequence.StandardKey.Quit),
     )
     actions.lock.setCheckable(True)

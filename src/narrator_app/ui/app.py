@@ -12,7 +12,8 @@ from narrator_app.store.database import DatabaseError
 
 
 def run_gui(data_dir: Path, model_dir: Path | None) -> int:
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_ID)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)

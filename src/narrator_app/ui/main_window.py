@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -61,7 +61,7 @@ class MainWindow(QMainWindow):
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
 
         self.model = SegmentTableModel(controller, self)
-        self.actions = create_actions(self)
+        self.commands = create_actions(self)
         self._editing_id: int | None = None
         self._loading_editor = False
         self._save_timer = QTimer(self)
@@ -93,7 +93,12 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
-        for column, width in ((Column.NUMBER, 44), (Column.LOCK, 52), (Column.STATUS, 130), (Column.DURATION, 80)):
+        for column, width in (
+            (Column.NUMBER, 44),
+            (Column.LOCK, 52),
+            (Column.STATUS, 130),
+            (Column.DURATION, 80),
+        ):
             self.table.setColumnWidth(column, width)
 
         self.editor_label = QLabel("Select a segment to edit its text.", self)
@@ -137,7 +142,7 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.table, self.editor)
 
     def _build_menus(self) -> None:
-        a = self.actions
+        a = self.commands
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(a.settings)
         file_menu.addSeparator()
@@ -152,16 +157,27 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolBar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (a.add, a.delete, a.lock, None, a.generate, a.play, a.stop, None, a.settings):
-            if action is None:
+        entries: tuple[QAction | None, ...] = (
+            a.add,
+            a.delete,
+            a.lock,
+            None,
+            a.generate,
+            a.play,
+            a.stop,
+            None,
+            a.settings,
+        )
+        for entry in entries:
+            if entry is None:
                 toolbar.addSeparator()
             else:
-                toolbar.addAction(action)
+                toolbar.addAction(entry)
         self.addToolBar(toolbar)
         self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
 
     def _connect(self) -> None:
-        a = self.actions
+        a = self.commands
         a.add.triggered.connect(self.add_segment)
         a.delete.triggered.connect(self.delete_selected)
         a.lock.triggered.connect(self.set_selected_locked)
@@ -222,7 +238,7 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         ids = self.selected_ids()
         records = [r for i in ids if (r := self.model.record(i)) is not None]
-        a = self.actions
+        a = self.commands
         for action in (a.delete, a.lock, a.generate, a.play):
             action.setEnabled(bool(records))
         a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
@@ -285,7 +301,7 @@ class MainWindow(QMainWindow):
         with_text = [i for i in ids if (r := self.model.record(i)) is not None and r.text.strip()]
         if with_text and not self.confirm_delete(len(ids)):
             return
-        refusals = [r for i in ids if isinstance(r := self.controller.delete_segment(i), Refusal)]
+        refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
         self._report_refusals(refusals)
         deleted = len(ids) - len(refusals)
         if deleted:
@@ -408,16 +424,28 @@ class MainWindow(QMainWindow):
 
     def _show_context_menu(self, pos: QPoint) -> None:
         index: QModelIndex = self.table.indexAt(pos)
-        if index.isValid() and index.row() not in {i.row() for i in self.table.selectionModel().selectedRows()}:
+        if index.isValid() and index.row() not in {
+            i.row() for i in self.table.selectionModel().selectedRows()
+        }:
             self.select_segment(self.model.segment_id(index.row()))
-        a = self.actions
+        a = self.commands
         menu = QMenu(self)
         menu.setObjectName("segmentContextMenu")
-        for action in (a.generate, a.play, a.stop, None, a.lock, a.delete, None, a.add):
-            if action is None:
+        entries: tuple[QAction | None, ...] = (
+            a.generate,
+            a.play,
+            a.stop,
+            None,
+            a.lock,
+            a.delete,
+            None,
+            a.add,
+        )
+        for entry in entries:
+            if entry is None:
                 menu.addSeparator()
             else:
-                menu.addAction(action)
+                menu.addAction(entry)
         self._context_menu = menu  # kept so tests can find it
         menu.popup(self.table.viewport().mapToGlobal(pos))
 

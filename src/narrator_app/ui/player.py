@@ -23,7 +23,7 @@ else:
 
 class AudioPlayer(QObject):
     playing_changed = Signal(bool)
-    position_changed = Signal("qlonglong")  # milliseconds
+    position_changed = Signal(int)  # milliseconds
     error = Signal(str)
 
     def __init__(self, parent: QObject | None = None, *, unavailable_reason: str | None = None) -> None:
@@ -36,7 +36,7 @@ class AudioPlayer(QObject):
             self._output = QAudioOutput(self)
             self._player.setAudioOutput(self._output)
             self._player.playbackStateChanged.connect(self._on_state)
-            self._player.positionChanged.connect(self.position_changed)
+            self._player.positionChanged.connect(lambda ms: self.position_changed.emit(int(ms)))
             self._player.errorOccurred.connect(self._on_error)
 
     @property

@@ -77,7 +77,9 @@ class SegmentTableModel(QAbstractTableModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return HEADERS.get(Column(section)) if 0 <= section < len(Column) else None
         return None
@@ -157,7 +159,9 @@ class SegmentTableModel(QAbstractTableModel):
             self.endResetModel()
         # Rows after a removed one changed their number.
         if self._rows:
-            self.dataChanged.emit(self.index(0, Column.NUMBER), self.index(len(self._rows) - 1, Column.NUMBER))
+            self.dataChanged.emit(
+                self.index(0, Column.NUMBER), self.index(len(self._rows) - 1, Column.NUMBER)
+            )
 
     def refresh_segment(self, segment_id: int) -> None:
         row = self._row_of.get(segment_id)
