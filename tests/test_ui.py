@@ -56,7 +56,7 @@ def context_menu_action(window: MainWindow, segment_id: int, text: str):  # type
     row = window.model.row_of(segment_id)
     pos = window.table.visualRect(window.model.index(row, Column.TEXT)).center()
     window.table.customContextMenuRequested.emit(pos)
-    menu = window._context_menu
+    menu = window.context_menu
     assert menu.isVisible()
     (action,) = [a for a in menu.actions() if a.text() == text]
     menu.close()

@@ -90,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if not debug:
         # phonemizer warns about word-count mismatches on ordinary punctuation; not actionable.
-        logging.getLogger("phonemizer").setLevel(logging.ERROR)
+        # (phonemizer resets its logger's level on every call, so stop propagation instead.)
+        logging.getLogger("phonemizer").propagate = False
     from narrator_app.paths import resolve_data_dir, resolve_model_dir
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))

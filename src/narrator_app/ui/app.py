@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from narrator_app import APP_ID, APP_NAME, __version__
@@ -26,4 +27,10 @@ def run_gui(data_dir: Path, model_dir: Path | None) -> int:
         QMessageBox.critical(None, APP_NAME, str(error))
         return 1
     window.show()
-    return app.exec()
+    code = app.exec()
+    # Destroy the window (and its player and thread pool) now, in Qt's order, rather than
+    # leaving it to Python's garbage collector during interpreter shutdown.
+    window.deleteLater()
+    del window
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return code

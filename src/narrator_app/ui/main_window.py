@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app import APP_NAME
 from narrator_app.controller import Controller, Refusal
 from narrator_app.jobs import TaskStatus
 from narrator_app.ui.actions import create_actions
@@ -54,7 +53,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.controller = controller
         controller.setParent(self)
-        self.setWindowTitle(f"{APP_NAME} — {controller.project.name}")
+        # Qt appends the application display name ("— Narrator") to the title.
+        self.setWindowTitle(controller.project.name)
         self.resize(1000, 650)
         self.player = player or AudioPlayer(self)
         # Asked before deleting segments that hold text; tests replace it.
@@ -174,6 +174,14 @@ class MainWindow(QMainWindow):
             else:
                 toolbar.addAction(entry)
         self.addToolBar(toolbar)
+
+        self.context_menu = QMenu(self)
+        self.context_menu.setObjectName("segmentContextMenu")
+        for entry in (a.generate, a.play, a.stop, None, a.lock, a.delete, None, a.add):
+            if entry is None:
+                self.context_menu.addSeparator()
+            else:
+                self.context_menu.addAction(entry)
         self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
 
     def _connect(self) -> None:
@@ -201,6 +209,7 @@ class MainWindow(QMainWindow):
         self.controller.model_progress.connect(self._on_model_progress)
         self.controller.model_prepared.connect(self._on_model_prepared)
         self.player.playing_changed.connect(lambda _playing: self._update_player_label())
+        self.player.playing_changed.connect(lambda _playing: self._update_actions())
         self.player.position_changed.connect(lambda _ms: self._update_player_label())
         self.player.error.connect(lambda message: self.show_message(message, Kind.ERROR))
 
@@ -241,6 +250,7 @@ class MainWindow(QMainWindow):
         a = self.commands
         for action in (a.delete, a.lock, a.generate, a.play):
             action.setEnabled(bool(records))
+        a.stop.setEnabled(self.player.is_playing)
         a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
         a.lock.setText("Un&lock" if a.lock.isChecked() else "&Lock")
         if not self.player.available:
@@ -423,31 +433,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("The Kokoro model is ready.", 5000)
 
     def _show_context_menu(self, pos: QPoint) -> None:
+        """Right-click acts on the row under the mouse (keeping a selection that includes it)."""
         index: QModelIndex = self.table.indexAt(pos)
-        if index.isValid() and index.row() not in {
-            i.row() for i in self.table.selectionModel().selectedRows()
-        }:
+        selected_rows = {i.row() for i in self.table.selectionModel().selectedRows()}
+        if index.isValid() and index.row() not in selected_rows:
             self.select_segment(self.model.segment_id(index.row()))
-        a = self.commands
-        menu = QMenu(self)
-        menu.setObjectName("segmentContextMenu")
-        entries: tuple[QAction | None, ...] = (
-            a.generate,
-            a.play,
-            a.stop,
-            None,
-            a.lock,
-            a.delete,
-            None,
-            a.add,
-        )
-        for entry in entries:
-            if entry is None:
-                menu.addSeparator()
-            else:
-                menu.addAction(entry)
-        self._context_menu = menu  # kept so tests can find it
-        menu.popup(self.table.viewport().mapToGlobal(pos))
+        self.context_menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

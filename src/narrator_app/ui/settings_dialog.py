@@ -36,6 +36,7 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
+        self.setMinimumWidth(420)
         self._controller = controller
         settings = controller.settings()
 
@@ -52,6 +53,13 @@ class SettingsDialog(QDialog):
         if settings.default_voice_id in voices:
             self.voice.setCurrentText(settings.default_voice_id)
         self.voice.setEnabled(bool(voices))
+        voices_file = controller.loader.availability().voices
+        self.voices_source = QLabel(
+            f"{len(voices)} voices from {voices_file.name}" if voices and voices_file else "", self
+        )
+        self.voices_source.setObjectName("voicesSource")
+        if voices_file is not None:
+            self.voices_source.setToolTip(str(voices_file))
 
         self.speed = QDoubleSpinBox(self)
         self.speed.setObjectName("speedSpin")
@@ -76,6 +84,7 @@ class SettingsDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("&Voice:", self.voice)
+        form.addRow("", self.voices_source)
         form.addRow("&Speed:", self.speed)
         form.addRow("&Language:", self.language)
         buttons = QDialogButtonBox(
