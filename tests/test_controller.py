@@ -13,7 +13,7 @@ import soundfile as sf
 
 from fakes import FakeKokoro
 from narrator_app.controller import Controller, Refusal, RefusalReason, SettingsError
-from narrator_app.jobs import TaskStatus
+from narrator_app.tasks import TaskStatus
 
 TASK_ID = re.compile(r"^tts_(\d+)_[0-9a-f]{8}$")
 
@@ -25,7 +25,7 @@ def make_controller(qapp: object, tmp_path: Path) -> Iterator[MakeController]:
     made: list[Controller] = []
 
     def make(model_dir: Path, fake: FakeKokoro | None = None) -> Controller:
-        kwargs = {"model_factory": lambda files: fake} if fake is not None else {}
+        kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
         controller = Controller(tmp_path / "data", model_dir, **kwargs)
         made.append(controller)
         return controller

@@ -139,7 +139,7 @@ def test_cancel_between_chunks_leaves_the_earlier_file(tmp_path: Path) -> None:
     target.write_bytes(b"earlier audio")
     chunks: list[float] = []
     result = generate_audio(
-        "One. Two. Three.",
+        "One.\nTwo.\nThree.",  # three lines: three chunks
         "af_heart",
         1.0,
         "en-us",
@@ -149,7 +149,7 @@ def test_cancel_between_chunks_leaves_the_earlier_file(tmp_path: Path) -> None:
         should_cancel=lambda: bool(chunks),
     )
     assert result.cancelled and not result.success
-    assert len(chunks) == 1
+    assert chunks == [pytest.approx(4 / 14)]  # stopped right after "One." (4 of 14 characters)
     assert target.read_bytes() == b"earlier audio"
     assert [p.name for p in tmp_path.iterdir()] == ["segment_1.wav"]
 
@@ -182,3 +182,47 @@ def test_the_real_model_renders_a_sentence_to_a_24khz_mono_wav(tmp_path: Path, r
     faster = generate_audio(text, voice, 1.5, "en-us", tmp_path / "fast.wav", model=loader.get_model())
     assert faster.success and faster.duration is not None
     assert faster.duration < 0.85 * result.duration  # speed reaches the model
+
+
+def test_chunks_are_whole_sentences_grouped_and_lines_stay_apart() -> None:
+    from narrator_app.engine.chunks import split_into_chunks
+
+    assert split_into_chunks("One. Two. Three.") == ["One. Two. Three."]
+    assert split_into_chunks("  \n\t ") == []
+    assert split_into_chunks("A heading\nThe first line. It goes on.") == [
+        "A heading",
+        "The first line. It goes on.",
+    ]
+    long = " ".join(f"Sentence number {n} fills the paragraph with words." for n in range(12))
+    chunks = split_into_chunks(long)
+    assert len(chunks) > 1
+    assert " ".join(chunks) == long  # nothing lost, nothing reordered
+    assert all(chunk.endswith(".") for chunk in chunks)  # cut only at sentence ends
+    assert all(len(chunk) <= 260 for chunk in chunks)
+    assert split_into_chunks("x" * 3000) == ["x" * 3000]  # one unbroken word is left to kokoro-onnx
+    assert split_into_chunks("これはテストです。二番目の文です。") == ["これはテストです。二番目の文です。"]
+
+
+def test_progress_reports_the_fraction_of_text_done(tmp_path: Path) -> None:
+    seen: list[float] = []
+    text = "First line here.\nSecond line, a bit longer.\nThird."
+    result = generate_audio(
+        text, "af_heart", 1.0, "en-us", tmp_path / "a.wav", model=FakeKokoro(), on_progress=seen.append
+    )
+    assert result.success
+    assert seen == sorted(seen) and len(seen) == 3 and seen[-1] == 1.0
+    # three 0.5 s tones joined by two 0.25 s pauses
+    assert result.duration == pytest.approx(3 * 0.5 + 2 * 0.25, abs=0.01)
+
+
+def test_fingerprints_say_what_changed() -> None:
+    from narrator_app.engine.fingerprint import Fingerprint
+
+    made = Fingerprint.of("Hello.", "af_heart", 1.0, "en-us", "kokoro-v1.0.int8.onnx:92361271")
+    assert Fingerprint.from_json(made.to_json()) == made
+    assert made.changes_from(made) == []
+    now = Fingerprint.of("Hello!", "am_michael", 1.0, "en-us", "kokoro-v1.0.int8.onnx:92361271")
+    assert made.changes_from(now) == ["text", "voice"]
+    unknown_model = Fingerprint.of("Hello.", "af_heart", 1.0, "en-us", "")
+    assert made.changes_from(unknown_model) == []  # no model installed right now: not compared
+    assert Fingerprint.from_json("not json") is None and Fingerprint.from_json(None) is None

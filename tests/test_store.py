@@ -53,17 +53,21 @@ def test_update_changes_text_and_lock_and_reports_missing(repo: Repository) -> N
 def test_set_audio_touches_only_the_audio_columns(repo: Repository) -> None:
     project = repo.ensure_project()
     seg = repo.add_segment(project.id, "hello", locked=False)
-    assert repo.set_audio(seg.id, "audio/1/segment_1.wav", 2.5)
+    assert repo.set_audio(seg.id, "audio/1/segment_1.wav", 2.5, '{"voice": "af_heart"}')
     after = repo.get_segment(seg.id)
     assert after is not None
-    assert (after.audio_file, after.audio_duration) == ("audio/1/segment_1.wav", 2.5)
+    assert (after.audio_file, after.audio_duration, after.audio_fingerprint) == (
+        "audio/1/segment_1.wav",
+        2.5,
+        '{"voice": "af_heart"}',
+    )
     assert (after.text, after.is_locked, after.position, after.updated_at) == (
         seg.text,
         seg.is_locked,
         seg.position,
         seg.updated_at,
     )
-    assert repo.set_audio(9999, "x.wav", 1.0) is False
+    assert repo.set_audio(9999, "x.wav", 1.0, None) is False
 
 
 def test_settings_row_is_created_with_defaults_on_first_use(repo: Repository) -> None:

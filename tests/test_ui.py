@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from fakes import FakeKokoro
 from narrator_app.controller import Controller
-from narrator_app.jobs import TaskStatus
+from narrator_app.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.player import AudioPlayer
@@ -28,10 +28,10 @@ def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[
         model_dir: Path, fake: FakeKokoro | None = None, player: AudioPlayer | None = None
     ) -> MainWindow:
         if player is None:
-            kwargs = {"model_factory": lambda files: fake} if fake is not None else {}
+            kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
             window = build_main_window(tmp_path / "data", model_dir, **kwargs)
         else:
-            controller = Controller(tmp_path / "data", model_dir, model_factory=lambda files: fake)
+            controller = Controller(tmp_path / "data", model_dir, model_factory=lambda files, threads: fake)
             window = MainWindow(controller, player)
         window.confirm_delete = lambda count: True
         qtbot.addWidget(window)
@@ -263,7 +263,7 @@ def test_play_explains_when_playback_is_unavailable(make_window: MakeWindow, fak
     player = AudioPlayer(unavailable_reason="Playback is off: install libpulse0.")
     window = make_window(fake_model_dir, FakeKokoro(), player=player)
     segment = window.controller.add_segment("Hi.")
-    window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0)
+    window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0, None)
     window.model.refresh_segment(segment.id)
     window.select_segment(segment.id)
     window.commands.play.trigger()
@@ -334,7 +334,7 @@ from narrator_app.ui import build_main_window
 window = build_main_window(Path({str(tmp_path / "data")!r}), Path({str(fake_model_dir)!r}))
 window.show()
 segment = window.controller.add_segment("Hello.")
-window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0)
+window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0, None)
 window.model.refresh_segment(segment.id)
 window.select_segment(segment.id)
 window.commands.play.trigger()

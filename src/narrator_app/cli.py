@@ -218,7 +218,7 @@ def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
     from PySide6.QtCore import QEventLoop, QTimer
 
     from narrator_app.controller import Refusal
-    from narrator_app.jobs import TaskStatus
+    from narrator_app.tasks import TaskStatus
 
     result = controller.generate_audio(args.id)
     if isinstance(result, Refusal):

@@ -13,13 +13,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from narrator_app.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
-from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load_kokoro
+from narrator_app.engine.fingerprint import Fingerprint, model_identity
+from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load_kokoro, plan_concurrency
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voices import VoicesFileError, default_voice
-from narrator_app.jobs import JobSignals, PrepareModelJob, TaskInfo, TaskManager, TtsJob, TtsRequest
+from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
+from narrator_app.tasks import TaskInfo, TaskManager
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +42,7 @@ class Refusal:
     window name it as the user sees it there, by its row number.
     """
 
-    segment_id: int
+    segment_id: int | None  # None when a whole batch was refused
     reason: RefusalReason
     template: str  # "{subject}" stands for the segment
 
@@ -51,8 +54,32 @@ class Refusal:
         return self.template.format(subject=subject)
 
 
+class AudioStatus(StrEnum):
+    NONE = "none"
+    READY = "ready"
+    OUTDATED = "outdated"
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """What a job would use now; part of every audio fingerprint."""
+
+    voice: str
+    speed: float
+    language: str
+    model_id: str  # "" while no model file is known
+
+    def fingerprint(self, text: str) -> Fingerprint:
+        return Fingerprint.of(text, self.voice, self.speed, self.language, self.model_id)
+
+
 class SettingsError(ValueError):
     """A settings value is not allowed; the message lists what is."""
+
+
+def _literal(text: str) -> str:
+    """A message with no {subject} in it, safe to use as a Refusal template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _not_found(segment_id: int) -> Refusal:
@@ -71,7 +98,9 @@ class Controller(QObject):
     segments_reset = Signal()  # rows added or removed: re-read the list
     segment_changed = Signal(int)  # one segment's text, lock or audio changed
     task_changed = Signal(str, int)  # task_id, segment_id: its status changed
-    task_progress = Signal(str, int, float)  # task_id, segment_id, seconds of audio made
+    task_progress = Signal(str, int, float)  # task_id, segment_id, fraction of its text done
+    batch_changed = Signal()  # the current generate-all batch moved on (or ended)
+    settings_changed = Signal()  # voice, speed or language: audio may have become outdated
     model_progress = Signal(float)
     model_prepared = Signal(str)
 
@@ -88,17 +117,19 @@ class Controller(QObject):
         self.database = open_database(database_path(data_dir))
         self.repository = Repository(self.database)
         self.project: ProjectRecord = self.repository.ensure_project()
-        self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory)
+        jobs, threads = plan_concurrency()
+        self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
         self.tasks = TaskManager()
-        # One job at a time, onnxruntime using every core for it: the fastest for the
-        # common case of one segment (see GUIDE §2; jobs × threads never exceed the cores).
         self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool.setMaxThreadCount(jobs)
+        self.batch: BatchProgress | None = None
+        self._fractions: dict[str, float] = {}  # running task → fraction of its text done
+        self._generation: GenerationSettings | None = None
         self._signals = JobSignals(self)
         self._signals.status_changed.connect(self._on_status_changed)
-        self._signals.progress.connect(self.task_progress)
+        self._signals.progress.connect(self._on_progress)
         self._signals.model_progress.connect(self.model_progress)
-        self._signals.model_prepared.connect(self.model_prepared)
+        self._signals.model_prepared.connect(self._on_model_prepared)
         self._closed = False
 
     # -- segments ---------------------------------------------------------------------------
@@ -136,9 +167,7 @@ class Controller(QObject):
             return _not_found(segment_id)
         if current.is_locked:
             return _locked(segment_id, "delete it")
-        for info in self.tasks.active():
-            if info.segment_id == segment_id:
-                self.cancel_task(info.task_id)
+        self.cancel_segment(segment_id)
         deleted = self.repository.delete_segment(segment_id)
         if deleted is None:
             return _not_found(segment_id)
@@ -167,43 +196,98 @@ class Controller(QObject):
             return _locked(segment_id, "generate audio")
         available, problem = self.loader.is_model_available()
         if not available:
-            return Refusal(
-                segment_id, RefusalReason.MODEL_MISSING, problem.replace("{", "{{").replace("}", "}}")
-            )
+            return Refusal(segment_id, RefusalReason.MODEL_MISSING, _literal(problem))
         return record
 
     def generate_audio(self, segment_id: int) -> str | Refusal:
-        """Queue audio generation for one segment; returns the task id at once, or a refusal."""
+        """Queue audio generation for one segment; returns the task id at once, or a refusal.
+
+        A segment that is already queued or generating gets its existing task back.
+        """
         checked = self.check_generate(segment_id)
         if isinstance(checked, Refusal):
             return checked
-        settings = self.settings()
-        voice = settings.default_voice_id or ""
-        info = self.tasks.create(segment_id, voice)
+        if (active := self.tasks.active_for(segment_id)) is not None:
+            return active.task_id
+        return self._queue(checked, self.generation_settings(refresh=True))
+
+    def generate_all(self, *, regenerate: bool = False) -> BatchSummary | Refusal:
+        """Queue every segment in order, silently skipping locked and empty ones and, unless
+        `regenerate`, those whose audio is up to date. Refused as a whole if the model is missing."""
+        available, problem = self.loader.is_model_available()
+        if not available:
+            return Refusal(None, RefusalReason.MODEL_MISSING, _literal(problem))
+        generation = self.generation_settings(refresh=True)
+        summary = BatchSummary()
+        chars: dict[str, int] = {}
+        for record in self.segments():
+            if record.is_locked:
+                summary.skipped_locked += 1
+                continue
+            if not record.text.strip():
+                summary.skipped_empty += 1
+                continue
+            if (active := self.tasks.active_for(record.id)) is not None:
+                task_id = active.task_id
+            elif not regenerate and self.audio_status(record)[0] is AudioStatus.READY:
+                summary.skipped_unchanged += 1
+                continue
+            else:
+                task_id = self._queue(record, generation)
+            summary.queued += 1
+            summary.task_ids.append(task_id)
+            chars[task_id] = len(record.text)
+        self.batch = BatchProgress(summary, chars)
+        self.batch_changed.emit()
+        return summary
+
+    def batch_state(self) -> BatchState | None:
+        return None if self.batch is None else self.batch.state(self.tasks, self._fractions)
+
+    def _queue(self, record: SegmentRecord, generation: GenerationSettings) -> str:
+        info = self.tasks.create(record.id, generation.voice, len(record.text))
         request = TtsRequest(
             task_id=info.task_id,
-            segment_id=segment_id,
-            text=checked.text,
-            voice=voice,
-            speed=settings.tts_speed,
-            language=settings.language,
-            output_path=construct_audio_path(self.data_dir, checked.project_id, segment_id),
+            segment_id=record.id,
+            voice=generation.voice,
+            speed=generation.speed,
+            language=generation.language,
+            model_id=generation.model_id,
+            output_path=construct_audio_path(self.data_dir, record.project_id, record.id),
             data_dir=self.data_dir,
         )
         self.pool.start(TtsJob(request, self.loader, self.repository, self.tasks, self._signals))
-        self.task_changed.emit(info.task_id, segment_id)
+        self.task_changed.emit(info.task_id, record.id)
         return info.task_id
 
     def task(self, task_id: str) -> TaskInfo | None:
         return self.tasks.get(task_id)
 
-    def latest_task_for(self, segment_id: int) -> TaskInfo | None:
-        found = [t for t in self.tasks.all() if t.segment_id == segment_id]
-        return found[-1] if found else None
+    def progress_of(self, task_id: str) -> float:
+        """Fraction of a running task's text done so far (0..1)."""
+        return self._fractions.get(task_id, 0.0)
 
     def cancel_task(self, task_id: str) -> None:
-        """A pending task ends when its turn comes; a running one at the next chunk."""
-        self.tasks.request_cancel(task_id)
+        """A pending task ends now as CANCELLED; a running one stops at its next chunk boundary,
+        leaving the earlier audio as it was."""
+        info = self.tasks.get(task_id)
+        if info is not None and self.tasks.cancel(task_id):
+            self._on_status_changed(task_id, info.segment_id)
+
+    def cancel_segment(self, segment_id: int) -> bool:
+        """Cancel the segment's queued or running task; False if it had none."""
+        active = self.tasks.active_for(segment_id)
+        if active is None:
+            return False
+        self.cancel_task(active.task_id)
+        return True
+
+    def cancel_all(self) -> int:
+        """Cancel every queued and running task; returns how many there were."""
+        active = self.tasks.active()
+        for info in active:
+            self.cancel_task(info.task_id)
+        return len(active)
 
     def prepare_model(self) -> bool:
         """Assemble the bundled model in the background if it is needed; True if started."""
@@ -214,9 +298,53 @@ class Controller(QObject):
 
     def _on_status_changed(self, task_id: str, segment_id: int) -> None:
         info = self.tasks.get(task_id)
+        if info is not None and not info.status.is_active:
+            self._fractions.pop(task_id, None)
         if info is not None and info.audio_file is not None:
             self.segment_changed.emit(segment_id)
         self.task_changed.emit(task_id, segment_id)
+        if self.batch is not None and task_id in self.batch.chars:
+            self.batch_changed.emit()
+
+    def _on_progress(self, task_id: str, segment_id: int, fraction: float) -> None:
+        info = self.tasks.get(task_id)
+        if info is None or not info.status.is_active:
+            return  # a late signal from a task that already ended
+        self._fractions[task_id] = fraction
+        self.task_progress.emit(task_id, segment_id, fraction)
+        if self.batch is not None and task_id in self.batch.chars:
+            self.batch_changed.emit()
+
+    def _on_model_prepared(self, problem: str) -> None:
+        self._generation = None  # the model file (part of every fingerprint) may be new
+        self.model_prepared.emit(problem)
+
+    # -- audio status -----------------------------------------------------------------------
+    def generation_settings(self, *, refresh: bool = False) -> GenerationSettings:
+        """Voice, speed, language and model a job would use now (cached; refreshed on demand)."""
+        if self._generation is None or refresh:
+            settings = self.settings()
+            found = self.loader.availability()
+            size = found.bundled.size if found.needs_assembly and found.bundled is not None else None
+            self._generation = GenerationSettings(
+                voice=settings.default_voice_id or "",
+                speed=settings.tts_speed,
+                language=settings.language,
+                model_id=model_identity(found.model, size) if found.available else "",
+            )
+        return self._generation
+
+    def audio_status(self, record: SegmentRecord) -> tuple[AudioStatus, str]:
+        """none, ready or outdated, with what changed since the audio was made."""
+        if not record.has_audio:
+            return AudioStatus.NONE, ""
+        made_with = Fingerprint.from_json(record.audio_fingerprint)
+        if made_with is None:
+            return AudioStatus.OUTDATED, "It is not known what produced this audio."
+        changes = made_with.changes_from(self.generation_settings().fingerprint(record.text))
+        if not changes:
+            return AudioStatus.READY, ""
+        return AudioStatus.OUTDATED, f"The {' and '.join(changes)} changed since this audio was made."
 
     # -- settings ---------------------------------------------------------------------------
     def available_voices(self) -> tuple[str, ...]:
@@ -247,7 +375,10 @@ class Controller(QObject):
             if voice not in voices:
                 raise SettingsError(f"Unknown voice {voice!r}; available voices: {', '.join(voices)}.")
         self.settings()  # make sure the row exists with its defaults
-        return self.repository.update_settings(default_voice_id=voice, tts_speed=speed, language=language)
+        updated = self.repository.update_settings(default_voice_id=voice, tts_speed=speed, language=language)
+        self._generation = None
+        self.settings_changed.emit()
+        return updated
 
     # -- lifetime ---------------------------------------------------------------------------
     def wait_for_jobs(self, timeout_ms: int = -1) -> bool:
@@ -258,10 +389,9 @@ class Controller(QObject):
         if self._closed:
             return
         self._closed = True
-        for info in self.tasks.active():
-            self.tasks.request_cancel(info.task_id)
-        # Queued jobs still run, but only to mark themselves cancelled; a running job stops at
-        # its next chunk. Either way the database and files are left consistent.
+        self.cancel_all()
+        # Queued jobs were cancelled and exit at once when their turn comes; a running job stops
+        # at its next chunk. Either way the database and files are left consistent.
         if not self.pool.waitForDone(timeout_ms):
             log.warning("A generation job did not stop within %d ms", timeout_ms)
         self.database.close()

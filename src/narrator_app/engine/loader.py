@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,7 +25,7 @@ class Synthesizer(Protocol):
         ...
 
 
-ModelFactory = Callable[[ModelFiles], Synthesizer]
+ModelFactory = Callable[[ModelFiles, int], Synthesizer]  # (files, threads per job)
 ProgressCallback = Callable[[float], None]
 
 
@@ -38,13 +39,34 @@ def select_providers(available: list[str]) -> list[str]:
     return [*preferred, "CPUExecutionProvider"]
 
 
-def load_kokoro(files: ModelFiles) -> Synthesizer:
-    """Build the onnxruntime session ourselves, so the providers are explicit."""
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def plan_concurrency(cores: int | None = None) -> tuple[int, int]:
+    """(concurrent jobs, onnxruntime intra-op threads per job); jobs × threads never exceed cores.
+
+    Measured on a 2-core machine, 8 paragraphs (62 s of audio), int8 model, kokoro-onnx 0.6.1:
+    1 job × 2 threads RTF 0.355; 2 jobs × 1 thread RTF 0.339 (4.5% faster in bulk); 1 job × 1 thread
+    RTF 0.591; onnxruntime's default session RTF 0.384. Two 1-thread jobs win a long generate-all by
+    4.5%, but a single segment, the everyday case, then renders 66% slower; one job with every core
+    is chosen, and it still beats the default session by 8%.
+    """
+    cores = available_cores() if cores is None else cores
+    return 1, max(1, cores)
+
+
+def load_kokoro(files: ModelFiles, threads: int = 0) -> Synthesizer:
+    """Build the onnxruntime session ourselves, so the providers and threads are explicit."""
     import onnxruntime as ort
     from kokoro_onnx import Kokoro
 
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = threads  # 0: onnxruntime's own choice
     providers = select_providers(ort.get_available_providers())
     session = ort.InferenceSession(str(files.model), sess_options=options, providers=providers)
     log.info("Loaded %s on %s", files.model, session.get_providers())
@@ -58,10 +80,12 @@ class KokoroModelLoader:
         model_dir: Path | None = None,
         *,
         model_factory: ModelFactory = load_kokoro,
+        threads: int = 0,
     ) -> None:
         self.data_dir = data_dir
         self.model_dir = model_dir
         self._factory = model_factory
+        self._threads = threads
         self._lock = threading.Lock()
         self._model: Synthesizer | None = None
         self._files: ModelFiles | None = None
@@ -96,7 +120,7 @@ class KokoroModelLoader:
         with self._lock:
             files = self._prepare_locked(on_progress)
             if self._model is None or self._files != files:
-                self._model = self._factory(files)
+                self._model = self._factory(files, self._threads)
                 self._files = files
                 self.loaded_in_thread = threading.get_ident()
             return self._model

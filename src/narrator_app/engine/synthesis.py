@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import write_wav_atomic
+from narrator_app.engine.chunks import split_into_chunks
 from narrator_app.engine.loader import Synthesizer
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 24_000
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 LANGUAGES = ("en-us", "en-gb", "es", "fr-fr", "hi", "it", "pt-br", "ja", "cmn")
+# Silence between chunks: what kokoro-onnx puts after a sentence when it joins its own batches.
+CHUNK_PAUSE = 0.25
 
 
 class SynthesisCancelled(Exception):
@@ -45,34 +48,46 @@ def synthesize(
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
 ) -> tuple[NDArray[np.float32], int]:
-    """Render `text` with kokoro-onnx's chunked stream (510-token batches), checking
-    `should_cancel` between chunks and reporting seconds of audio made so far."""
+    """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream.
+
+    `should_cancel` is checked after every piece of audio the model returns; `on_progress` gets the
+    fraction of the text done (0..1) after every chunk.
+    """
+    chunks = split_into_chunks(text)
+    total = sum(len(chunk) for chunk in chunks) or 1
+
+    def cancel_requested() -> bool:
+        return should_cancel is not None and should_cancel()
 
     async def collect() -> tuple[NDArray[np.float32], int]:
         parts: list[NDArray[np.float32]] = []
         rate = SAMPLE_RATE
-        made = 0
-        stream = cast(
-            AsyncIterator[tuple[NDArray[np.float32], int]],
-            model.create_stream(text, voice, speed=speed, lang=language),
-        )
-        try:
-            async for samples, rate in stream:
-                parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
-                made += len(parts[-1])
-                if on_progress is not None:
-                    on_progress(made / rate)
-                if should_cancel is not None and should_cancel():
-                    raise SynthesisCancelled()
-        finally:
-            aclose = getattr(stream, "aclose", None)
-            if aclose is not None:
-                await aclose()
-        if not parts:
+        done = 0
+        for index, chunk in enumerate(chunks):
+            if index:
+                parts.append(np.zeros(int(CHUNK_PAUSE * rate), dtype=np.float32))
+            stream = cast(
+                AsyncIterator[tuple[NDArray[np.float32], int]],
+                model.create_stream(chunk, voice, speed=speed, lang=language),
+            )
+            try:
+                async for samples, sample_rate in stream:
+                    rate = sample_rate
+                    parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+                    if cancel_requested():
+                        raise SynthesisCancelled()
+            finally:
+                aclose = getattr(stream, "aclose", None)
+                if aclose is not None:
+                    await aclose()
+            done += len(chunk)
+            if on_progress is not None:
+                on_progress(done / total)
+        if not any(len(part) for part in parts):
             raise ValueError("the model produced no audio for this text")
         return np.concatenate(parts), rate
 
-    if should_cancel is not None and should_cancel():
+    if cancel_requested():
         raise SynthesisCancelled()
     return asyncio.run(collect())
 

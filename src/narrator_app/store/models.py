@@ -62,6 +62,8 @@ class Segment(Base):
     # Relative to the data dir, so a data dir can be moved as a whole.
     audio_file: Mapped[str | None] = mapped_column(String(500), default=None)
     audio_duration: Mapped[float | None] = mapped_column(Float, default=None)
+    # JSON: what produced the audio (text digest, voice, speed, language, model); see engine/fingerprint.
+    audio_fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by the repository when the text or lock changes; writing audio leaves it alone.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -24,6 +24,7 @@ class SegmentRecord:
     is_locked: bool
     audio_file: str | None
     audio_duration: float | None
+    audio_fingerprint: str | None
     created_at: datetime
     updated_at: datetime
 

@@ -28,6 +28,7 @@ def _segment_record(row: Segment) -> SegmentRecord:
         is_locked=row.is_locked,
         audio_file=row.audio_file,
         audio_duration=row.audio_duration,
+        audio_fingerprint=row.audio_fingerprint,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -115,8 +116,10 @@ class Repository:
             )
             return record
 
-    def set_audio(self, segment_id: int, audio_file: str | None, duration: float | None) -> bool:
-        """Record a segment's audio in one UPDATE of just those two columns.
+    def set_audio(
+        self, segment_id: int, audio_file: str | None, duration: float | None, fingerprint: str | None
+    ) -> bool:
+        """Record a segment's audio in one UPDATE of just the audio columns.
 
         Returns False when the segment no longer exists (deleted while its job ran).
         """
@@ -124,7 +127,7 @@ class Repository:
             result = session.execute(
                 update(Segment)
                 .where(Segment.id == segment_id)
-                .values(audio_file=audio_file, audio_duration=duration)
+                .values(audio_file=audio_file, audio_duration=duration, audio_fingerprint=fingerprint)
             )
             return bool(cast(CursorResult[Any], result).rowcount)
 

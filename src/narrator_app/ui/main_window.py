@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from narrator_app.controller import Controller, Refusal
-from narrator_app.jobs import TaskStatus
+from narrator_app.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.message_bar import Kind, MessageBar
@@ -374,9 +374,9 @@ class MainWindow(QMainWindow):
     def show_refusal(self, refusal: Refusal) -> None:
         self._report_refusals([refusal])
 
-    def _segment_name(self, segment_id: int) -> str:
+    def _segment_name(self, segment_id: int | None) -> str:
         """How the window names a segment: by its row number, as the user sees it."""
-        record = self.model.record(segment_id)
+        record = None if segment_id is None else self.model.record(segment_id)
         return f"Segment {record.position + 1}" if record is not None else "This segment"
 
     def _report_refusals(self, refusals: list[Refusal]) -> None:

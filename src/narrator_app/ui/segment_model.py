@@ -9,8 +9,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtWidgets import QApplication, QStyle
 
 from narrator_app.controller import Controller, Refusal
-from narrator_app.jobs import TaskInfo, TaskStatus
 from narrator_app.store import SegmentRecord
+from narrator_app.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
 
 SEGMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -1,0 +1,128 @@
+"""Task ids and their statuses: a thread-safe registry in plain Python (no Qt).
+
+Workers update it directly, so a status read from any thread is current; Qt signals only tell the
+UI to look. A task's status only moves forward: PENDING → RUNNING → COMPLETED | FAILED | CANCELLED,
+or PENDING → CANCELLED.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from enum import StrEnum
+
+
+class TaskStatus(StrEnum):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+    @property
+    def is_active(self) -> bool:
+        return self in (TaskStatus.PENDING, TaskStatus.RUNNING)
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    task_id: str
+    segment_id: int
+    status: TaskStatus
+    message: str = ""
+    created_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    voice: str = ""
+    chars: int = 0  # length of the text queued, for time-left estimates
+    audio_file: str | None = None
+    audio_duration: float | None = None
+
+
+def new_task_id(segment_id: int) -> str:
+    return f"tts_{segment_id}_{secrets.token_hex(4)}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TaskManager:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tasks: dict[str, TaskInfo] = {}
+        self._active_by_segment: dict[int, str] = {}
+        self._cancel_requested: set[str] = set()
+
+    def create(self, segment_id: int, voice: str = "", chars: int = 0) -> TaskInfo:
+        """Register a PENDING task; the segment must have no active task (see active_for)."""
+        with self._lock:
+            task_id = new_task_id(segment_id)
+            while task_id in self._tasks:
+                task_id = new_task_id(segment_id)
+            info = TaskInfo(
+                task_id, segment_id, TaskStatus.PENDING, created_at=_now(), voice=voice, chars=chars
+            )
+            self._tasks[task_id] = info
+            self._active_by_segment[segment_id] = task_id
+            return info
+
+    def get(self, task_id: str) -> TaskInfo | None:
+        with self._lock:
+            return self._tasks.get(task_id)
+
+    def all(self) -> list[TaskInfo]:
+        with self._lock:
+            return list(self._tasks.values())
+
+    def active(self) -> list[TaskInfo]:
+        with self._lock:
+            return [self._tasks[t] for t in self._active_by_segment.values()]
+
+    def active_for(self, segment_id: int) -> TaskInfo | None:
+        with self._lock:
+            task_id = self._active_by_segment.get(segment_id)
+            return None if task_id is None else self._tasks[task_id]
+
+    def mark_running(self, task_id: str) -> bool:
+        """PENDING → RUNNING; False if the task already ended (cancelled while it waited)."""
+        with self._lock:
+            info = self._tasks[task_id]
+            if info.status is not TaskStatus.PENDING:
+                return False
+            self._tasks[task_id] = replace(info, status=TaskStatus.RUNNING, started_at=_now())
+            return True
+
+    def finish(self, task_id: str, status: TaskStatus, message: str = "", **values: object) -> TaskInfo:
+        """Move an active task to its final status; a finished task never moves again."""
+        with self._lock:
+            return self._finish_locked(task_id, status, message, **values)
+
+    def _finish_locked(self, task_id: str, status: TaskStatus, message: str, **values: object) -> TaskInfo:
+        info = self._tasks[task_id]
+        if info.status.is_active:
+            info = replace(info, status=status, message=message, finished_at=_now(), **values)  # type: ignore[arg-type]
+            self._tasks[task_id] = info
+            if self._active_by_segment.get(info.segment_id) == task_id:
+                del self._active_by_segment[info.segment_id]
+        self._cancel_requested.discard(task_id)
+        return info
+
+    def cancel(self, task_id: str) -> bool:
+        """A pending task ends now as CANCELLED (True); a running one is asked to stop at its next
+        chunk (False: it ends when its worker notices)."""
+        with self._lock:
+            info = self._tasks.get(task_id)
+            if info is None or not info.status.is_active:
+                return False
+            if info.status is TaskStatus.PENDING:
+                self._finish_locked(task_id, TaskStatus.CANCELLED, "Cancelled before it started.")
+                return True
+            self._cancel_requested.add(task_id)
+            return False
+
+    def is_cancel_requested(self, task_id: str) -> bool:
+        with self._lock:
+            return task_id in self._cancel_requested
