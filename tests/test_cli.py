@@ -54,7 +54,15 @@ def test_segments_add_list_set_delete(run: Run) -> None:
     code, listed = run("segments", "list")
     assert code == 0
     assert [s["id"] for s in listed["segments"]] == [added["id"], locked["id"]]
-    assert set(listed["segments"][0]) == {"id", "position", "text", "locked", "audio_file", "audio_duration"}
+    assert set(listed["segments"][0]) == {
+        "id",
+        "position",
+        "text",
+        "locked",
+        "audio_file",
+        "audio_duration",
+        "audio_status",
+    }
 
     code, changed = run("segments", "set", str(added["id"]), "--text", "Changed.", "--lock")
     assert code == 0 and changed["text"] == "Changed." and changed["locked"] is True

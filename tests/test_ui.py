@@ -114,7 +114,8 @@ def test_right_click_generate_with_the_real_model_then_play(
     duration_text = cell(window, segment.id, Column.DURATION)
     assert duration_text and duration_text.startswith("0:0") and "." in duration_text
     assert abs(float(duration_text.split(":")[1]) - record.audio_duration) <= 0.05
-    assert seen.index("Generating") < seen.index("Ready")
+    generating = [i for i, status in enumerate(seen) if status.startswith("Generating ")]
+    assert generating and generating[0] < seen.index("Ready")
     assert cell(window, other.id, Column.STATUS) == "No audio"  # only that row changed
     assert "ready" in window.statusBar().currentMessage()
 
@@ -145,7 +146,7 @@ def test_fake_generation_goes_queued_generating_ready(
     window.select_segment(segment.id)
     QTest.keyClick(window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert cell(window, segment.id, Column.STATUS) == "Queued"  # waits behind the first job
-    qtbot.waitUntil(lambda: cell(window, blocker.id, Column.STATUS) == "Generating")
+    qtbot.waitUntil(lambda: cell(window, blocker.id, Column.STATUS) == "Generating 0%")
     fake_kokoro.release()
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=10_000)
     assert cell(window, segment.id, Column.DURATION) == "0:01.0"

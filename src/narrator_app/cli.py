@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 from narrator_app import APP_ID, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # Ctrl+C: work was cancelled, what had finished was kept
 EXIT_BY_REASON = {"empty_text": 3, "not_found": 4, "locked": 5, "model_missing": 6}
 
 log = logging.getLogger(__name__)
@@ -68,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     generate = sub.add_parser("generate", help="generate one segment's audio and wait", parents=[common])
     generate.add_argument("id", type=int)
+
+    generate_all = sub.add_parser(
+        "generate-all",
+        help="generate every segment whose audio is missing or outdated, and wait",
+        parents=[common],
+    )
+    generate_all.add_argument(
+        "--all", dest="regenerate", action="store_true", help="also segments whose audio is up to date"
+    )
 
     settings = sub.add_parser("settings", help="show or change voice, speed and language", parents=[common])
     settings.add_argument("--voice")
@@ -158,7 +168,8 @@ def _refused(args: argparse.Namespace, refusal: Any) -> int:
     return EXIT_BY_REASON[str(refusal.reason)]
 
 
-def _segment_json(record: Any) -> dict[str, Any]:
+def _segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
+    extra = {} if controller is None else {"audio_status": str(controller.audio_status(record)[0])}
     return {
         "id": record.id,
         "position": record.position,
@@ -166,6 +177,7 @@ def _segment_json(record: Any) -> dict[str, Any]:
         "locked": record.is_locked,
         "audio_file": record.audio_file,
         "audio_duration": record.audio_duration,
+        **extra,
     }
 
 
@@ -186,7 +198,7 @@ def _cmd_list(args: argparse.Namespace, controller: Any) -> int:
     records = controller.segments()
     _emit(
         args,
-        {"segments": [_segment_json(r) for r in records]},
+        {"segments": [_segment_json(r, controller) for r in records]},
         "\n".join(_segment_line(r) for r in records) or "no segments",
     )
     return EXIT_OK
@@ -200,7 +212,7 @@ def _cmd_set(args: argparse.Namespace, controller: Any) -> int:
     result = controller.update_segment(args.id, text=args.text, locked=args.locked)
     if isinstance(result, Refusal):
         return _refused(args, result)
-    _emit(args, _segment_json(result), _segment_line(result))
+    _emit(args, _segment_json(result, controller), _segment_line(result))
     return EXIT_OK
 
 
@@ -214,22 +226,23 @@ def _cmd_delete(args: argparse.Namespace, controller: Any) -> int:
     return EXIT_OK
 
 
-def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
+def _wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) -> bool:
+    """Run the event loop until every task has ended. Ctrl+C cancels them instead of killing the
+    process mid-write (the running one stops at its next chunk); returns True if that happened."""
     from PySide6.QtCore import QEventLoop, QTimer
 
-    from narrator_app.controller import Refusal
-    from narrator_app.tasks import TaskStatus
-
-    result = controller.generate_audio(args.id)
-    if isinstance(result, Refusal):
-        return _refused(args, result)
-    task_id: str = result
     loop = QEventLoop()
+    interrupted = False
 
     def check(*_: object) -> None:
-        info = controller.task(task_id)
-        if info is not None and not info.status.is_active:
+        if all(not controller.task(t).status.is_active for t in task_ids):
             loop.quit()
+
+    def on_interrupt(*_: object) -> None:
+        nonlocal interrupted
+        interrupted = True
+        for task_id in task_ids:
+            controller.cancel_task(task_id)
 
     def on_model_progress(fraction: float) -> None:
         if not getattr(args, "json", False):
@@ -237,16 +250,31 @@ def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
 
     controller.task_changed.connect(check)
     controller.model_progress.connect(on_model_progress)
-    # Ctrl+C cancels the task (at the next chunk) instead of killing the process mid-write.
-    previous = signal.signal(signal.SIGINT, lambda *_: controller.cancel_task(task_id))
+    previous = signal.signal(signal.SIGINT, on_interrupt)
     ticker = QTimer()
     ticker.timeout.connect(check)  # also lets Python run its signal handlers
     ticker.start(200)
-    check()
-    if controller.task(task_id).status.is_active:
-        loop.exec()
-    ticker.stop()
-    signal.signal(signal.SIGINT, previous)
+    try:
+        check()
+        if any(controller.task(t).status.is_active for t in task_ids):
+            loop.exec()
+    finally:
+        ticker.stop()
+        signal.signal(signal.SIGINT, previous)
+        controller.task_changed.disconnect(check)
+        controller.model_progress.disconnect(on_model_progress)
+    return interrupted
+
+
+def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.controller import Refusal
+    from narrator_app.tasks import TaskStatus
+
+    result = controller.generate_audio(args.id)
+    if isinstance(result, Refusal):
+        return _refused(args, result)
+    task_id: str = result
+    interrupted = _wait_for(controller, [task_id], args)
 
     info = controller.task(task_id)
     audio_path = str(controller.data_dir / info.audio_file) if info.audio_file else None
@@ -264,7 +292,41 @@ def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
         _emit(args, payload, f"segment {info.segment_id}: {info.audio_duration:.1f} s → {audio_path}")
         return EXIT_OK
     _emit(args, payload, f"segment {info.segment_id}: {info.status}: {info.message}", err=True)
-    return EXIT_FAILED
+    return EXIT_INTERRUPTED if interrupted else EXIT_FAILED
+
+
+def _cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.controller import Refusal
+    from narrator_app.tasks import TaskStatus
+
+    result = controller.generate_all(regenerate=args.regenerate)
+    if isinstance(result, Refusal):
+        return _model_missing(args, result.message)
+    interrupted = _wait_for(controller, result.task_ids, args)
+    tasks = [controller.task(t) for t in result.task_ids]
+    completed = sum(t.status is TaskStatus.COMPLETED for t in tasks)
+    failed = sum(t.status is TaskStatus.FAILED for t in tasks)
+    payload = {
+        "queued": result.queued,
+        "skipped_locked": result.skipped_locked,
+        "skipped_empty": result.skipped_empty,
+        "skipped_unchanged": result.skipped_unchanged,
+        "completed": completed,
+        "failed": failed,
+        "tasks": [
+            {"task_id": t.task_id, "segment_id": t.segment_id, "status": str(t.status), "message": t.message}
+            for t in tasks
+        ],
+    }
+    lines = [f"segment {t.segment_id}: {t.status}{': ' + t.message if t.message else ''}" for t in tasks]
+    lines.append(
+        f"{completed} completed, {failed} failed; skipped {result.skipped_locked} locked, "
+        f"{result.skipped_empty} empty, {result.skipped_unchanged} up to date"
+    )
+    _emit(args, payload, "\n".join(lines))
+    if interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def _model_missing(args: argparse.Namespace, message: str) -> int:
@@ -321,6 +383,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "segments set": _cmd_set,
     "segments delete": _cmd_delete,
     "generate": _cmd_generate,
+    "generate-all": _cmd_generate_all,
     "settings": _cmd_settings,
     "voices": _cmd_voices,
 }

@@ -81,6 +81,10 @@ class TaskManager:
         with self._lock:
             return [self._tasks[t] for t in self._active_by_segment.values()]
 
+    def has_active(self) -> bool:
+        with self._lock:
+            return bool(self._active_by_segment)
+
     def active_for(self, segment_id: int) -> TaskInfo | None:
         with self._lock:
             task_id = self._active_by_segment.get(segment_id)

@@ -15,6 +15,10 @@ class Actions:
     delete: QAction
     lock: QAction
     generate: QAction
+    generate_all: QAction
+    regenerate_all: QAction
+    cancel: QAction
+    cancel_all: QAction
     play: QAction
     stop: QAction
     settings: QAction
@@ -77,6 +81,38 @@ def create_actions(parent: QWidget) -> Actions:
             "Ctrl+G",
             sp.SP_MediaSeekForward,
             "Generate audio for the selected segments",
+        ),
+        generate_all=_action(
+            parent,
+            "Generate a&ll",
+            "generateAllAction",
+            "Ctrl+Shift+G",
+            sp.SP_MediaSkipForward,
+            "Generate every segment whose audio is missing or outdated (locked ones are skipped)",
+        ),
+        regenerate_all=_action(
+            parent,
+            "&Regenerate all",
+            "regenerateAllAction",
+            None,
+            None,
+            "Generate every unlocked segment again, even if its audio is up to date",
+        ),
+        cancel=_action(
+            parent,
+            "&Cancel generation",
+            "cancelAction",
+            None,
+            None,
+            "Cancel generating the selected segments (earlier audio is kept)",
+        ),
+        cancel_all=_action(
+            parent,
+            "Cancel a&ll",
+            "cancelAllAction",
+            "Esc",
+            sp.SP_BrowserStop,
+            "Cancel all queued and running generation (finished audio is kept)",
         ),
         play=_action(
             parent, "&Play", "playAction", "Space", sp.SP_MediaPlay, "Play the selected segment's audio"

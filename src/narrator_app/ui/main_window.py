@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from narrator_app.controller import Controller, Refusal
 from narrator_app.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
+from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.player import AudioPlayer
@@ -55,7 +56,7 @@ class MainWindow(QMainWindow):
         controller.setParent(self)
         # Qt appends the application display name ("— Narrator") to the title.
         self.setWindowTitle(controller.project.name)
-        self.resize(1000, 650)
+        self.resize(1100, 680)
         self.player = player or AudioPlayer(self)
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
@@ -137,52 +138,65 @@ class MainWindow(QMainWindow):
         self.model_progress.setMaximumWidth(200)
         self.model_progress.setFormat("Preparing model %p%")
         self.model_progress.hide()
+        self.batch_status = BatchStatus(self.controller, self)
+        self.statusBar().addPermanentWidget(self.batch_status)
         self.statusBar().addPermanentWidget(self.player_label)
         self.statusBar().addPermanentWidget(self.model_progress)
         self.setTabOrder(self.table, self.editor)
 
     def _build_menus(self) -> None:
         a = self.commands
-        file_menu = self.menuBar().addMenu("&File")
-        file_menu.addAction(a.settings)
-        file_menu.addSeparator()
-        file_menu.addAction(a.quit)
-        edit_menu = self.menuBar().addMenu("&Edit")
-        for action in (a.add, a.delete, a.lock):
-            edit_menu.addAction(action)
-        audio_menu = self.menuBar().addMenu("&Audio")
-        for action in (a.generate, a.play, a.stop):
-            audio_menu.addAction(action)
-
+        self._fill(self.menuBar().addMenu("&File"), (a.settings, None, a.quit))
+        self._fill(self.menuBar().addMenu("&Edit"), (a.add, a.delete, a.lock))
+        self._fill(
+            self.menuBar().addMenu("&Audio"),
+            (
+                a.generate,
+                a.generate_all,
+                a.regenerate_all,
+                None,
+                a.cancel,
+                a.cancel_all,
+                None,
+                a.play,
+                a.stop,
+            ),
+        )
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolBar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        entries: tuple[QAction | None, ...] = (
-            a.add,
-            a.delete,
-            a.lock,
-            None,
-            a.generate,
-            a.play,
-            a.stop,
-            None,
-            a.settings,
+        self._fill(
+            toolbar,
+            (
+                a.add,
+                a.delete,
+                a.lock,
+                None,
+                a.generate,
+                a.generate_all,
+                a.cancel_all,
+                None,
+                a.play,
+                a.stop,
+                None,
+                a.settings,
+            ),
         )
-        for entry in entries:
-            if entry is None:
-                toolbar.addSeparator()
-            else:
-                toolbar.addAction(entry)
         self.addToolBar(toolbar)
-
         self.context_menu = QMenu(self)
         self.context_menu.setObjectName("segmentContextMenu")
-        for entry in (a.generate, a.play, a.stop, None, a.lock, a.delete, None, a.add):
-            if entry is None:
-                self.context_menu.addSeparator()
-            else:
-                self.context_menu.addAction(entry)
+        self._fill(
+            self.context_menu, (a.generate, a.cancel, a.play, a.stop, None, a.lock, a.delete, None, a.add)
+        )
         self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
+
+    @staticmethod
+    def _fill(target: QMenu | QToolBar, entries: tuple[QAction | None, ...]) -> None:
+        for entry in entries:
+            if entry is None:
+                target.addSeparator()
+            else:
+                target.addAction(entry)
 
     def _connect(self) -> None:
         a = self.commands
@@ -190,6 +204,10 @@ class MainWindow(QMainWindow):
         a.delete.triggered.connect(self.delete_selected)
         a.lock.triggered.connect(self.set_selected_locked)
         a.generate.triggered.connect(self.generate_selected)
+        a.generate_all.triggered.connect(lambda: self.generate_all(regenerate=False))
+        a.regenerate_all.triggered.connect(lambda: self.generate_all(regenerate=True))
+        a.cancel.triggered.connect(self.cancel_selected)
+        a.cancel_all.triggered.connect(self.cancel_all)
         a.play.triggered.connect(self.toggle_play)
         a.stop.triggered.connect(self.player.stop)
         a.settings.triggered.connect(self.open_settings)
@@ -251,6 +269,8 @@ class MainWindow(QMainWindow):
         for action in (a.delete, a.lock, a.generate, a.play):
             action.setEnabled(bool(records))
         a.stop.setEnabled(self.player.is_playing)
+        a.cancel.setEnabled(any(self.controller.tasks.active_for(r.id) is not None for r in records))
+        a.cancel_all.setEnabled(self.controller.tasks.has_active())
         a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
         a.lock.setText("Un&lock" if a.lock.isChecked() else "&Lock")
         if not self.player.available:
@@ -345,6 +365,30 @@ class MainWindow(QMainWindow):
                 self.message_bar.hide()
         self._report_refusals(refusals)
 
+    def generate_all(self, *, regenerate: bool = False) -> None:
+        self._save_editor()
+        result = self.controller.generate_all(regenerate=regenerate)
+        if isinstance(result, Refusal):
+            self._report_refusals([result])
+            return
+        if not result.queued:
+            self.statusBar().showMessage("Nothing to generate: " + describe_result(result, None), 8000)
+        self._update_actions()
+
+    def cancel_selected(self) -> None:
+        cancelled = sum(self.controller.cancel_segment(i) for i in self.selected_ids())
+        if cancelled:
+            self.statusBar().showMessage(
+                f"Cancelled {cancelled} segment{'s' if cancelled != 1 else ''}.", 5000
+            )
+
+    def cancel_all(self) -> None:
+        cancelled = self.controller.cancel_all()
+        if cancelled:
+            self.statusBar().showMessage(
+                f"Cancelled {cancelled} task{'s' if cancelled != 1 else ''}; finished audio was kept.", 8000
+            )
+
     def toggle_play(self) -> None:
         if self.player.is_playing:
             self.player.stop()
@@ -392,6 +436,7 @@ class MainWindow(QMainWindow):
 
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
         info = self.controller.task(task_id)
+        self._update_actions()
         if info is None:
             return
         name = self._segment_name(segment_id)

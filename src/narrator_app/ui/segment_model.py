@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QStyle
 
-from narrator_app.controller import Controller, Refusal
+from narrator_app.controller import AudioStatus, Controller, Refusal
 from narrator_app.store import SegmentRecord
 from narrator_app.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
@@ -46,11 +46,12 @@ class SegmentTableModel(QAbstractTableModel):
         self._rows: list[SegmentRecord] = []
         self._row_of: dict[int, int] = {}
         self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
-        self._made: dict[int, float] = {}  # seconds of audio made by a running task
         controller.segments_reset.connect(self.reload)
         controller.segment_changed.connect(self.refresh_segment)
         controller.task_changed.connect(self._on_task_changed)
         controller.task_progress.connect(self._on_task_progress)
+        controller.settings_changed.connect(self._refresh_statuses)
+        controller.model_prepared.connect(self._refresh_statuses)
         self.reload()
 
     # -- reading ----------------------------------------------------------------------------
@@ -63,12 +64,6 @@ class SegmentTableModel(QAbstractTableModel):
     def record(self, segment_id: int) -> SegmentRecord | None:
         row = self._row_of.get(segment_id)
         return None if row is None else self._rows[row]
-
-    def status_text(self, segment_id: int) -> str:
-        record = self.record(segment_id)
-        if record is None:
-            return ""
-        return self._status(record)[0]
 
     # -- Qt model API -----------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -169,6 +164,11 @@ class SegmentTableModel(QAbstractTableModel):
         if row is None or record is None:
             self.reload()
             return
+        task = self._tasks.get(segment_id)
+        if task is not None and not task.status.is_active and record != self._rows[row]:
+            # The segment changed since its last task ended: show its audio status from now on,
+            # not a stale "Failed" or "Cancelled".
+            del self._tasks[segment_id]
         self._rows[row] = record
         self._emit_row_changed(row)
 
@@ -179,21 +179,25 @@ class SegmentTableModel(QAbstractTableModel):
     def _emit_row_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
 
+    def _refresh_statuses(self, *_: object) -> None:
+        """Settings or model changed: any row's audio may have become outdated (or ready again)."""
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, Column.STATUS), self.index(len(self._rows) - 1, Column.STATUS)
+            )
+
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
         info = self._controller.task(task_id)
         if info is None:
             return
         self._tasks[segment_id] = info
-        if not info.status.is_active:
-            self._made.pop(segment_id, None)
         if (row := self._row_of.get(segment_id)) is not None:
             self._emit_row_changed(row)
 
-    def _on_task_progress(self, task_id: str, segment_id: int, seconds: float) -> None:
+    def _on_task_progress(self, task_id: str, segment_id: int, _fraction: float) -> None:
         info = self._tasks.get(segment_id)
         if info is None or info.task_id != task_id:
             return
-        self._made[segment_id] = seconds
         if (row := self._row_of.get(segment_id)) is not None:
             index = self.index(row, Column.STATUS)
             self.dataChanged.emit(index, index)
@@ -217,25 +221,28 @@ class SegmentTableModel(QAbstractTableModel):
             if info.status is TaskStatus.PENDING:
                 return "Queued", "Waiting for its turn to be generated."
             if info.status is TaskStatus.RUNNING:
-                made = self._made.get(record.id)
-                detail = f"{made:.1f} s of audio so far" if made else "Starting…"
-                return "Generating", detail
+                percent = round(self._controller.progress_of(info.task_id) * 100)
+                return f"Generating {percent}%", "Generating its audio now."
             if info.status is TaskStatus.FAILED:
                 return "Failed", info.message
             if info.status is TaskStatus.CANCELLED:
                 return "Cancelled", info.message or "Generation was cancelled."
-        if record.has_audio:
+        status, reason = self._controller.audio_status(record)
+        if status is AudioStatus.READY:
             return "Ready", f"Audio: {record.audio_file}"
+        if status is AudioStatus.OUTDATED:
+            return "Outdated", f"{reason} Generate it again to update it."
         if not record.text.strip():
             return "Empty", "Add text to this segment to generate its audio."
         return "No audio", "Generate audio to hear this segment."
 
     def _status_icon(self, record: SegmentRecord) -> Any:
-        status = self._status(record)[0]
+        status = self._status(record)[0].split()[0]
         pixmap = {
             "Ready": QStyle.StandardPixmap.SP_DialogApplyButton,
+            "Outdated": QStyle.StandardPixmap.SP_BrowserReload,
             "Failed": QStyle.StandardPixmap.SP_MessageBoxWarning,
-            "Generating": QStyle.StandardPixmap.SP_BrowserReload,
+            "Generating": QStyle.StandardPixmap.SP_MediaPlay,
             "Queued": QStyle.StandardPixmap.SP_FileDialogDetailedView,
         }.get(status)
         if pixmap is None:

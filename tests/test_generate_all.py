@@ -1,0 +1,291 @@
+"""Generate all, the one-task-per-segment queue, cancel, and outdated audio."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+
+from fakes import FakeKokoro
+from narrator_app.batch import BatchSummary
+from narrator_app.controller import AudioStatus, Controller, Refusal, RefusalReason
+from narrator_app.engine.fingerprint import Fingerprint, text_digest
+from narrator_app.tasks import TaskStatus
+
+MakeController = Callable[..., Controller]
+
+
+@pytest.fixture
+def make_controller(qapp: object, tmp_path: Path) -> Iterator[MakeController]:
+    made: list[Controller] = []
+
+    def make(model_dir: Path, fake: FakeKokoro | None = None) -> Controller:
+        kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
+        controller = Controller(tmp_path / "data", model_dir, **kwargs)
+        made.append(controller)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.shutdown()
+
+
+def wait_all(qtbot, c: Controller, task_ids: list[str], timeout: int = 120_000) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: all(not c.task(t).status.is_active for t in task_ids), timeout=timeout)
+
+
+def generate_all(c: Controller, **kwargs: bool) -> BatchSummary:
+    result = c.generate_all(**kwargs)
+    assert not isinstance(result, Refusal), result
+    return result
+
+
+@pytest.mark.real_model
+def test_generate_all_skips_and_renders_only_what_changed(
+    qtbot, make_controller: MakeController, real_model_dir: Path
+) -> None:
+    c = make_controller(real_model_dir)
+    first = c.add_segment("The lamp was lit at dusk.")
+    c.add_segment("   ")
+    locked = c.add_segment("This one is locked.", locked=True)
+    second = c.add_segment("Ships looked for the light all night.")
+
+    summary = generate_all(c)
+    assert (summary.queued, summary.skipped_locked, summary.skipped_empty, summary.skipped_unchanged) == (
+        2,
+        1,
+        1,
+        0,
+    )
+    wait_all(qtbot, c, summary.task_ids)
+    assert [c.task(t).status for t in summary.task_ids] == [TaskStatus.COMPLETED] * 2
+    assert c.segment(locked.id).audio_file is None  # locked: silently skipped
+    assert c.batch_state().finished and c.batch_state().completed == 2
+    audio = {s: (c.data_dir / c.segment(s).audio_file).read_bytes() for s in (first.id, second.id)}
+    for s in (first.id, second.id):
+        assert c.audio_status(c.segment(s))[0] is AudioStatus.READY
+
+    again = generate_all(c)
+    assert (again.queued, again.skipped_unchanged) == (0, 2)
+
+    c.update_segment(second.id, text="Ships looked for the light all the long night.")
+    status, reason = c.audio_status(c.segment(second.id))
+    assert status is AudioStatus.OUTDATED and "text" in reason
+    assert c.audio_status(c.segment(first.id))[0] is AudioStatus.READY
+    edited = generate_all(c)
+    assert edited.queued == 1 and edited.skipped_unchanged == 1
+    assert [c.task(t).segment_id for t in edited.task_ids] == [second.id]
+    wait_all(qtbot, c, edited.task_ids)
+    assert c.audio_status(c.segment(second.id))[0] is AudioStatus.READY
+    assert (c.data_dir / c.segment(first.id).audio_file).read_bytes() == audio[first.id]  # untouched
+    assert (c.data_dir / c.segment(second.id).audio_file).read_bytes() != audio[second.id]
+    info = sf.info(str(c.data_dir / c.segment(second.id).audio_file))
+    assert c.segment(second.id).audio_duration == pytest.approx(info.frames / info.samplerate)
+
+    regenerate = generate_all(c, regenerate=True)
+    assert regenerate.queued == 2 and regenerate.skipped_unchanged == 0 and regenerate.skipped_locked == 1
+    c.cancel_all()
+
+
+def test_changing_voice_speed_or_language_makes_audio_outdated(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    segment = c.add_segment("Hello.")
+    wait_all(qtbot, c, generate_all(c).task_ids)
+    assert c.audio_status(c.segment(segment.id))[0] is AudioStatus.READY
+    for change, word in (
+        ({"voice": "am_michael"}, "voice"),
+        ({"speed": 1.5}, "speed"),
+        ({"language": "en-gb"}, "language"),
+    ):
+        c.update_settings(**change)
+        status, reason = c.audio_status(c.segment(segment.id))
+        assert status is AudioStatus.OUTDATED and word in reason
+        wait_all(qtbot, c, generate_all(c).task_ids)
+        assert c.audio_status(c.segment(segment.id))[0] is AudioStatus.READY
+    assert fake_kokoro.calls[-1][1:] == ("am_michael", 1.5, "en-gb")
+
+
+def test_asking_again_for_a_queued_or_running_segment_returns_its_task(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    running = c.add_segment("One. Two.")
+    waiting = c.add_segment("Three.")
+    fake_kokoro.hold()
+    first = c.generate_audio(running.id)
+    queued = c.generate_audio(waiting.id)
+    qtbot.waitUntil(lambda: c.task(first).status is TaskStatus.RUNNING)
+    assert c.generate_audio(running.id) == first
+    assert c.generate_audio(waiting.id) == queued
+    summary = generate_all(c)
+    assert summary.task_ids == [first, queued]
+    assert len(c.tasks.all()) == 2
+    fake_kokoro.release()
+    wait_all(qtbot, c, [first, queued])
+    assert c.generate_audio(running.id) != first  # ended tasks are not reused
+
+
+def test_cancel_ends_pending_at_once_and_running_at_the_next_chunk(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    done = c.add_segment("Finished before the cancel.")
+    running = c.add_segment("Line one.")
+    pending = [c.add_segment(f"Waiting {n}.") for n in range(3)]
+    wait_all(qtbot, c, generate_all(c).task_ids)
+    finished_before = {s.id: c.segment(s.id) for s in (done, running, *pending)}
+    # Edit one segment so that Generate all renders it again, in three chunks (three lines).
+    c.update_segment(running.id, text="Line one.\nLine two.\nLine three.")
+    for p in pending:
+        c.update_segment(p.id, text=f"Waiting longer {p.id}.")
+    before = c.segment(running.id)
+    before_bytes = (c.data_dir / before.audio_file).read_bytes()
+
+    fake_kokoro.hold()
+    calls_before = len(fake_kokoro.calls)
+    summary = generate_all(c)
+    assert summary.skipped_unchanged == 1  # `done` is up to date
+    running_task, *pending_tasks = summary.task_ids
+    qtbot.waitUntil(lambda: c.task(running_task).status is TaskStatus.RUNNING)
+    c.cancel_task(pending_tasks[0])
+    assert c.task(pending_tasks[0]).status is TaskStatus.CANCELLED  # at once, not when its turn comes
+    fake_kokoro.step()  # the first chunk is made
+    qtbot.waitUntil(lambda: c.progress_of(running_task) > 0)
+    assert c.cancel_all() == 3
+    assert all(c.task(t).status is TaskStatus.CANCELLED for t in pending_tasks)
+    assert c.task(running_task).status is TaskStatus.RUNNING  # stops at its next chunk boundary
+    fake_kokoro.release()
+    wait_all(qtbot, c, summary.task_ids)
+    assert c.task(running_task).status is TaskStatus.CANCELLED
+    rendered = [call[0] for call in fake_kokoro.calls[calls_before:]]
+    assert rendered == ["Line one.", "Line two."]  # the third chunk never started
+    after = c.segment(running.id)
+    assert (after.audio_file, after.audio_duration, after.audio_fingerprint) == (
+        before.audio_file,
+        before.audio_duration,
+        before.audio_fingerprint,
+    )
+    assert (c.data_dir / after.audio_file).read_bytes() == before_bytes  # earlier audio kept
+    for segment_id, record in finished_before.items():  # everything finished before kept its audio
+        assert c.segment(segment_id).audio_file == record.audio_file
+        assert (c.data_dir / record.audio_file).is_file()
+    names = sorted(p.name for p in (c.data_dir / "audio" / "1").iterdir())
+    assert names == sorted(f"segment_{s}.wav" for s in finished_before)  # no partial or temp file
+    state = c.batch_state()
+    assert state.finished and (state.cancelled, state.completed) == (4, 0)
+
+
+def test_an_edit_while_running_leaves_the_audio_outdated(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    segment = c.add_segment("The original text.")
+    fake_kokoro.hold()
+    task_id = c.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.task(task_id).status is TaskStatus.RUNNING)
+    c.update_segment(segment.id, text="The text as it is now.")
+    fake_kokoro.release()
+    wait_all(qtbot, c, [task_id])
+    record = c.segment(segment.id)
+    assert c.task(task_id).status is TaskStatus.COMPLETED and record.audio_file is not None
+    assert Fingerprint.from_json(record.audio_fingerprint).text == text_digest("The original text.")
+    status, reason = c.audio_status(record)
+    assert status is AudioStatus.OUTDATED and "text" in reason
+    assert fake_kokoro.calls[0][0] == "The original text."
+
+
+def test_a_pending_task_rechecks_the_rules_when_it_starts(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    blocker = c.add_segment("First in line.")
+    to_lock = c.add_segment("Locked while waiting.")
+    to_empty = c.add_segment("Emptied while waiting.")
+    to_edit = c.add_segment("Edited while waiting.")
+    fake_kokoro.hold()
+    tasks = [c.generate_audio(s.id) for s in (blocker, to_lock, to_empty, to_edit)]
+    c.update_segment(to_lock.id, locked=True)
+    c.update_segment(to_empty.id, text="  ")
+    c.update_segment(to_edit.id, text="The newest words.")
+    fake_kokoro.release()
+    wait_all(qtbot, c, tasks)
+    locked_info, empty_info, edit_info = (c.task(t) for t in tasks[1:])
+    assert locked_info.status is TaskStatus.CANCELLED and "locked" in locked_info.message
+    assert empty_info.status is TaskStatus.CANCELLED and "emptied" in empty_info.message
+    assert edit_info.status is TaskStatus.COMPLETED
+    assert fake_kokoro.calls[-1][0] == "The newest words."  # rendered as it was when its turn came
+    assert c.audio_status(c.segment(to_edit.id))[0] is AudioStatus.READY
+
+
+def test_generate_all_is_refused_as_a_whole_without_a_model(
+    make_controller: MakeController, tmp_path: Path
+) -> None:
+    empty = tmp_path / "none"
+    empty.mkdir()
+    c = make_controller(empty, FakeKokoro())
+    c.add_segment("Words.")
+    result = c.generate_all()
+    assert isinstance(result, Refusal) and result.reason is RefusalReason.MODEL_MISSING
+    assert "voices-v1.0.bin" in result.message
+    assert c.tasks.all() == []
+
+
+def test_two_thousand_segments_queue_and_cancel(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    for n in range(2000):
+        c.repository.add_segment(c.project.id, f"Segment number {n}.")
+    fake_kokoro.hold()
+    summary = generate_all(c)
+    assert summary.queued == 2000 and len(set(summary.task_ids)) == 2000
+    assert c.batch_state().total == 2000
+    assert c.cancel_all() == 2000
+    fake_kokoro.release()
+    wait_all(qtbot, c, summary.task_ids)
+    assert c.batch_state().cancelled == 2000 - c.batch_state().completed
+
+
+@pytest.mark.real_model
+def test_the_command_line_contract(
+    tmp_path: Path, real_model_dir: Path, capsys: pytest.CaptureFixture[str], qapp: object
+) -> None:
+    from narrator_app.cli import main
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(real_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    run("segments", "add", "One sentence.")
+    run("segments", "add", "Locked.", "--locked")
+    run("segments", "add", " ")
+    code, out = run("generate-all")
+    assert code == 0
+    assert {
+        k: out[k]
+        for k in ("queued", "skipped_locked", "skipped_empty", "skipped_unchanged", "completed", "failed")
+    } == {
+        "queued": 1,
+        "skipped_locked": 1,
+        "skipped_empty": 1,
+        "skipped_unchanged": 0,
+        "completed": 1,
+        "failed": 0,
+    }
+    assert out["tasks"][0]["status"] == "COMPLETED" and set(out["tasks"][0]) == {
+        "task_id",
+        "segment_id",
+        "status",
+        "message",
+    }
+    code, out = run("generate-all")
+    assert code == 0 and out["queued"] == 0 and out["skipped_unchanged"] == 1 and out["tasks"] == []
+    code, out = run("segments", "list")
+    assert [s["audio_status"] for s in out["segments"]] == ["ready", "none", "none"]
+    code, out = run("generate-all", "--all")
+    assert code == 0 and out["queued"] == 1 and out["completed"] == 1
