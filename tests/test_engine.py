@@ -226,3 +226,33 @@ def test_fingerprints_say_what_changed() -> None:
     unknown_model = Fingerprint.of("Hello.", "af_heart", 1.0, "en-us", "")
     assert made.changes_from(unknown_model) == []  # no model installed right now: not compared
     assert Fingerprint.from_json("not json") is None and Fingerprint.from_json(None) is None
+
+
+def test_time_left_reads_naturally() -> None:
+    from narrator_app.ui.batch_status import time_left
+
+    assert time_left(None) == "estimating time left…"
+    assert time_left(3) == "almost done"
+    assert time_left(40) == "less than a minute left"
+    assert time_left(80) == "about 1:20 left"
+    assert time_left(3725) == "about 1:02:05 left"
+
+
+def test_batch_progress_estimates_from_the_measured_speed() -> None:
+    from narrator_app.batch import BatchProgress, BatchSummary
+    from narrator_app.tasks import TaskManager, TaskStatus
+
+    tasks = TaskManager()
+    ids = [tasks.create(n, chars=100).task_id for n in range(4)]
+    progress = BatchProgress(BatchSummary(queued=4, task_ids=ids), {t: 100 for t in ids}, started=0.0)
+    assert progress.state(tasks, {}, now=5.0).seconds_left is None  # nothing measured yet
+    tasks.mark_running(ids[0])
+    tasks.finish(ids[0], TaskStatus.COMPLETED)
+    tasks.mark_running(ids[1])
+    state = progress.state(tasks, {ids[1]: 0.5}, now=15.0)  # 150 chars in 15 s: 10 chars/s
+    assert (state.total, state.ended, state.current) == (4, 1, 2)
+    assert state.seconds_left == pytest.approx(25.0)  # 250 chars left
+    tasks.cancel(ids[2])
+    tasks.cancel(ids[3])
+    state = progress.state(tasks, {ids[1]: 0.5}, now=15.0)
+    assert state.seconds_left == pytest.approx(5.0) and state.cancelled == 2

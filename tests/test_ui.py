@@ -347,3 +347,87 @@ window.close()
     assert proc.returncode == 0, proc.stderr
     assert "Playback is off: QtMultimedia could not be loaded" in proc.stdout
     assert "libpulse0" in proc.stdout
+
+
+def test_generate_all_and_cancel_all_from_the_window(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    c = window.controller
+    first = c.add_segment("First.")
+    c.add_segment("Locked.", locked=True)
+    c.add_segment("")
+    rest = [c.add_segment(f"Number {n}.\nSecond line.") for n in range(3)]
+    assert not window.commands.cancel_all.isEnabled()
+
+    fake_kokoro.hold()
+    QTest.keyClick(
+        window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    assert cell(window, first.id, Column.STATUS) in ("Queued", "Generating 0%")
+    assert cell(window, rest[-1].id, Column.STATUS) == "Queued"
+    assert window.commands.cancel_all.isEnabled()
+    assert window.batch_status.isVisible()
+    assert window.batch_status.label.text().startswith("Generating 1 of 4 — ")
+
+    fake_kokoro.step()  # "First." is done
+    qtbot.waitUntil(lambda: cell(window, first.id, Column.STATUS) == "Ready")
+    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generating 2 of 4 — "))
+    assert "estimating" not in window.batch_status.label.text()  # a speed has been measured
+    fake_kokoro.step()  # the first line of the next segment
+    # "Number 0." is 9 of the 21 characters in its two chunks
+    qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "Generating 43%")
+
+    QTest.keyClick(window.table, Qt.Key.Key_Escape)  # Cancel all
+    assert [cell(window, s.id, Column.STATUS) for s in rest[1:]] == ["Cancelled", "Cancelled"]
+    fake_kokoro.release()
+    qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "Cancelled")
+    assert cell(window, first.id, Column.STATUS) == "Ready"  # finished before the cancel: kept
+    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generated 1; 3 cancelled"))
+    assert "1 locked" in window.batch_status.label.text() and "1 empty" in window.batch_status.label.text()
+    assert not window.commands.cancel_all.isEnabled()
+
+    window.commands.generate_all.trigger()  # again: only what is missing
+    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generated 3;"))
+    assert "1 up to date" in window.batch_status.label.text()
+    assert all(cell(window, s.id, Column.STATUS) == "Ready" for s in [first, *rest])
+
+
+def test_editing_a_generated_segment_shows_it_outdated(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    segment = window.controller.add_segment("Before.")
+    window.select_segment(segment.id)
+    window.commands.generate.trigger()
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready")
+    window.editor.setFocus()
+    QTest.keyClicks(window.editor, " After.")
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Outdated")
+    tooltip = cell(window, segment.id, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
+    assert "text changed" in tooltip
+    assert cell(window, segment.id, Column.DURATION) == "0:00.5"  # the old audio is still there
+
+    dialog = SettingsDialog(window.controller, window)
+    dialog.voice.setCurrentText("am_michael")
+    dialog.accept()
+    assert "voice" in cell(window, segment.id, Column.STATUS, Qt.ItemDataRole.ToolTipRole)
+
+
+def test_cancel_from_the_context_menu(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    window = make_window(fake_model_dir, fake_kokoro)
+    busy = window.controller.add_segment("Busy.")
+    waiting = window.controller.add_segment("Waiting.")
+    fake_kokoro.hold()
+    window.controller.generate_audio(busy.id)
+    window.controller.generate_audio(waiting.id)
+    window.select_segment(waiting.id)
+    action = context_menu_action(window, waiting.id, "&Cancel generation")
+    assert action.isEnabled()
+    action.trigger()
+    assert cell(window, waiting.id, Column.STATUS) == "Cancelled"
+    assert cell(window, busy.id, Column.STATUS) in ("Queued", "Generating 0%")
+    fake_kokoro.release()
+    qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS) == "Ready")

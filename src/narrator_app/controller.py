@@ -290,11 +290,12 @@ class Controller(QObject):
         return len(active)
 
     def prepare_model(self) -> bool:
-        """Assemble the bundled model in the background if it is needed; True if started."""
-        if not self.loader.availability().needs_assembly:
-            return False
-        self.pool.start(PrepareModelJob(self.loader, self._signals))
-        return True
+        """In the background: assemble the bundled model if needed and import the TTS libraries.
+        True if the model has to be assembled (the window shows progress)."""
+        found = self.loader.availability()
+        if found.available:
+            self.pool.start(PrepareModelJob(self.loader, self._signals))
+        return found.needs_assembly
 
     def _on_status_changed(self, task_id: str, segment_id: int) -> None:
         info = self.tasks.get(task_id)

@@ -111,9 +111,15 @@ class KokoroModelLoader:
         return list_voices(found.voices)
 
     def prepare(self, on_progress: ProgressCallback | None = None) -> ModelFiles:
-        """Make sure the model files exist, assembling the bundled model if needed. Blocking."""
+        """Make sure the model files exist, assembling the bundled model if needed, and import
+        onnxruntime and kokoro-onnx (whose import holds the GIL for tens of milliseconds: better
+        at start-up in the background than in the middle of the user's first generation). Blocking."""
         with self._lock:
-            return self._prepare_locked(on_progress)
+            files = self._prepare_locked(on_progress)
+        import kokoro_onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+
+        return files
 
     def get_model(self, on_progress: ProgressCallback | None = None) -> Synthesizer:
         """The shared model, loaded on first use by whichever worker asks first. Blocking."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QSplitter,
     QTableView,
@@ -30,12 +29,11 @@ from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.player import AudioPlayer
+from narrator_app.ui.segment_editor import SegmentEditor
 from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
 from narrator_app.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
-
-EDIT_SAVE_DELAY_MS = 400
 
 
 def ask_to_delete(parent: QWidget, count: int) -> bool:
@@ -63,13 +61,6 @@ class MainWindow(QMainWindow):
 
         self.model = SegmentTableModel(controller, self)
         self.commands = create_actions(self)
-        self._editing_id: int | None = None
-        self._loading_editor = False
-        self._save_timer = QTimer(self)
-        self._save_timer.setSingleShot(True)
-        self._save_timer.setInterval(EDIT_SAVE_DELAY_MS)
-        self._save_timer.timeout.connect(self._save_editor)
-
         self._build_widgets()
         self._build_menus()
         self._connect()
@@ -102,24 +93,13 @@ class MainWindow(QMainWindow):
         ):
             self.table.setColumnWidth(column, width)
 
-        self.editor_label = QLabel("Select a segment to edit its text.", self)
-        self.editor_label.setObjectName("editorLabel")
-        self.editor = QPlainTextEdit(self)
-        self.editor.setObjectName("segmentEditor")
-        self.editor.setAccessibleName("Segment text")
-        self.editor.setPlaceholderText("Type the text to narrate…")
-        self.editor.setEnabled(False)
-        self.editor_label.setBuddy(self.editor)
-        editor_box = QWidget(self)
-        editor_layout = QVBoxLayout(editor_box)
-        editor_layout.setContentsMargins(0, 4, 0, 0)
-        editor_layout.addWidget(self.editor_label)
-        editor_layout.addWidget(self.editor)
+        self.segment_editor = SegmentEditor(self.controller, self.model, self)
+        self.editor = self.segment_editor.text
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(editor_box)
+        splitter.addWidget(self.segment_editor)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
@@ -220,7 +200,7 @@ class MainWindow(QMainWindow):
         self.model.dataChanged.connect(lambda *_: self._update_actions())
         self.model.rowsRemoved.connect(lambda *_: self._on_selection_changed())
         self.model.modelReset.connect(self._on_selection_changed)
-        self.editor.textChanged.connect(self._on_editor_changed)
+        self.segment_editor.refused.connect(self.show_refusal)
 
         self.controller.task_changed.connect(self._on_task_changed)
         self.controller.segment_changed.connect(self._on_segment_changed)
@@ -258,8 +238,8 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def _on_selection_changed(self, *_: QItemSelection) -> None:
-        self._save_editor()
-        self._load_editor(self.current_id())
+        self.segment_editor.save_now()
+        self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -276,55 +256,18 @@ class MainWindow(QMainWindow):
         if not self.player.available:
             a.play.setToolTip(self.player.unavailable_reason or "")
 
-    # -- editor -----------------------------------------------------------------------------
-    def _load_editor(self, segment_id: int | None) -> None:
-        record = None if segment_id is None else self.model.record(segment_id)
-        self._editing_id = None if record is None else record.id
-        self._loading_editor = True
-        try:
-            if record is None:
-                self.editor.setPlainText("")
-                self.editor.setEnabled(False)
-                self.editor_label.setText("Select a segment to edit its text.")
-                return
-            if self.editor.toPlainText() != record.text:
-                self.editor.setPlainText(record.text)
-            self.editor.setEnabled(True)
-            self.editor.setReadOnly(record.is_locked)
-            state = " (locked: unlock it to edit)" if record.is_locked else ""
-            self.editor_label.setText(f"&Segment {record.position + 1}{state}")
-        finally:
-            self._loading_editor = False
-
-    def _on_editor_changed(self) -> None:
-        if not self._loading_editor and self._editing_id is not None:
-            self._save_timer.start()
-
-    def _save_editor(self) -> None:
-        """Save the editor's text now if it has unsaved changes."""
-        self._save_timer.stop()
-        segment_id = self._editing_id
-        record = None if segment_id is None else self.model.record(segment_id)
-        if record is None or self.editor.toPlainText() == record.text:
-            return
-        result = self.controller.update_segment(record.id, text=self.editor.toPlainText())
-        if isinstance(result, Refusal):
-            self.show_refusal(result)
-
-    def _on_segment_changed(self, segment_id: int) -> None:
-        if segment_id == self._editing_id and not self._save_timer.isActive():
-            self._load_editor(segment_id)
+    def _on_segment_changed(self, _segment_id: int) -> None:
         self._update_actions()
 
     # -- commands ---------------------------------------------------------------------------
     def add_segment(self) -> None:
-        self._save_editor()
+        self.segment_editor.save_now()
         record = self.controller.add_segment("")
         self.select_segment(record.id)
         self.editor.setFocus()
 
     def delete_selected(self) -> None:
-        self._save_editor()
+        self.segment_editor.save_now()
         ids = self.selected_ids()
         if not ids:
             return
@@ -338,15 +281,15 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Deleted {deleted} segment{'s' if deleted != 1 else ''}.", 5000)
 
     def set_selected_locked(self, locked: bool) -> None:
-        self._save_editor()
+        self.segment_editor.save_now()
         for segment_id in self.selected_ids():
             self.controller.update_segment(segment_id, locked=locked)
-        self._load_editor(self.current_id())
+        self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 
     def generate_selected(self) -> None:
         """Queue every selected segment; refusals are shown in the message bar."""
-        self._save_editor()
+        self.segment_editor.save_now()
         ids = self.selected_ids()
         if not ids:
             self.show_message("Select a segment to generate its audio.", Kind.INFO)
@@ -366,7 +309,7 @@ class MainWindow(QMainWindow):
         self._report_refusals(refusals)
 
     def generate_all(self, *, regenerate: bool = False) -> None:
-        self._save_editor()
+        self.segment_editor.save_now()
         result = self.controller.generate_all(regenerate=regenerate)
         if isinstance(result, Refusal):
             self._report_refusals([result])
@@ -471,11 +414,11 @@ class MainWindow(QMainWindow):
         self.model_progress.setValue(round(fraction * 100))
 
     def _on_model_prepared(self, problem: str) -> None:
-        self.model_progress.hide()
         if problem:
             self.show_message(problem, Kind.ERROR)
-        else:
+        elif self.model_progress.isVisible():
             self.statusBar().showMessage("The Kokoro model is ready.", 5000)
+        self.model_progress.hide()
 
     def _show_context_menu(self, pos: QPoint) -> None:
         """Right-click acts on the row under the mouse (keeping a selection that includes it)."""
@@ -487,7 +430,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._save_editor()
+        self.segment_editor.save_now()
         self.player.stop()
         self.hide()  # do not look frozen while a running job stops at its next chunk
         self.controller.shutdown()

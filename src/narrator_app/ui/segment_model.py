@@ -46,6 +46,7 @@ class SegmentTableModel(QAbstractTableModel):
         self._rows: list[SegmentRecord] = []
         self._row_of: dict[int, int] = {}
         self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
+        self._icons: dict[str, Any] = {}  # status word → icon, loaded once
         controller.segments_reset.connect(self.reload)
         controller.segment_changed.connect(self.refresh_segment)
         controller.task_changed.connect(self._on_task_changed)
@@ -238,6 +239,12 @@ class SegmentTableModel(QAbstractTableModel):
 
     def _status_icon(self, record: SegmentRecord) -> Any:
         status = self._status(record)[0].split()[0]
+        if status not in self._icons:
+            self._icons[status] = self._load_icon(status)
+        return self._icons[status]
+
+    @staticmethod
+    def _load_icon(status: str) -> Any:
         pixmap = {
             "Ready": QStyle.StandardPixmap.SP_DialogApplyButton,
             "Outdated": QStyle.StandardPixmap.SP_BrowserReload,

@@ -1,0 +1,88 @@
+"""The text editor under the table: shows the selected segment and saves as you type."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
+
+from narrator_app.controller import Controller, Refusal
+from narrator_app.ui.segment_model import SegmentTableModel
+
+SAVE_DELAY_MS = 400
+
+
+class SegmentEditor(QWidget):
+    """Edits are saved 400 ms after the last keystroke, or at once by `save_now()` (called before
+    anything that reads the text: selection change, generate, delete, close)."""
+
+    refused = Signal(object)  # a Refusal from saving
+
+    def __init__(
+        self, controller: Controller, model: SegmentTableModel, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._controller = controller
+        self._model = model
+        self.segment_id: int | None = None
+        self._loading = False
+        self._save_timer = QTimer(self)
+        self._save_timer.setSingleShot(True)
+        self._save_timer.setInterval(SAVE_DELAY_MS)
+        self._save_timer.timeout.connect(self.save_now)
+
+        self.label = QLabel(self)
+        self.label.setObjectName("editorLabel")
+        self.text = QPlainTextEdit(self)
+        self.text.setObjectName("segmentEditor")
+        self.text.setAccessibleName("Segment text")
+        self.text.setPlaceholderText("Type the text to narrate…")
+        self.label.setBuddy(self.text)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.text)
+        self.text.textChanged.connect(self._on_text_changed)
+        controller.segment_changed.connect(self._on_segment_changed)
+        self.show_segment(None)
+
+    @property
+    def has_unsaved_edits(self) -> bool:
+        return self._save_timer.isActive()
+
+    def show_segment(self, segment_id: int | None) -> None:
+        record = None if segment_id is None else self._model.record(segment_id)
+        self.segment_id = None if record is None else record.id
+        self._loading = True
+        try:
+            if record is None:
+                self.text.setPlainText("")
+                self.text.setEnabled(False)
+                self.label.setText("Select a segment to edit its text.")
+                return
+            if self.text.toPlainText() != record.text:
+                self.text.setPlainText(record.text)
+            self.text.setEnabled(True)
+            self.text.setReadOnly(record.is_locked)
+            state = " (locked: unlock it to edit)" if record.is_locked else ""
+            self.label.setText(f"&Segment {record.position + 1}{state}")
+        finally:
+            self._loading = False
+
+    def save_now(self) -> None:
+        """Save the text now if it has unsaved changes."""
+        self._save_timer.stop()
+        record = None if self.segment_id is None else self._model.record(self.segment_id)
+        if record is None or self.text.toPlainText() == record.text:
+            return
+        result = self._controller.update_segment(record.id, text=self.text.toPlainText())
+        if isinstance(result, Refusal):
+            self.refused.emit(result)
+
+    def _on_text_changed(self) -> None:
+        if not self._loading and self.segment_id is not None:
+            self._save_timer.start()
+
+    def _on_segment_changed(self, segment_id: int) -> None:
+        # Changed elsewhere (lock, a job, the command line): show it, unless the user is typing.
+        if segment_id == self.segment_id and not self.has_unsaved_edits:
+            self.show_segment(segment_id)
