@@ -107,14 +107,14 @@ def test_right_click_generate_with_the_real_model_then_play(
     started = time.perf_counter()
     action.trigger()
     assert time.perf_counter() - started < 0.1  # the click returns at once
-    assert cell(window, segment.id, Column.STATUS) in ("Queued", "Generating")
+    assert cell(window, segment.id, Column.STATUS) in ("Queued", "Generating…")
 
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=60_000)
     record = window.controller.segment(segment.id)
     duration_text = cell(window, segment.id, Column.DURATION)
     assert duration_text and duration_text.startswith("0:0") and "." in duration_text
     assert abs(float(duration_text.split(":")[1]) - record.audio_duration) <= 0.05
-    generating = [i for i, status in enumerate(seen) if status.startswith("Generating ")]
+    generating = [i for i, status in enumerate(seen) if status.startswith("Generating")]
     assert generating and generating[0] < seen.index("Ready")
     assert cell(window, other.id, Column.STATUS) == "No audio"  # only that row changed
     assert "ready" in window.statusBar().currentMessage()
@@ -146,7 +146,7 @@ def test_fake_generation_goes_queued_generating_ready(
     window.select_segment(segment.id)
     QTest.keyClick(window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert cell(window, segment.id, Column.STATUS) == "Queued"  # waits behind the first job
-    qtbot.waitUntil(lambda: cell(window, blocker.id, Column.STATUS) == "Generating 0%")
+    qtbot.waitUntil(lambda: cell(window, blocker.id, Column.STATUS) == "Generating…")
     fake_kokoro.release()
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=10_000)
     assert cell(window, segment.id, Column.DURATION) == "0:01.0"
@@ -364,7 +364,7 @@ def test_generate_all_and_cancel_all_from_the_window(
     QTest.keyClick(
         window.table, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
-    assert cell(window, first.id, Column.STATUS) in ("Queued", "Generating 0%")
+    assert cell(window, first.id, Column.STATUS) in ("Queued", "Generating…")
     assert cell(window, rest[-1].id, Column.STATUS) == "Queued"
     assert window.commands.cancel_all.isEnabled()
     assert window.batch_status.isVisible()
@@ -428,6 +428,6 @@ def test_cancel_from_the_context_menu(
     assert action.isEnabled()
     action.trigger()
     assert cell(window, waiting.id, Column.STATUS) == "Cancelled"
-    assert cell(window, busy.id, Column.STATUS) in ("Queued", "Generating 0%")
+    assert cell(window, busy.id, Column.STATUS) in ("Queued", "Generating…")
     fake_kokoro.release()
     qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS) == "Ready")

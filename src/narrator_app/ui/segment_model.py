@@ -223,7 +223,7 @@ class SegmentTableModel(QAbstractTableModel):
                 return "Queued", "Waiting for its turn to be generated."
             if info.status is TaskStatus.RUNNING:
                 percent = round(self._controller.progress_of(info.task_id) * 100)
-                return f"Generating {percent}%", "Generating its audio now."
+                return (f"Generating {percent}%" if percent else "Generating…"), "Generating its audio now."
             if info.status is TaskStatus.FAILED:
                 return "Failed", info.message
             if info.status is TaskStatus.CANCELLED:
