@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from fakes import FakeKokoro  # noqa: E402
+from narrator_app.controller import Controller  # noqa: E402
 from narrator_app.engine.bundled import assemble_bundled_model, find_bundled_model  # noqa: E402
 
 TEST_MODEL_DIR_ENV = "NARRATOR_APP_TEST_MODEL_DIR"
@@ -61,3 +62,19 @@ def fake_kokoro() -> Iterator[FakeKokoro]:
     fake = FakeKokoro()
     yield fake
     fake.release()  # never leave a worker waiting on the gate
+
+
+@pytest.fixture
+def make_controller(qapp: object, tmp_path: Path) -> Iterator[Callable[..., Controller]]:
+    """Controllers on a temp data dir, with the real model or a FakeKokoro; shut down afterwards."""
+    made: list[Controller] = []
+
+    def make(model_dir: Path, fake: FakeKokoro | None = None) -> Controller:
+        kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
+        controller = Controller(tmp_path / "data", model_dir, **kwargs)
+        made.append(controller)
+        return controller
+
+    yield make
+    for controller in made:
+        controller.shutdown()

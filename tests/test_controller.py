@@ -5,38 +5,17 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller, Refusal, RefusalReason, SettingsError
+from narrator_app.controller import Refusal, RefusalReason, SettingsError
 from narrator_app.tasks import TaskStatus
+from support import MakeController, wait_for_tasks
 
 TASK_ID = re.compile(r"^tts_(\d+)_[0-9a-f]{8}$")
-
-MakeController = Callable[..., Controller]
-
-
-@pytest.fixture
-def make_controller(qapp: object, tmp_path: Path) -> Iterator[MakeController]:
-    made: list[Controller] = []
-
-    def make(model_dir: Path, fake: FakeKokoro | None = None) -> Controller:
-        kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
-        controller = Controller(tmp_path / "data", model_dir, **kwargs)
-        made.append(controller)
-        return controller
-
-    yield make
-    for controller in made:
-        controller.shutdown()
-
-
-def wait_done(qtbot, controller: Controller, task_id: str, timeout: int = 60_000) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: not controller.task(task_id).status.is_active, timeout=timeout)
 
 
 def test_refusals_come_in_the_agreed_order(make_controller: MakeController, tmp_path: Path) -> None:
@@ -83,7 +62,7 @@ def test_generate_audio_end_to_end_with_the_real_model(
     assert returned_after < 0.1  # the UI thread never waits for the model
     assert not c.loader.is_loaded or c.loader.loaded_in_thread != threading.get_ident()
 
-    wait_done(qtbot, c, task_id)
+    wait_for_tasks(qtbot, c, [task_id])
     info = c.task(task_id)
     assert info.status is TaskStatus.COMPLETED, info.message
     assert seen[0] is TaskStatus.PENDING and seen[-1] is TaskStatus.COMPLETED
@@ -107,13 +86,13 @@ def test_a_failed_job_keeps_the_earlier_audio(
     c = make_controller(fake_model_dir, fake_kokoro)
     segment = c.add_segment("First take.")
     first = c.generate_audio(segment.id)
-    wait_done(qtbot, c, first)
+    wait_for_tasks(qtbot, c, [first])
     before = c.segment(segment.id)
     audio = (c.data_dir / before.audio_file).read_bytes()
 
     fake_kokoro.fail_with = RuntimeError("espeak exploded")
     second = c.generate_audio(segment.id)
-    wait_done(qtbot, c, second)
+    wait_for_tasks(qtbot, c, [second])
     info = c.task(second)
     assert info.status is TaskStatus.FAILED and "espeak exploded" in info.message
     after = c.segment(segment.id)
@@ -127,7 +106,7 @@ def test_a_voice_missing_from_the_voices_file_fails_with_the_voices_listed(
     c = make_controller(fake_model_dir, fake_kokoro)
     c.repository.update_settings(default_voice_id="am_onyx")
     task_id = c.generate_audio(c.add_segment("Hello.").id)
-    wait_done(qtbot, c, task_id)
+    wait_for_tasks(qtbot, c, [task_id])
     info = c.task(task_id)
     assert info.status is TaskStatus.FAILED
     assert "am_onyx" in info.message and "af_heart, am_michael" in info.message
@@ -143,7 +122,7 @@ def test_deleting_a_segment_while_it_generates_leaves_no_audio(
     qtbot.waitUntil(lambda: c.task(task_id).status is TaskStatus.RUNNING)
     assert not isinstance(c.delete_segment(segment.id), Refusal)
     fake_kokoro.release()
-    wait_done(qtbot, c, task_id)
+    wait_for_tasks(qtbot, c, [task_id])
     assert c.task(task_id).status in (TaskStatus.CANCELLED, TaskStatus.FAILED)
     assert not (c.data_dir / "audio").exists() or not any((c.data_dir / "audio").rglob("*.wav"))
 

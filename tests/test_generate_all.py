@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,7 @@ from narrator_app.batch import BatchSummary
 from narrator_app.controller import AudioStatus, Controller, Refusal, RefusalReason
 from narrator_app.engine.fingerprint import Fingerprint, text_digest
 from narrator_app.tasks import TaskStatus
-
-MakeController = Callable[..., Controller]
-
-
-@pytest.fixture
-def make_controller(qapp: object, tmp_path: Path) -> Iterator[MakeController]:
-    made: list[Controller] = []
-
-    def make(model_dir: Path, fake: FakeKokoro | None = None) -> Controller:
-        kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
-        controller = Controller(tmp_path / "data", model_dir, **kwargs)
-        made.append(controller)
-        return controller
-
-    yield make
-    for controller in made:
-        controller.shutdown()
-
-
-def wait_all(qtbot, c: Controller, task_ids: list[str], timeout: int = 120_000) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: all(not c.task(t).status.is_active for t in task_ids), timeout=timeout)
+from support import MakeController, wait_for_tasks
 
 
 def generate_all(c: Controller, **kwargs: bool) -> BatchSummary:
@@ -60,7 +39,7 @@ def test_generate_all_skips_and_renders_only_what_changed(
         1,
         0,
     )
-    wait_all(qtbot, c, summary.task_ids)
+    wait_for_tasks(qtbot, c, summary.task_ids)
     assert [c.task(t).status for t in summary.task_ids] == [TaskStatus.COMPLETED] * 2
     assert c.segment(locked.id).audio_file is None  # locked: silently skipped
     assert c.batch_state().finished and c.batch_state().completed == 2
@@ -78,7 +57,7 @@ def test_generate_all_skips_and_renders_only_what_changed(
     edited = generate_all(c)
     assert edited.queued == 1 and edited.skipped_unchanged == 1
     assert [c.task(t).segment_id for t in edited.task_ids] == [second.id]
-    wait_all(qtbot, c, edited.task_ids)
+    wait_for_tasks(qtbot, c, edited.task_ids)
     assert c.audio_status(c.segment(second.id))[0] is AudioStatus.READY
     assert (c.data_dir / c.segment(first.id).audio_file).read_bytes() == audio[first.id]  # untouched
     assert (c.data_dir / c.segment(second.id).audio_file).read_bytes() != audio[second.id]
@@ -95,7 +74,7 @@ def test_changing_voice_speed_or_language_makes_audio_outdated(
 ) -> None:
     c = make_controller(fake_model_dir, fake_kokoro)
     segment = c.add_segment("Hello.")
-    wait_all(qtbot, c, generate_all(c).task_ids)
+    wait_for_tasks(qtbot, c, generate_all(c).task_ids)
     assert c.audio_status(c.segment(segment.id))[0] is AudioStatus.READY
     for change, word in (
         ({"voice": "am_michael"}, "voice"),
@@ -105,7 +84,7 @@ def test_changing_voice_speed_or_language_makes_audio_outdated(
         c.update_settings(**change)
         status, reason = c.audio_status(c.segment(segment.id))
         assert status is AudioStatus.OUTDATED and word in reason
-        wait_all(qtbot, c, generate_all(c).task_ids)
+        wait_for_tasks(qtbot, c, generate_all(c).task_ids)
         assert c.audio_status(c.segment(segment.id))[0] is AudioStatus.READY
     assert fake_kokoro.calls[-1][1:] == ("am_michael", 1.5, "en-gb")
 
@@ -126,7 +105,7 @@ def test_asking_again_for_a_queued_or_running_segment_returns_its_task(
     assert summary.task_ids == [first, queued]
     assert len(c.tasks.all()) == 2
     fake_kokoro.release()
-    wait_all(qtbot, c, [first, queued])
+    wait_for_tasks(qtbot, c, [first, queued])
     assert c.generate_audio(running.id) != first  # ended tasks are not reused
 
 
@@ -137,7 +116,7 @@ def test_cancel_ends_pending_at_once_and_running_at_the_next_chunk(
     done = c.add_segment("Finished before the cancel.")
     running = c.add_segment("Line one.")
     pending = [c.add_segment(f"Waiting {n}.") for n in range(3)]
-    wait_all(qtbot, c, generate_all(c).task_ids)
+    wait_for_tasks(qtbot, c, generate_all(c).task_ids)
     finished_before = {s.id: c.segment(s.id) for s in (done, running, *pending)}
     # Edit one segment so that Generate all renders it again, in three chunks (three lines).
     c.update_segment(running.id, text="Line one.\nLine two.\nLine three.")
@@ -160,7 +139,7 @@ def test_cancel_ends_pending_at_once_and_running_at_the_next_chunk(
     assert all(c.task(t).status is TaskStatus.CANCELLED for t in pending_tasks)
     assert c.task(running_task).status is TaskStatus.RUNNING  # stops at its next chunk boundary
     fake_kokoro.release()
-    wait_all(qtbot, c, summary.task_ids)
+    wait_for_tasks(qtbot, c, summary.task_ids)
     assert c.task(running_task).status is TaskStatus.CANCELLED
     rendered = [call[0] for call in fake_kokoro.calls[calls_before:]]
     assert rendered == ["Line one.", "Line two."]  # the third chunk never started
@@ -190,7 +169,7 @@ def test_an_edit_while_running_leaves_the_audio_outdated(
     qtbot.waitUntil(lambda: c.task(task_id).status is TaskStatus.RUNNING)
     c.update_segment(segment.id, text="The text as it is now.")
     fake_kokoro.release()
-    wait_all(qtbot, c, [task_id])
+    wait_for_tasks(qtbot, c, [task_id])
     record = c.segment(segment.id)
     assert c.task(task_id).status is TaskStatus.COMPLETED and record.audio_file is not None
     assert Fingerprint.from_json(record.audio_fingerprint).text == text_digest("The original text.")
@@ -213,7 +192,7 @@ def test_a_pending_task_rechecks_the_rules_when_it_starts(
     c.update_segment(to_empty.id, text="  ")
     c.update_segment(to_edit.id, text="The newest words.")
     fake_kokoro.release()
-    wait_all(qtbot, c, tasks)
+    wait_for_tasks(qtbot, c, tasks)
     locked_info, empty_info, edit_info = (c.task(t) for t in tasks[1:])
     assert locked_info.status is TaskStatus.CANCELLED and "locked" in locked_info.message
     assert empty_info.status is TaskStatus.CANCELLED and "emptied" in empty_info.message
@@ -247,7 +226,7 @@ def test_two_thousand_segments_queue_and_cancel(
     assert c.batch_state().total == 2000
     assert c.cancel_all() == 2000
     fake_kokoro.release()
-    wait_all(qtbot, c, summary.task_ids)
+    wait_for_tasks(qtbot, c, summary.task_ids)
     assert c.batch_state().cancelled == 2000 - c.batch_state().completed
 
 
