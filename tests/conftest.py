@@ -20,10 +20,11 @@ TEST_MODEL_DIR_ENV = "NARRATOR_APP_TEST_MODEL_DIR"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The user's own data and model folders never leak into a test."""
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The user's own data, model and log folders never leak into a test."""
     monkeypatch.delenv("NARRATOR_APP_DATA_DIR", raising=False)
     monkeypatch.delenv("NARRATOR_APP_MODEL_DIR", raising=False)
+    monkeypatch.setenv("NARRATOR_APP_LOG_DIR", str(tmp_path / "logs"))
 
 
 @pytest.fixture(scope="session")

@@ -93,15 +93,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _Parser.json_errors = "--json" in argv
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    if not debug:
-        # phonemizer warns about word-count mismatches on ordinary punctuation; not actionable.
-        # (phonemizer resets its logger's level on every call, so stop propagation instead.)
-        logging.getLogger("phonemizer").propagate = False
+    from narrator_app.logs import setup_logging
+
+    # The window logs to a file (Help → Open log folder); commands log to stderr only.
+    log_file = setup_logging(debug=debug, to_file=args.command is None)
     from narrator_app.paths import resolve_data_dir, resolve_model_dir
 
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
@@ -109,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from narrator_app.ui.app import run_gui
 
-        return run_gui(data_dir, model_dir)
+        return run_gui(data_dir, model_dir, log_file)
     try:
         return _run_command(args, data_dir, model_dir)
     except KeyboardInterrupt:

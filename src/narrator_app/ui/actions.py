@@ -22,6 +22,8 @@ class Actions:
     play: QAction
     stop: QAction
     settings: QAction
+    about: QAction
+    open_logs: QAction
     quit: QAction
 
 
@@ -119,12 +121,15 @@ def create_actions(parent: QWidget) -> Actions:
         ),
         stop=_action(parent, "&Stop", "stopAction", "Shift+Space", sp.SP_MediaStop, "Stop playback"),
         settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None, "Voice, speed and language"),
+        about=_action(parent, "&About Narrator", "aboutAction"),
+        open_logs=_action(parent, "Open &log folder", "openLogsAction"),
         quit=_action(parent, "&Quit", "quitAction", QKeySequence.StandardKey.Quit),
     )
     actions.lock.setCheckable(True)
     actions.lock.setIcon(QIcon.fromTheme("object-locked"))
     actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
     actions.quit.setMenuRole(QAction.MenuRole.QuitRole)
+    actions.about.setMenuRole(QAction.MenuRole.AboutRole)
     # Delete only acts on the table (added to it by the window), never on text being typed.
     actions.delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     return actions

@@ -10,9 +10,10 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from narrator_app import APP_ID, APP_NAME, __version__
 from narrator_app.store.database import DatabaseError
+from narrator_app.ui.help import ErrorReporter
 
 
-def run_gui(data_dir: Path, model_dir: Path | None) -> int:
+def run_gui(data_dir: Path, model_dir: Path | None, log_file: Path | None = None) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_ID)
@@ -26,8 +27,10 @@ def run_gui(data_dir: Path, model_dir: Path | None) -> int:
     except DatabaseError as error:
         QMessageBox.critical(None, APP_NAME, str(error))
         return 1
+    ErrorReporter(window, log_file).install()
     window.show()
     code = app.exec()
+    sys.excepthook = sys.__excepthook__
     # Destroy the window (and its player and thread pool) now, in Qt's order, rather than
     # leaving it to Python's garbage collector during interpreter shutdown.
     window.deleteLater()

@@ -27,6 +27,7 @@ from narrator_app.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.formatting import format_duration
+from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.segment_editor import SegmentEditor
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
                 a.stop,
             ),
         )
+        self._fill(self.menuBar().addMenu("&Help"), (a.open_logs, None, a.about))
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolBar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
         a.stop.triggered.connect(self.player.stop)
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
+        a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
+        a.open_logs.triggered.connect(open_log_folder)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
