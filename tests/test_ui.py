@@ -431,3 +431,25 @@ def test_cancel_from_the_context_menu(
     assert cell(window, busy.id, Column.STATUS) in ("Queued", "Generating…")
     fake_kokoro.release()
     qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS) == "Ready")
+
+
+def test_window_size_splitter_and_columns_are_restored(qtbot, tmp_path: Path, fake_model_dir: Path) -> None:
+    first = build_main_window(
+        tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+    )
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(760, 520)  # inside the offscreen screen (800x600): geometry is clamped to it
+    first.splitter.setSizes([300, 150])
+    first.table.setColumnWidth(Column.STATUS, 211)
+    sizes = first.splitter.sizes()
+    first.close()
+
+    second = build_main_window(
+        tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+    )
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.width(), second.height()) == (760, 520)
+    assert second.splitter.sizes() == sizes
+    assert second.table.columnWidth(Column.STATUS) == 211

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, QPoint, Qt
+from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,8 @@ from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableM
 from narrator_app.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
+
+UI_STATE_FILE = "window.ini"
 
 
 def ask_to_delete(parent: QWidget, count: int) -> bool:
@@ -66,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._update_actions()
+        self._restore_state()
         self._check_model()
 
     # -- construction -----------------------------------------------------------------------
@@ -97,7 +100,7 @@ class MainWindow(QMainWindow):
         self.segment_editor = SegmentEditor(self.controller, self.model, self)
         self.editor = self.segment_editor.text
 
-        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.table)
         splitter.addWidget(self.segment_editor)
@@ -433,7 +436,32 @@ class MainWindow(QMainWindow):
         self.context_menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- closing ----------------------------------------------------------------------------
+    def ui_settings(self) -> QSettings:
+        """Window layout, kept with the data it shows (one file per data dir)."""
+        return QSettings(str(self.controller.data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
+
+    def _restore_state(self) -> None:
+        settings = self.ui_settings()
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/splitter", self.splitter.restoreState),
+            ("window/columns", self.table.horizontalHeader().restoreState),
+        ):
+            value = settings.value(key)
+            if isinstance(value, QByteArray) and not value.isEmpty():
+                restore(value)
+
+    def _save_state(self) -> None:
+        settings = self.ui_settings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
+        settings.setValue("window/splitter", self.splitter.saveState())
+        settings.setValue("window/columns", self.table.horizontalHeader().saveState())
+        settings.sync()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_state()
         self.segment_editor.save_now()
         self.player.stop()
         self.hide()  # do not look frozen while a running job stops at its next chunk
