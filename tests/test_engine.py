@@ -256,3 +256,32 @@ def test_batch_progress_estimates_from_the_measured_speed() -> None:
     tasks.cancel(ids[3])
     state = progress.state(tasks, {ids[1]: 0.5}, now=15.0)
     assert state.seconds_left == pytest.approx(5.0) and state.cancelled == 2
+
+
+def test_a_refused_commit_puts_the_earlier_file_back(tmp_path: Path) -> None:
+    from narrator_app.engine.synthesis import CommitRefused
+
+    target = tmp_path / "segment_1.wav"
+    target.write_bytes(b"earlier audio")
+    seen: list[bytes] = []
+
+    def commit(duration: float) -> None:
+        seen.append(target.read_bytes()[:4])  # the new file is in place while recording
+        raise CommitRefused("the segment was locked meanwhile")
+
+    result = generate_audio("Hello.", "af_heart", 1.0, "en-us", target, model=FakeKokoro(), commit=commit)
+    assert result.cancelled and "locked" in result.error
+    assert seen == [b"RIFF"]
+    assert target.read_bytes() == b"earlier audio"
+    assert [p.name for p in tmp_path.iterdir()] == ["segment_1.wav"]
+
+
+def test_a_model_that_says_nothing_fails_instead_of_saving_silence(tmp_path: Path) -> None:
+    class Mute(FakeKokoro):
+        async def create_stream(self, text, voice, speed=1.0, lang="en-us"):  # type: ignore[no-untyped-def,override]
+            if False:
+                yield  # an async generator that yields nothing
+
+    result = generate_audio("One.\nTwo.\nThree.", "af_heart", 1.0, "en-us", tmp_path / "a.wav", model=Mute())
+    assert not result.success and "no audio" in result.error
+    assert not (tmp_path / "a.wav").exists()

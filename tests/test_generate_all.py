@@ -136,10 +136,9 @@ def test_cancel_ends_pending_at_once_and_running_at_the_next_chunk(
     fake_kokoro.step()  # the first chunk is made
     qtbot.waitUntil(lambda: c.progress_of(running_task) > 0)
     assert c.cancel_all() == 3
-    assert all(c.task(t).status is TaskStatus.CANCELLED for t in pending_tasks)
-    assert c.task(running_task).status is TaskStatus.RUNNING  # stops at its next chunk boundary
+    assert all(c.task(t).status is TaskStatus.CANCELLED for t in [running_task, *pending_tasks])  # now
     fake_kokoro.release()
-    wait_for_tasks(qtbot, c, summary.task_ids)
+    assert c.wait_for_jobs(10_000)  # the worker stops at its next chunk boundary
     assert c.task(running_task).status is TaskStatus.CANCELLED
     rendered = [call[0] for call in fake_kokoro.calls[calls_before:]]
     assert rendered == ["Line one.", "Line two."]  # the third chunk never started
@@ -188,9 +187,10 @@ def test_a_pending_task_rechecks_the_rules_when_it_starts(
     to_edit = c.add_segment("Edited while waiting.")
     fake_kokoro.hold()
     tasks = [c.generate_audio(s.id) for s in (blocker, to_lock, to_empty, to_edit)]
-    c.update_segment(to_lock.id, locked=True)
-    c.update_segment(to_empty.id, text="  ")
-    c.update_segment(to_edit.id, text="The newest words.")
+    # As another Narrator process (the command line) would: straight to the database.
+    c.repository.update_segment(to_lock.id, locked=True)
+    c.repository.update_segment(to_empty.id, text="  ")
+    c.repository.update_segment(to_edit.id, text="The newest words.")
     fake_kokoro.release()
     wait_for_tasks(qtbot, c, tasks)
     locked_info, empty_info, edit_info = (c.task(t) for t in tasks[1:])
@@ -268,3 +268,42 @@ def test_the_command_line_contract(
     assert [s["audio_status"] for s in out["segments"]] == ["ready", "none", "none"]
     code, out = run("generate-all", "--all")
     assert code == 0 and out["queued"] == 1 and out["completed"] == 1
+
+
+def test_locking_a_segment_cancels_its_generation_and_keeps_its_audio(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    segment = c.add_segment("Approved take.")
+    wait_for_tasks(qtbot, c, [c.generate_audio(segment.id)])
+    before = c.segment(segment.id)
+    audio = (c.data_dir / before.audio_file).read_bytes()
+    c.update_segment(segment.id, text="Approved take, said again.")
+    fake_kokoro.hold()
+    task_id = c.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.task(task_id).status is TaskStatus.RUNNING)
+    c.update_segment(segment.id, locked=True)
+    assert c.task(task_id).status is TaskStatus.CANCELLED and "locked" in c.task(task_id).message
+    fake_kokoro.release()
+    assert c.wait_for_jobs(10_000)
+    after = c.segment(segment.id)
+    assert (after.audio_file, after.audio_fingerprint) == (before.audio_file, before.audio_fingerprint)
+    assert (c.data_dir / after.audio_file).read_bytes() == audio
+
+
+def test_generate_right_after_cancel_starts_a_new_task(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    segment = c.add_segment("One.\nTwo.")
+    fake_kokoro.hold()
+    first = c.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.task(first).status is TaskStatus.RUNNING)
+    c.cancel_task(first)
+    second = c.generate_audio(segment.id)
+    assert second != first and c.task(second).status is TaskStatus.PENDING
+    fake_kokoro.release()
+    wait_for_tasks(qtbot, c, [second])
+    assert c.task(first).status is TaskStatus.CANCELLED
+    assert c.task(second).status is TaskStatus.COMPLETED
+    assert c.audio_status(c.segment(segment.id))[0] is AudioStatus.READY

@@ -95,3 +95,24 @@ def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> Non
     with pytest.raises(DatabaseError, match="Cannot open the database"):
         open_database(path)
     assert path.read_bytes() == b"this is not sqlite" * 100
+
+
+def test_a_percent_sign_in_the_folder_name_is_taken_literally(tmp_path: Path) -> None:
+    folder = tmp_path / "a%20b"
+    open_database(folder / "db.sqlite3")
+    assert (folder / "db.sqlite3").is_file()
+    assert not (tmp_path / "a b").exists()
+
+
+def test_a_data_folder_that_is_a_file_is_refused_clearly(tmp_path: Path) -> None:
+    blocker = tmp_path / "data"
+    blocker.write_text("I am a file")
+    with pytest.raises(DatabaseError, match="Cannot create the data folder"):
+        open_database(blocker / "db.sqlite3")
+
+
+def test_set_audio_can_refuse_a_locked_segment(repo: Repository) -> None:
+    project = repo.ensure_project()
+    seg = repo.add_segment(project.id, "hello", locked=True)
+    assert repo.set_audio(seg.id, "a.wav", 1.0, None, unless_locked=True) is False
+    assert repo.get_segment(seg.id).audio_file is None

@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller
+from narrator_app.controller import Controller, Refusal
 from narrator_app.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.main_window import MainWindow
@@ -453,3 +453,40 @@ def test_window_size_splitter_and_columns_are_restored(qtbot, tmp_path: Path, fa
     assert (second.width(), second.height()) == (760, 520)
     assert second.splitter.sizes() == sizes
     assert second.table.columnWidth(Column.STATUS) == 211
+
+
+def test_leaving_the_editor_saves_before_a_lock_click(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path
+) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    segment = window.controller.add_segment("Draft")
+    window.select_segment(segment.id)
+    window.editor.setFocus()
+    window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(window.editor, " final")
+    window.table.setFocus()  # as a click on the row's lock box does, before the click lands
+    index = window.model.index(window.model.row_of(segment.id), Column.LOCK)
+    assert window.model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    record = window.controller.segment(segment.id)
+    assert (record.text, record.is_locked) == ("Draft final", True)
+    assert window.editor.isReadOnly() and window.editor.toPlainText() == "Draft final"
+    assert not window.message_bar.isVisible()  # nothing was refused
+
+
+def test_a_file_that_cannot_be_removed_does_not_stop_a_delete(
+    make_window: MakeWindow, fake_model_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    c = window.controller
+    segment = c.add_segment("Doomed.")
+    c.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0, None)
+    real_unlink = Path.unlink
+
+    def stubborn(self: Path, missing_ok: bool = False) -> None:
+        if self.name == "segment_1.wav":
+            raise PermissionError(13, "Permission denied")
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", stubborn)
+    assert not isinstance(c.delete_segment(segment.id), Refusal)
+    assert window.model.rowCount() == 0 and c.segment(segment.id) is None

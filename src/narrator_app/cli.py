@@ -108,7 +108,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _run_command(args, data_dir, model_dir)
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # one line for the user; the traceback only with --debug
         if debug:
             raise
@@ -241,7 +241,8 @@ def _wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) ->
 
     def on_model_progress(fraction: float) -> None:
         if not getattr(args, "json", False):
-            print(f"\rpreparing the bundled model… {fraction:4.0%}", end="", file=sys.stderr)
+            end = "\n" if fraction >= 1.0 else ""
+            print(f"\rpreparing the bundled model… {fraction:4.0%}", end=end, file=sys.stderr)
 
     controller.task_changed.connect(check)
     controller.model_progress.connect(on_model_progress)

@@ -12,6 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
+from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
@@ -22,6 +23,7 @@ from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
+from narrator_app.store.database import DatabaseError
 from narrator_app.tasks import TaskInfo, TaskManager
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,11 @@ class Controller(QObject):
         self.data_dir = data_dir
         self.database = open_database(database_path(data_dir))
         self.repository = Repository(self.database)
-        self.project: ProjectRecord = self.repository.ensure_project()
+        try:
+            self.project: ProjectRecord = self.repository.ensure_project()
+        except SQLAlchemyError as error:
+            self.database.close()
+            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
         jobs, threads = plan_concurrency()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
         self.tasks = TaskManager()
@@ -154,6 +160,9 @@ class Controller(QObject):
         unlocking = current.is_locked and locked is False
         if text is not None and text != current.text and current.is_locked and not unlocking:
             return _locked(segment_id, "edit its text")
+        if locked and not current.is_locked:
+            # A locked segment's audio is not to be touched.
+            self.cancel_segment(segment_id, "Cancelled: the segment was locked.")
         record = self.repository.update_segment(segment_id, text=text, locked=locked)
         if record is None:
             return _not_found(segment_id)
@@ -167,12 +176,15 @@ class Controller(QObject):
             return _not_found(segment_id)
         if current.is_locked:
             return _locked(segment_id, "delete it")
-        self.cancel_segment(segment_id)
+        self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
         deleted = self.repository.delete_segment(segment_id)
         if deleted is None:
             return _not_found(segment_id)
         if (path := self.audio_path(deleted)) is not None:
-            path.unlink(missing_ok=True)
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as error:  # the segment is gone either way; its file is only clutter
+                log.warning("Could not remove %s: %s", path, error)
         self.segments_reset.emit()
         return deleted
 
@@ -267,19 +279,19 @@ class Controller(QObject):
         """Fraction of a running task's text done so far (0..1)."""
         return self._fractions.get(task_id, 0.0)
 
-    def cancel_task(self, task_id: str) -> None:
-        """A pending task ends now as CANCELLED; a running one stops at its next chunk boundary,
-        leaving the earlier audio as it was."""
+    def cancel_task(self, task_id: str, reason: str = "") -> None:
+        """End a queued or running task now as CANCELLED. A running one's worker stops at its next
+        chunk boundary and writes nothing: the earlier audio stays as it was."""
         info = self.tasks.get(task_id)
-        if info is not None and self.tasks.cancel(task_id):
+        if info is not None and self.tasks.cancel(task_id, reason):
             self._on_status_changed(task_id, info.segment_id)
 
-    def cancel_segment(self, segment_id: int) -> bool:
+    def cancel_segment(self, segment_id: int, reason: str = "") -> bool:
         """Cancel the segment's queued or running task; False if it had none."""
         active = self.tasks.active_for(segment_id)
         if active is None:
             return False
-        self.cancel_task(active.task_id)
+        self.cancel_task(active.task_id, reason)
         return True
 
     def cancel_all(self) -> int:

@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
+from narrator_app.engine.synthesis import CommitRefused
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.store import Repository
 from narrator_app.tasks import TaskManager, TaskStatus
@@ -76,7 +77,9 @@ class TtsJob(QRunnable):
             status, message, values = self._generate(text)
         except Exception as error:  # never let an exception escape a worker thread
             log.exception("Task %s crashed", req.task_id)
+            self._tasks.mark_running(req.task_id)  # FAILED only ever follows RUNNING
             status, message, values = TaskStatus.FAILED, f"Unexpected error: {error}", {}
+        # A no-op when the task was cancelled meanwhile: it ended then, and nothing was written.
         self._tasks.finish(req.task_id, status, message, **values)
         self._emit_status()
 
@@ -126,6 +129,25 @@ class TtsJob(QRunnable):
                 f"(it has: {', '.join(voices)}). Choose a voice in Settings.",
                 {},
             )
+        recorded: dict[str, object] = {}
+
+        def commit(duration: float) -> None:
+            """Record the new audio, or refuse (and the earlier file is put back)."""
+            if not self._tasks.begin_commit(req.task_id):
+                raise CommitRefused("Cancelled; the earlier audio, if any, was kept.")
+            audio_file = relative_audio_path(req.data_dir, req.output_path)
+            # The fingerprint is of the text rendered: if the text changed meanwhile, the audio
+            # shows as outdated instead of passing for the new text.
+            fingerprint = Fingerprint.of(text, req.voice, req.speed, req.language, req.model_id)
+            if not self._repository.set_audio(
+                req.segment_id, audio_file, duration, fingerprint.to_json(), unless_locked=True
+            ):
+                raise CommitRefused(
+                    f"Segment {req.segment_id} was deleted or locked while its audio was generated; "
+                    "nothing was changed."
+                )
+            recorded.update(audio_file=audio_file, audio_duration=duration)
+
         result = generate_audio(
             text,
             req.voice,
@@ -133,25 +155,15 @@ class TtsJob(QRunnable):
             req.language,
             req.output_path,
             model=model,
-            should_cancel=lambda: self._tasks.is_cancel_requested(req.task_id),
+            should_cancel=lambda: self._tasks.should_stop(req.task_id),
             on_progress=self._on_progress,
+            commit=commit,
         )
         if result.cancelled:
-            return TaskStatus.CANCELLED, "Cancelled; the earlier audio, if any, was kept.", {}
-        if not result.success or result.duration is None:
+            return TaskStatus.CANCELLED, result.error, {}
+        if not result.success:
             return TaskStatus.FAILED, result.error, {}
-        audio_file = relative_audio_path(req.data_dir, req.output_path)
-        # The fingerprint is of the text rendered: if the text changed meanwhile, the audio shows
-        # as outdated instead of passing for the new text.
-        fingerprint = Fingerprint.of(text, req.voice, req.speed, req.language, req.model_id)
-        if not self._repository.set_audio(req.segment_id, audio_file, result.duration, fingerprint.to_json()):
-            req.output_path.unlink(missing_ok=True)
-            return (
-                TaskStatus.FAILED,
-                f"Segment {req.segment_id} was deleted while its audio was generated.",
-                {},
-            )
-        return TaskStatus.COMPLETED, "", {"audio_file": audio_file, "audio_duration": result.duration}
+        return TaskStatus.COMPLETED, "", recorded
 
 
 class PrepareModelJob(QRunnable):

@@ -3,6 +3,10 @@
 Workers update it directly, so a status read from any thread is current; Qt signals only tell the
 UI to look. A task's status only moves forward: PENDING → RUNNING → COMPLETED | FAILED | CANCELLED,
 or PENDING → CANCELLED.
+
+Cancelling ends a task at once. A running task's worker notices at its next chunk boundary and
+writes nothing; the one moment a task can no longer be cancelled is while its finished audio is
+being recorded (`begin_commit`), and then it completes.
 """
 
 from __future__ import annotations
@@ -54,11 +58,13 @@ class TaskManager:
         self._lock = threading.Lock()
         self._tasks: dict[str, TaskInfo] = {}
         self._active_by_segment: dict[int, str] = {}
-        self._cancel_requested: set[str] = set()
+        self._committing: set[str] = set()
 
     def create(self, segment_id: int, voice: str = "", chars: int = 0) -> TaskInfo:
-        """Register a PENDING task; the segment must have no active task (see active_for)."""
+        """Register a PENDING task for a segment that has no active task (see active_for)."""
         with self._lock:
+            if segment_id in self._active_by_segment:
+                raise ValueError(f"segment {segment_id} already has an active task")
             task_id = new_task_id(segment_id)
             while task_id in self._tasks:
                 task_id = new_task_id(segment_id)
@@ -111,22 +117,34 @@ class TaskManager:
             self._tasks[task_id] = info
             if self._active_by_segment.get(info.segment_id) == task_id:
                 del self._active_by_segment[info.segment_id]
-        self._cancel_requested.discard(task_id)
+        self._committing.discard(task_id)
         return info
 
-    def cancel(self, task_id: str) -> bool:
-        """A pending task ends now as CANCELLED (True); a running one is asked to stop at its next
-        chunk (False: it ends when its worker notices)."""
+    def cancel(self, task_id: str, reason: str = "") -> bool:
+        """End the task now as CANCELLED; True if it was. A running task's worker stops at its next
+        chunk and writes nothing. False if the task had ended, or is recording its audio (it completes)."""
         with self._lock:
             info = self._tasks.get(task_id)
-            if info is None or not info.status.is_active:
+            if info is None or not info.status.is_active or task_id in self._committing:
                 return False
-            if info.status is TaskStatus.PENDING:
-                self._finish_locked(task_id, TaskStatus.CANCELLED, "Cancelled before it started.")
-                return True
-            self._cancel_requested.add(task_id)
-            return False
+            message = reason or (
+                "Cancelled before it started."
+                if info.status is TaskStatus.PENDING
+                else "Cancelled; the earlier audio, if any, was kept."
+            )
+            self._finish_locked(task_id, TaskStatus.CANCELLED, message)
+            return True
 
-    def is_cancel_requested(self, task_id: str) -> bool:
+    def should_stop(self, task_id: str) -> bool:
+        """For the worker: its task is no longer running (it was cancelled)."""
         with self._lock:
-            return task_id in self._cancel_requested
+            return self._tasks[task_id].status is not TaskStatus.RUNNING
+
+    def begin_commit(self, task_id: str) -> bool:
+        """For the worker, before it records finished audio: True if the task is still running, and
+        from now on it can no longer be cancelled; False if it was cancelled (write nothing)."""
+        with self._lock:
+            if self._tasks[task_id].status is not TaskStatus.RUNNING:
+                return False
+            self._committing.add(task_id)
+            return True

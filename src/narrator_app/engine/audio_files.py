@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +25,10 @@ def relative_audio_path(data_dir: Path, audio_path: Path) -> str:
     return audio_path.relative_to(data_dir).as_posix()
 
 
-def write_wav_atomic(path: Path, samples: NDArray[np.float32], sample_rate: int) -> float:
-    """Write a mono 16-bit WAV beside `path` and move it into place; returns its duration.
+def write_wav_temp(path: Path, samples: NDArray[np.float32], sample_rate: int) -> tuple[Path, float]:
+    """Write a mono 16-bit WAV to a temporary file beside `path`; returns it and its duration.
 
-    A crash or an error leaves either the old file or the new one, never a partial file.
+    On any error the temporary file is removed and nothing at `path` has changed.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav.part", dir=path.parent)
@@ -36,12 +38,32 @@ def write_wav_atomic(path: Path, samples: NDArray[np.float32], sample_rate: int)
             sf.write(handle, samples, sample_rate, format="WAV", subtype="PCM_16")
             handle.flush()
             os.fsync(handle.fileno())
-        duration = audio_duration(tmp)
-        os.replace(tmp, path)
+        return tmp, audio_duration(tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return duration
+
+
+@contextmanager
+def replacing(path: Path, new_file: Path) -> Iterator[None]:
+    """Move `new_file` into place at `path` for the duration of the block. If the block raises, the
+    earlier file (or no file) is put back; otherwise the earlier file is dropped."""
+    previous = path.with_name(f".{path.name}.previous")
+    had_previous = path.exists()
+    if had_previous:
+        os.replace(path, previous)
+    try:
+        os.replace(new_file, path)
+        yield
+    except BaseException:
+        new_file.unlink(missing_ok=True)
+        if had_previous:
+            os.replace(previous, path)
+        else:
+            path.unlink(missing_ok=True)
+        raise
+    if had_previous:
+        previous.unlink(missing_ok=True)
 
 
 def audio_duration(path: Path) -> float:

@@ -146,8 +146,3 @@ class KokoroModelLoader:
                     f"Cannot write the bundled model to {found.model}: {error.strerror or error}."
                 ) from error
         return ModelFiles(found.model, found.voices)
-
-    def unload(self) -> None:
-        with self._lock:
-            self._model = None
-            self._files = None

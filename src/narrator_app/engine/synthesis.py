@@ -12,7 +12,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from narrator_app.engine.audio_files import write_wav_atomic
+from narrator_app.engine.audio_files import replacing, write_wav_temp
 from narrator_app.engine.chunks import split_into_chunks
 from narrator_app.engine.loader import Synthesizer
 
@@ -27,6 +27,10 @@ CHUNK_PAUSE = 0.25
 
 class SynthesisCancelled(Exception):
     """Raised between chunks when the caller asked to stop."""
+
+
+class CommitRefused(Exception):
+    """Raised by a `commit` callback: keep the earlier audio; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ def synthesize(
         parts: list[NDArray[np.float32]] = []
         rate = SAMPLE_RATE
         done = 0
+        spoken = 0  # samples from the model, not counting the pauses we add
         for index, chunk in enumerate(chunks):
             if index:
                 parts.append(np.zeros(int(CHUNK_PAUSE * rate), dtype=np.float32))
@@ -74,6 +79,7 @@ def synthesize(
                 async for samples, sample_rate in stream:
                     rate = sample_rate
                     parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
+                    spoken += len(parts[-1])
                     if cancel_requested():
                         raise SynthesisCancelled()
             finally:
@@ -83,7 +89,7 @@ def synthesize(
             done += len(chunk)
             if on_progress is not None:
                 on_progress(done / total)
-        if not any(len(part) for part in parts):
+        if not spoken:
             raise ValueError("the model produced no audio for this text")
         return np.concatenate(parts), rate
 
@@ -102,11 +108,14 @@ def generate_audio(
     model: Synthesizer,
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
+    commit: Callable[[float], None] | None = None,
 ) -> SynthesisResult:
-    """Synthesize `text` into a 24 kHz mono WAV at `output_path`, atomically.
+    """Synthesize `text` into a 24 kHz mono WAV at `output_path`.
 
-    Never raises for a synthesis problem: the result says what went wrong. On failure or
-    cancel no partial file is left and an earlier file at `output_path` is untouched.
+    The WAV is written to a temporary file beside `output_path` and renamed into place. `commit`, if
+    given, is called with the duration once the new file is in place (to record it); if it raises,
+    the earlier file is put back. Never raises for a synthesis problem: the result says what went
+    wrong, and on failure or cancel no partial file is left and an earlier file is untouched.
     """
     if not text.strip():
         return SynthesisResult(False, error="There is no text to generate audio from.")
@@ -120,9 +129,14 @@ def generate_audio(
         samples, rate = synthesize(
             model, text, voice, speed, language, should_cancel=should_cancel, on_progress=on_progress
         )
-        duration = write_wav_atomic(output_path, samples, rate)
+        tmp, duration = write_wav_temp(output_path, samples, rate)
+        with replacing(output_path, tmp):
+            if commit is not None:
+                commit(duration)
     except SynthesisCancelled:
         return SynthesisResult(False, error="Cancelled.", cancelled=True)
+    except CommitRefused as refused:
+        return SynthesisResult(False, error=str(refused), cancelled=True)
     except Exception as error:  # the model, espeak or the disk: report, never crash the worker
         log.warning("Synthesis failed: %s", error, exc_info=log.isEnabledFor(logging.DEBUG))
         return SynthesisResult(False, error=f"Audio generation failed: {error}")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from narrator_app.store.models import SCHEMA_VERSION, Base
@@ -63,9 +63,15 @@ def _check_existing(path: Path) -> None:
 
 def open_database(path: Path) -> Database:
     """Open (creating if needed) the database at `path` and its schema."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(
+            f"Cannot create the data folder {path.parent}: {error.strerror or error}."
+        ) from error
     _check_existing(path)
-    engine = create_engine(f"sqlite:///{path}")
+    # URL.create, not an f-string: a '%' in the folder name must not be read as an escape.
+    engine = create_engine(URL.create("sqlite", database=str(path)))
     event.listen(engine, "connect", _configure_connection)
     try:
         with engine.begin() as conn:

@@ -117,17 +117,27 @@ class Repository:
             return record
 
     def set_audio(
-        self, segment_id: int, audio_file: str | None, duration: float | None, fingerprint: str | None
+        self,
+        segment_id: int,
+        audio_file: str | None,
+        duration: float | None,
+        fingerprint: str | None,
+        *,
+        unless_locked: bool = False,
     ) -> bool:
         """Record a segment's audio in one UPDATE of just the audio columns.
 
-        Returns False when the segment no longer exists (deleted while its job ran).
+        Returns False when the segment no longer exists (deleted while its job ran) or, with
+        `unless_locked`, is locked.
         """
+        statement = update(Segment).where(Segment.id == segment_id)
+        if unless_locked:
+            statement = statement.where(Segment.is_locked.is_(False))
         with self._sessions.begin() as session:
             result = session.execute(
-                update(Segment)
-                .where(Segment.id == segment_id)
-                .values(audio_file=audio_file, audio_duration=duration, audio_fingerprint=fingerprint)
+                statement.values(
+                    audio_file=audio_file, audio_duration=duration, audio_fingerprint=fingerprint
+                )
             )
             return bool(cast(CursorResult[Any], result).rowcount)
 

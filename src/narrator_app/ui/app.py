@@ -24,7 +24,7 @@ def run_gui(data_dir: Path, model_dir: Path | None, log_file: Path | None = None
 
     try:
         window = build_main_window(data_dir, model_dir)
-    except DatabaseError as error:
+    except (DatabaseError, OSError) as error:  # no window to show it in: say it in a dialog
         QMessageBox.critical(None, APP_NAME, str(error))
         return 1
     ErrorReporter(window, log_file).install()

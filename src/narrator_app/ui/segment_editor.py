@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from narrator_app.controller import Controller, Refusal
@@ -42,6 +42,8 @@ class SegmentEditor(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.text)
         self.text.textChanged.connect(self._on_text_changed)
+        # Leaving the editor saves at once: the next click (a lock box, say) must see the new text.
+        self.text.installEventFilter(self)
         controller.segment_changed.connect(self._on_segment_changed)
         self.show_segment(None)
 
@@ -76,7 +78,13 @@ class SegmentEditor(QWidget):
             return
         result = self._controller.update_segment(record.id, text=self.text.toPlainText())
         if isinstance(result, Refusal):
+            self.show_segment(record.id)  # show what is stored, read-only if it was locked meanwhile
             self.refused.emit(result)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.text and event.type() == QEvent.Type.FocusOut:
+            self.save_now()
+        return super().eventFilter(watched, event)
 
     def _on_text_changed(self) -> None:
         if not self._loading and self.segment_id is not None:

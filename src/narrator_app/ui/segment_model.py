@@ -238,7 +238,7 @@ class SegmentTableModel(QAbstractTableModel):
         return "No audio", "Generate audio to hear this segment."
 
     def _status_icon(self, record: SegmentRecord) -> Any:
-        status = self._status(record)[0].split()[0]
+        status = self._status(record)[0].split()[0].rstrip("…")
         if status not in self._icons:
             self._icons[status] = self._load_icon(status)
         return self._icons[status]
