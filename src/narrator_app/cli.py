@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser = _Parser(prog=APP_ID, description="Narrator: a desktop narration studio.", parents=[common])
     parser.add_argument("--version", action="version", version=f"{APP_ID} {__version__}")
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add Narrator to the application menu (for the current user) and exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     segments = sub.add_parser("segments", help="add, list, edit and delete segments", parents=[common])
@@ -99,6 +104,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_file = setup_logging(debug=debug, to_file=args.command is None)
     from narrator_app.paths import resolve_data_dir, resolve_model_dir
 
+    if args.install_desktop_entry:
+        from narrator_app.desktop import install_desktop_entry
+
+        written = install_desktop_entry()
+        _emit(args, {"installed": [str(p) for p in written]}, "\n".join(f"installed {p}" for p in written))
+        return EXIT_OK
     data_dir = resolve_data_dir(getattr(args, "data_dir", None))
     model_dir = resolve_model_dir(getattr(args, "model_dir", None))
     if args.command is None:

@@ -6,9 +6,11 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from narrator_app import APP_ID, APP_NAME, __version__
+from narrator_app.desktop import asset
 from narrator_app.store.database import DatabaseError
 from narrator_app.ui.help import ErrorReporter
 
@@ -20,6 +22,7 @@ def run_gui(data_dir: Path, model_dir: Path | None, log_file: Path | None = None
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    app.setWindowIcon(QIcon(str(asset(f"{APP_ID}.svg"))))
     from narrator_app.ui import build_main_window
 
     try:
