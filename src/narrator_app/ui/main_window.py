@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -32,6 +31,7 @@ from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.segment_editor import SegmentEditor
 from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
+from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
@@ -75,9 +75,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.message_bar = MessageBar(self)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("segmentTable")
-        self.table.setAccessibleName("Segments")
+        self.table = SegmentTable(self)
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
