@@ -1,0 +1,127 @@
+"""Render the screenshots in the README and docs/ from the real app and the real model.
+
+    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshots.py
+
+Needs a real X screen (Xvfb): pop-up menus are separate windows, captured from the screen. Writes
+docs/screenshot.png and docs/images/*.png.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QPoint, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from narrator_app.paths import resolve_model_dir
+from narrator_app.ui import build_main_window
+from narrator_app.ui.main_window import MainWindow
+from narrator_app.ui.segment_model import Column
+from narrator_app.ui.settings_dialog import SettingsDialog
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+SEGMENTS = [
+    ("Chapter One. The lighthouse keeper's daughter.", False),
+    ("Every evening at dusk she climbed the hundred and twelve steps to light the lamp.", False),
+    ("", False),
+    ("The storm came in from the west, faster than anyone had expected.", True),
+    ("Ships would be looking for her light tonight, and she would not let them down.", False),
+    ("Down in the village, doors were barred and shutters closed against the wind.", False),
+    ("Somewhere out past the point, a ship's horn sounded, long and low.", False),
+]
+
+
+def wait(condition: Callable[[], bool], timeout_s: float = 180) -> None:
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.timeout.connect(lambda: loop.quit() if condition() else None)
+    poll.start(20)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    if not condition():
+        loop.exec()
+    poll.stop()
+
+
+def pause(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def save_window(widget: QWidget, name: str) -> None:
+    QApplication.processEvents()
+    path = DOCS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    widget.grab().save(str(path))
+    print(f"saved {path.relative_to(DOCS.parent)}")
+
+
+def save_screen_area(window: MainWindow, name: str) -> None:
+    """The window plus whatever pops up over it (menus), from the screen."""
+    QApplication.processEvents()
+    frame = window.frameGeometry()
+    shot = window.screen().grabWindow(0, frame.x(), frame.y(), frame.width(), frame.height())
+    path = DOCS / name
+    shot.save(str(path))
+    print(f"saved {path.relative_to(DOCS.parent)}")
+
+
+def status_of(window: MainWindow, segment_id: int) -> str:
+    row = window.model.row_of(segment_id)
+    return str(window.model.index(row, Column.STATUS).data()) if row is not None else ""
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("narrator-app")
+    app.setApplicationDisplayName("Narrator")
+    with tempfile.TemporaryDirectory() as data_dir:
+        window = build_main_window(Path(data_dir), resolve_model_dir())
+        c = window.controller
+        window.resize(1000, 600)
+        window.move(0, 0)
+        window.show()
+        c.wait_for_jobs()
+        save_window(window, "images/empty-project.png")
+        ids = [c.add_segment(text, locked=locked).id for text, locked in SEGMENTS]
+
+        # Right-click -> Generate audio on the second segment.
+        window.select_segment(ids[1])
+        rect = window.table.visualRect(window.model.index(window.model.row_of(ids[1]), Column.TEXT))
+        window.table.customContextMenuRequested.emit(rect.center() + QPoint(-200, 0))
+        pause(300)
+        save_screen_area(window, "images/context-menu.png")
+        window.context_menu.close()
+
+        # Generate all, caught mid-way.
+        window.commands.generate_all.trigger()
+        wait(
+            lambda: (
+                status_of(window, ids[1]) == "Ready" and status_of(window, ids[4]).startswith("Generating")
+            )
+        )
+        save_window(window, "images/generate-all.png")
+        wait(lambda: c.batch_state() is not None and c.batch_state().finished)  # type: ignore[union-attr]
+
+        # An edited segment shows its audio as outdated.
+        c.update_segment(
+            ids[4], text="Ships would be looking for her light tonight; she would not fail them."
+        )
+        window.select_segment(ids[1])
+        save_window(window, "screenshot.png")
+        window.select_segment(ids[4])
+        save_window(window, "images/outdated.png")
+
+        dialog = SettingsDialog(c, window)
+        dialog.show()
+        save_window(dialog, "images/settings.png")
+        dialog.close()
+        window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
