@@ -179,3 +179,15 @@ def test_locked_segments_refuse_edits_and_deletes(
     assert not isinstance(unlocked_and_edited, Refusal) and unlocked_and_edited.text == "changed"
     missing = c.update_segment(9999, text="x")
     assert isinstance(missing, Refusal) and missing.reason is RefusalReason.NOT_FOUND
+
+
+def test_a_damaged_model_file_fails_with_a_clear_message(
+    qtbot, make_controller: MakeController, fake_model_dir: Path
+) -> None:
+    c = make_controller(fake_model_dir)  # the real loader, on a model file that is not ONNX
+    task_id = c.generate_audio(c.add_segment("Hello.").id)
+    wait_for_tasks(qtbot, c, [task_id])
+    info = c.task(task_id)
+    assert info.status is TaskStatus.FAILED
+    assert "kokoro-v1.0.int8.onnx cannot be loaded: it is damaged or not a Kokoro ONNX model" in info.message
+    assert "Unexpected error" not in info.message

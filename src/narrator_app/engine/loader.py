@@ -68,9 +68,27 @@ def load_kokoro(files: ModelFiles, threads: int = 0) -> Synthesizer:
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = threads  # 0: onnxruntime's own choice
     providers = select_providers(ort.get_available_providers())
-    session = ort.InferenceSession(str(files.model), sess_options=options, providers=providers)
+    try:
+        session = ort.InferenceSession(str(files.model), sess_options=options, providers=providers)
+    except Exception as error:  # onnxruntime raises its own types for a truncated or foreign file
+        raise ModelUnavailableError(
+            f"The model file {files.model} cannot be loaded: it is damaged or not a Kokoro ONNX model "
+            f"({_first_line(error)}). Replace it with a fresh copy of kokoro-v1.0.onnx or "
+            "kokoro-v1.0.int8.onnx, or remove it to use the bundled model."
+        ) from error
     log.info("Loaded %s on %s", files.model, session.get_providers())
-    return Kokoro.from_session(session, str(files.voices))  # type: ignore[no-any-return]
+    try:
+        return Kokoro.from_session(session, str(files.voices))  # type: ignore[no-any-return]
+    except Exception as error:
+        raise ModelUnavailableError(
+            f"The voices file {files.voices} cannot be loaded: it is damaged or not a Kokoro voices "
+            f"archive ({_first_line(error)}). Replace it with a fresh copy of voices-v1.0.bin."
+        ) from error
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return text[0][:200] if text else type(error).__name__
 
 
 class KokoroModelLoader:
