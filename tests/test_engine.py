@@ -285,3 +285,19 @@ def test_a_model_that_says_nothing_fails_instead_of_saving_silence(tmp_path: Pat
     result = generate_audio("One.\nTwo.\nThree.", "af_heart", 1.0, "en-us", tmp_path / "a.wav", model=Mute())
     assert not result.success and "no audio" in result.error
     assert not (tmp_path / "a.wav").exists()
+
+
+def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
+    from narrator_app.engine.waveform import compute_peaks
+
+    rate = 24_000
+    t = np.arange(rate) / rate
+    loud = 0.8 * np.sin(2 * np.pi * 220 * t)
+    quiet = 0.2 * np.sin(2 * np.pi * 220 * t)
+    path = tmp_path / "a.wav"
+    sf.write(str(path), np.concatenate([np.zeros(rate), loud, quiet]).astype(np.float32), rate)
+    peaks = compute_peaks(path, bins=6)
+    assert len(peaks) == 6
+    assert peaks[0] == peaks[1] == 0.0  # silence
+    assert peaks[2] == pytest.approx(1.0) and peaks[3] == pytest.approx(1.0, abs=0.01)
+    assert peaks[4] == pytest.approx(0.25, abs=0.01)  # a quarter as loud

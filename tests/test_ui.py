@@ -490,3 +490,19 @@ def test_a_file_that_cannot_be_removed_does_not_stop_a_delete(
     monkeypatch.setattr(Path, "unlink", stubborn)
     assert not isinstance(c.delete_segment(segment.id), Refusal)
     assert window.model.rowCount() == 0 and c.segment(segment.id) is None
+
+
+def test_each_generated_row_shows_a_waveform(qtbot, make_window: MakeWindow, fake_model_dir: Path) -> None:
+    from narrator_app.ui.waveforms import WAVEFORM_ROLE
+
+    window = make_window(fake_model_dir, FakeKokoro())
+    segment = window.controller.add_segment("A tone.")
+    silent = window.controller.add_segment("No audio yet.")
+    window.select_segment(segment.id)
+    window.commands.generate.trigger()
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready")
+    qtbot.waitUntil(lambda: cell(window, segment.id, Column.WAVEFORM, WAVEFORM_ROLE) is not None)
+    peaks = cell(window, segment.id, Column.WAVEFORM, WAVEFORM_ROLE)
+    assert len(peaks) == 48 and max(peaks) == pytest.approx(1.0)
+    assert cell(window, silent.id, Column.WAVEFORM, WAVEFORM_ROLE) is None
+    assert not window.table.grab().isNull()  # the delegate paints it

@@ -33,6 +33,7 @@ from narrator_app.ui.segment_editor import SegmentEditor
 from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
+from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ class MainWindow(QMainWindow):
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
 
-        self.model = SegmentTableModel(controller, self)
+        self.waveforms = WaveformCache(self)
+        self.model = SegmentTableModel(controller, self, self.waveforms)
         self.commands = create_actions(self)
         self._build_widgets()
         self._build_menus()
@@ -87,7 +89,9 @@ class MainWindow(QMainWindow):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
+        self.table.setItemDelegateForColumn(Column.WAVEFORM, WaveformDelegate(self.table))
         for column, width in (
+            (Column.WAVEFORM, 120),
             (Column.NUMBER, 44),
             (Column.LOCK, 52),
             (Column.STATUS, 130),
@@ -464,4 +468,5 @@ class MainWindow(QMainWindow):
         self.player.stop()
         self.hide()  # do not look frozen while a running job stops at its next chunk
         self.controller.shutdown()
+        self.waveforms.wait(5_000)
         event.accept()

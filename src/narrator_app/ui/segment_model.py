@@ -12,6 +12,7 @@ from narrator_app.controller import AudioStatus, Controller, Refusal
 from narrator_app.store import SegmentRecord
 from narrator_app.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
+from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
 
 SEGMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -24,6 +25,7 @@ class Column(IntEnum):
     TEXT = 2
     STATUS = 3
     DURATION = 4
+    WAVEFORM = 5
 
 
 HEADERS = {
@@ -32,6 +34,7 @@ HEADERS = {
     Column.TEXT: "Text",
     Column.STATUS: "Status",
     Column.DURATION: "Duration",
+    Column.WAVEFORM: "Audio",
 }
 
 
@@ -40,9 +43,14 @@ class SegmentTableModel(QAbstractTableModel):
 
     refused = Signal(object)  # a Refusal from an edit made in the table
 
-    def __init__(self, controller: Controller, parent: QObject | None = None) -> None:
+    def __init__(
+        self, controller: Controller, parent: QObject | None = None, waveforms: WaveformCache | None = None
+    ) -> None:
         super().__init__(parent)
         self._controller = controller
+        self._waveforms = waveforms
+        if waveforms is not None:
+            waveforms.ready.connect(self._refresh_waveforms)
         self._rows: list[SegmentRecord] = []
         self._row_of: dict[int, int] = {}
         self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
@@ -98,6 +106,9 @@ class SegmentTableModel(QAbstractTableModel):
         column = Column(index.column())
         if role == SEGMENT_ID_ROLE:
             return record.id
+        if role == WAVEFORM_ROLE and column == Column.WAVEFORM:
+            path = self._controller.audio_path(record)
+            return None if path is None or self._waveforms is None else self._waveforms.peaks(path)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
         if role == Qt.ItemDataRole.EditRole and column == Column.TEXT:
@@ -179,6 +190,14 @@ class SegmentTableModel(QAbstractTableModel):
 
     def _emit_row_changed(self, row: int) -> None:
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(Column) - 1))
+
+    def _refresh_waveforms(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(
+                self.index(0, Column.WAVEFORM),
+                self.index(len(self._rows) - 1, Column.WAVEFORM),
+                [WAVEFORM_ROLE],
+            )
 
     def _refresh_statuses(self, *_: object) -> None:
         """Settings or model changed: any row's audio may have become outdated (or ready again)."""
