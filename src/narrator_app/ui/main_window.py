@@ -303,6 +303,8 @@ class MainWindow(QMainWindow):
         if not ids:
             self.show_message("Select a segment to generate its audio.", Kind.INFO)
             return
+        # An old message goes now, before queueing: a job can fail (and say so) before this returns.
+        self.message_bar.hide()
         refusals: list[Refusal] = []
         queued = 0
         for segment_id in ids:
@@ -313,8 +315,6 @@ class MainWindow(QMainWindow):
                 queued += 1
         if queued:
             self.statusBar().showMessage(f"Queued {queued} segment{'s' if queued != 1 else ''}.", 5000)
-            if not refusals:
-                self.message_bar.hide()
         self._report_refusals(refusals)
 
     def generate_all(self, *, regenerate: bool = False) -> None:
