@@ -84,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", dest="regenerate", action="store_true", help="also segments whose audio is up to date"
     )
 
+    export = sub.add_parser(
+        "export", help="join every segment's audio into one file, with subtitles", parents=[common]
+    )
+    export.add_argument("--out", required=True, help="the audio file to write")
+    export.add_argument(
+        "--format", dest="fmt", choices=("wav", "flac", "mp3"), help="default: from --out, else wav"
+    )
+    export.add_argument("--pause", type=float, default=0.5, help="seconds between segments (default 0.5)")
+    export.add_argument("--subtitles", choices=("srt", "vtt"), help="also write subtitles beside the audio")
+    export.add_argument(
+        "--skip-missing",
+        action="store_true",
+        help="leave out segments without current audio instead of refusing",
+    )
+
     settings = sub.add_parser("settings", help="show or change voice, speed and language", parents=[common])
     settings.add_argument("--voice")
     settings.add_argument("--speed", type=float)
@@ -336,6 +351,69 @@ def _cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
+    from PySide6.QtCore import QEventLoop
+
+    from narrator_app.engine.export import FORMATS, MAX_PAUSE
+    from narrator_app.exporting import ExportRequest
+
+    out = Path(args.out).expanduser().resolve()
+    fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")
+    if not 0 <= args.pause <= MAX_PAUSE:
+        raise UsageError(f"--pause must be between 0 and {MAX_PAUSE:g} seconds; got {args.pause:g}")
+    request = ExportRequest(out, fmt=fmt, pause=args.pause, subtitles=args.subtitles)
+    outcome: dict[str, Any] = {}
+    loop = QEventLoop()
+
+    def finished(result: Any) -> None:
+        outcome["result"] = result
+        loop.quit()
+
+    def failed(message: str, _cancelled: bool) -> None:
+        outcome["error"] = message
+        loop.quit()
+
+    controller.export_finished.connect(finished)
+    controller.export_failed.connect(failed)
+    plan = controller.start_export(request, skip_missing=args.skip_missing)
+    if plan is None:
+        missing = controller.export_plan().missing
+        listed = ", ".join(f"{r.id} (locked)" if r.is_locked else str(r.id) for r in missing)
+        message = (
+            f"{len(missing)} segment(s) have no current audio: {listed}. Generate them first "
+            "(narrator-app generate-all; unlock locked ones) or export without them (--skip-missing)."
+        )
+        _emit(
+            args,
+            {
+                "status": "REFUSED",
+                "reason": "missing_audio",
+                "missing": [r.id for r in missing],
+                "message": message,
+            },
+            f"refused: {message}",
+            err=True,
+        )
+        return EXIT_FAILED
+    previous = signal.signal(signal.SIGINT, lambda *_: controller.cancel_export())
+    try:
+        loop.exec()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if "error" in outcome:
+        _emit(args, {"status": "FAILED", "message": outcome["error"]}, f"error: {outcome['error']}", err=True)
+        return EXIT_FAILED
+    result = outcome["result"]
+    payload = {
+        "path": str(result.path),
+        "duration": result.duration,
+        "segments": result.segments,
+        "subtitles": str(result.subtitles) if result.subtitles else None,
+    }
+    _emit(args, payload, f"exported {result.segments} segments ({result.duration:.1f} s) to {result.path}")
+    return EXIT_OK
+
+
 def _model_missing(args: argparse.Namespace, message: str) -> int:
     _emit(
         args,
@@ -391,6 +469,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "segments delete": _cmd_delete,
     "generate": _cmd_generate,
     "generate-all": _cmd_generate_all,
+    "export": _cmd_export,
     "settings": _cmd_settings,
     "voices": _cmd_voices,
 }

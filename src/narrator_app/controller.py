@@ -16,10 +16,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
+from narrator_app.engine.export import ExportItem
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load_kokoro, plan_concurrency
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voices import VoicesFileError, default_voice
+from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
@@ -136,6 +138,13 @@ class Controller(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.model_progress.connect(self.model_progress)
         self._signals.model_prepared.connect(self._on_model_prepared)
+        self._export_pool = QThreadPool(self)
+        self._export_pool.setMaxThreadCount(1)
+        self._export_job: ExportJob | None = None
+        self._export_signals = ExportSignals(self)
+        self.export_progress = self._export_signals.progress
+        self.export_finished = self._export_signals.finished
+        self.export_failed = self._export_signals.failed
         self._closed = False
 
     # -- segments ---------------------------------------------------------------------------
@@ -332,6 +341,35 @@ class Controller(QObject):
         self._generation = None  # the model file (part of every fingerprint) may be new
         self.model_prepared.emit(problem)
 
+    # -- export -----------------------------------------------------------------------------
+    def export_plan(self) -> ExportPlan:
+        plan = ExportPlan()
+        for record in self.segments():
+            if not record.text.strip():
+                continue
+            path = self.audio_path(record)
+            current = self.audio_status(record)[0] is AudioStatus.READY
+            if path is not None and (current or record.is_locked) and path.is_file():
+                plan.items.append(ExportItem(record.id, record.text, path))
+            else:
+                plan.missing.append(record)
+        return plan
+
+    def start_export(self, request: ExportRequest, *, skip_missing: bool = False) -> ExportPlan | None:
+        """Export in the background (signals export_progress / export_finished / export_failed).
+        Returns the plan, or None when segments lack current audio and `skip_missing` is False
+        (see export_plan for which)."""
+        plan = self.export_plan()
+        if plan.missing and not skip_missing:
+            return None
+        self._export_job = ExportJob(plan.items, request, self._export_signals)
+        self._export_pool.start(self._export_job)
+        return plan
+
+    def cancel_export(self) -> None:
+        if self._export_job is not None:
+            self._export_job.cancelled.set()
+
     # -- audio status -----------------------------------------------------------------------
     def generation_settings(self, *, refresh: bool = False) -> GenerationSettings:
         """Voice, speed, language and model a job would use now (cached; refreshed on demand)."""
@@ -405,6 +443,7 @@ class Controller(QObject):
         self.cancel_all()
         # Queued jobs were cancelled and exit at once when their turn comes; a running job stops
         # at its next chunk. Either way the database and files are left consistent.
-        if not self.pool.waitForDone(timeout_ms):
-            log.warning("A generation job did not stop within %d ms", timeout_ms)
+        self.cancel_export()
+        if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
+            log.warning("A background job did not stop within %d ms", timeout_ms)
         self.database.close()

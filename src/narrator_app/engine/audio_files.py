@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,14 +25,24 @@ def relative_audio_path(data_dir: Path, audio_path: Path) -> str:
     return audio_path.relative_to(data_dir).as_posix()
 
 
+def create_temp_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty hidden file next to `target` (same folder, so a rename is atomic), opened for
+    writing. Unlike mkstemp's 0600 it gets the usual permissions (0666 less the umask)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    while True:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.part")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), tmp
+        except FileExistsError:
+            continue
+
+
 def write_wav_temp(path: Path, samples: NDArray[np.float32], sample_rate: int) -> tuple[Path, float]:
     """Write a mono 16-bit WAV to a temporary file beside `path`; returns it and its duration.
 
     On any error the temporary file is removed and nothing at `path` has changed.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".wav.part", dir=path.parent)
-    tmp = Path(tmp_name)
+    fd, tmp = create_temp_beside(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             sf.write(handle, samples, sample_rate, format="WAV", subtype="PCM_16")

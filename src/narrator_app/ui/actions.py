@@ -22,6 +22,7 @@ class Actions:
     play: QAction
     stop: QAction
     settings: QAction
+    export: QAction
     about: QAction
     open_logs: QAction
     quit: QAction
@@ -121,6 +122,14 @@ def create_actions(parent: QWidget) -> Actions:
         ),
         stop=_action(parent, "&Stop", "stopAction", "Shift+Space", sp.SP_MediaStop, "Stop playback"),
         settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None, "Voice, speed and language"),
+        export=_action(
+            parent,
+            "&Export narration…",
+            "exportAction",
+            "Ctrl+E",
+            None,
+            "All segments in one audio file, with subtitles",
+        ),
         about=_action(parent, "&About Narrator", "aboutAction"),
         open_logs=_action(parent, "Open &log folder", "openLogsAction"),
         quit=_action(parent, "&Quit", "quitAction", QKeySequence.StandardKey.Quit),

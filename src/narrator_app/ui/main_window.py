@@ -22,9 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from narrator_app.controller import Controller, Refusal
+from narrator_app.exporting import ExportRequest
 from narrator_app.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
+from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.message_bar import Kind, MessageBar
@@ -124,6 +126,8 @@ class MainWindow(QMainWindow):
         self.model_progress.setMaximumWidth(200)
         self.model_progress.setFormat("Preparing model %p%")
         self.model_progress.hide()
+        self.export_status = ExportStatus(self.controller, self)
+        self.statusBar().addPermanentWidget(self.export_status)
         self.batch_status = BatchStatus(self.controller, self)
         self.statusBar().addPermanentWidget(self.batch_status)
         self.statusBar().addPermanentWidget(self.player_label)
@@ -132,7 +136,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.commands
-        self._fill(self.menuBar().addMenu("&File"), (a.settings, None, a.quit))
+        self._fill(self.menuBar().addMenu("&File"), (a.export, None, a.settings, None, a.quit))
         self._fill(self.menuBar().addMenu("&Edit"), (a.add, a.delete, a.lock))
         self._fill(
             self.menuBar().addMenu("&Audio"),
@@ -201,6 +205,13 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
+        a.export.triggered.connect(self.open_export)
+        self.controller.export_finished.connect(
+            lambda result: self.statusBar().showMessage(describe_export(result), 15000)
+        )
+        self.controller.export_failed.connect(
+            lambda message, cancelled: self.show_message(message, Kind.INFO if cancelled else Kind.ERROR)
+        )
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
@@ -359,6 +370,17 @@ class MainWindow(QMainWindow):
         problem = self.player.play(path, record.id)
         if problem:
             self.show_message(problem, Kind.WARNING)
+
+    def open_export(self) -> None:
+        self.segment_editor.save_now()
+        dialog = ExportDialog(self.controller, self)
+        dialog.generate_missing.connect(lambda: self.generate_all(regenerate=False))
+        if dialog.exec() == ExportDialog.DialogCode.Accepted:
+            self.start_export(dialog.request())
+
+    def start_export(self, request: ExportRequest) -> None:
+        if self.controller.start_export(request, skip_missing=True) is not None:
+            self.export_status.started()
 
     def open_settings(self) -> None:
         SettingsDialog(self.controller, self).exec()

@@ -1,0 +1,149 @@
+"""Exporting a narration: every segment's audio in order, with pauses, into one file, plus subtitles.
+
+No Qt here. Written to temporary files beside the targets and renamed at the end, so a cancel or an
+error leaves nothing behind and never touches an earlier export.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from narrator_app.engine.audio_files import create_temp_beside
+
+SAMPLE_RATE = 24_000
+FORMATS = {"wav": ("WAV", "PCM_16"), "flac": ("FLAC", "PCM_16"), "mp3": ("MP3", "MPEG_LAYER_III")}
+SUBTITLE_FORMATS = ("srt", "vtt")
+MAX_PAUSE = 10.0
+
+
+class ExportCancelled(Exception):
+    pass
+
+
+class ExportError(Exception):
+    """The export could not be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class ExportItem:
+    segment_id: int
+    text: str
+    audio_path: Path
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    duration: float
+    segments: int
+    subtitles: Path | None
+
+
+def subtitle_path(out_path: Path, subtitles: str) -> Path:
+    return out_path.with_suffix(f".{subtitles}")
+
+
+def _timestamp(seconds: float, separator: str) -> str:
+    millis = round(seconds * 1000)
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+def render_subtitles(cues: list[Cue], kind: str) -> str:
+    """SRT or WebVTT, one cue per segment."""
+    separator = "," if kind == "srt" else "."
+    blocks = []
+    for number, cue in enumerate(cues, start=1):
+        text = " ".join(cue.text.split())
+        times = f"{_timestamp(cue.start, separator)} --> {_timestamp(cue.end, separator)}"
+        blocks.append(f"{number}\n{times}\n{text}\n" if kind == "srt" else f"{times}\n{text}\n")
+    body = "\n".join(blocks)
+    return body if kind == "srt" else f"WEBVTT\n\n{body}"
+
+
+@contextmanager
+def _temporary_beside(target: Path) -> Iterator[Path]:
+    fd, tmp = create_temp_beside(target)
+    os.close(fd)
+    try:
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)  # after a successful rename there is nothing left to remove
+
+
+def export_narration(
+    items: list[ExportItem],
+    out_path: Path,
+    *,
+    fmt: str = "wav",
+    pause: float = 0.5,
+    subtitles: str | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> ExportResult:
+    """Join the items' audio with `pause` seconds between them (none before the first or after the
+    last). Raises ExportError (with the reason) or ExportCancelled; then nothing is written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
+    if subtitles is not None and subtitles not in SUBTITLE_FORMATS:
+        raise ExportError(f"Unknown subtitle format {subtitles!r}; choose srt or vtt.")
+    if not 0 <= pause <= MAX_PAUSE:
+        raise ExportError(f"The pause must be between 0 and {MAX_PAUSE:g} seconds; got {pause:g}.")
+    if not items:
+        raise ExportError("There is no audio to export.")
+    container, subtype = FORMATS[fmt]
+    silence = np.zeros(round(pause * SAMPLE_RATE), dtype=np.float32)
+    cues: list[Cue] = []
+    position = 0  # samples written so far
+    try:
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as stack:
+            audio_tmp = stack.enter_context(_temporary_beside(out_path))
+            with sf.SoundFile(
+                str(audio_tmp), "w", samplerate=SAMPLE_RATE, channels=1, format=container, subtype=subtype
+            ) as out:
+                for index, item in enumerate(items):
+                    if should_cancel is not None and should_cancel():
+                        raise ExportCancelled()
+                    samples, rate = sf.read(str(item.audio_path), dtype="float32", always_2d=True)
+                    if rate != SAMPLE_RATE:
+                        raise ExportError(
+                            f"{item.audio_path} is {rate} Hz; Narrator's audio is {SAMPLE_RATE} Hz."
+                        )
+                    if index:
+                        out.write(silence)
+                        position += len(silence)
+                    mono = samples.mean(axis=1)
+                    out.write(mono)
+                    cues.append(Cue(position / SAMPLE_RATE, (position + len(mono)) / SAMPLE_RATE, item.text))
+                    position += len(mono)
+                    if on_progress is not None:
+                        on_progress((index + 1) / len(items))
+            subtitle_file = None
+            if subtitles is not None:
+                subtitle_file = subtitle_path(out_path, subtitles)
+                subtitle_tmp = stack.enter_context(_temporary_beside(subtitle_file))
+                subtitle_tmp.write_text(render_subtitles(cues, subtitles), encoding="utf-8")
+                os.replace(subtitle_tmp, subtitle_file)
+            os.replace(audio_tmp, out_path)
+    except (ExportCancelled, ExportError):
+        raise
+    except (OSError, RuntimeError, sf.LibsndfileError) as error:
+        raise ExportError(f"Cannot write {out_path}: {error}") from error
+    return ExportResult(out_path, position / SAMPLE_RATE, len(items), subtitle_file)

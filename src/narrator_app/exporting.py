@@ -1,0 +1,70 @@
+"""Export of the whole narration in the background: the plan (what has current audio), the job and
+its signals. The controller starts it; the window and the command line both use it."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, Signal
+
+from narrator_app.engine.export import ExportCancelled, ExportError, ExportItem, export_narration
+from narrator_app.store import SegmentRecord
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """Segments in order: those with current audio (locked ones too: locking protects audio, it does
+    not exclude it), and those still missing it. Empty segments are neither."""
+
+    items: list[ExportItem] = field(default_factory=list)
+    missing: list[SegmentRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    out_path: Path
+    fmt: str = "wav"
+    pause: float = 0.5
+    subtitles: str | None = None
+
+
+class ExportSignals(QObject):
+    progress = Signal(float)  # 0..1
+    finished = Signal(object)  # an ExportResult
+    failed = Signal(str, bool)  # message, cancelled
+
+
+class ExportJob(QRunnable):
+    def __init__(self, items: list[ExportItem], request: ExportRequest, signals: ExportSignals) -> None:
+        super().__init__()
+        self._items = items
+        self._request = request
+        self._signals = signals
+        self.cancelled = threading.Event()
+
+    def run(self) -> None:
+        req = self._request
+        try:
+            result = export_narration(
+                self._items,
+                req.out_path,
+                fmt=req.fmt,
+                pause=req.pause,
+                subtitles=req.subtitles,
+                should_cancel=self.cancelled.is_set,
+                on_progress=self._signals.progress.emit,
+            )
+        except ExportCancelled:
+            self._signals.failed.emit("Export cancelled; nothing was written.", True)
+        except ExportError as error:
+            self._signals.failed.emit(str(error), False)
+        except Exception as error:  # never let an exception escape a worker thread
+            log.exception("Export crashed")
+            self._signals.failed.emit(f"Export failed: {error}", False)
+        else:
+            self._signals.finished.emit(result)

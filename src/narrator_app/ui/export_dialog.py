@@ -1,0 +1,172 @@
+"""File → Export narration…: where, which format, pause, subtitles; and the export's progress."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from narrator_app.controller import Controller
+from narrator_app.engine.export import FORMATS, MAX_PAUSE
+from narrator_app.exporting import ExportRequest
+from narrator_app.ui.formatting import format_duration
+
+FORMAT_LABELS = {"wav": "WAV (uncompressed)", "flac": "FLAC (lossless)", "mp3": "MP3"}
+SUBTITLE_LABELS: dict[str | None, str] = {None: "None", "srt": "SRT", "vtt": "WebVTT"}
+
+
+class ExportDialog(QDialog):
+    generate_missing = Signal()  # the user chose to generate the missing segments first
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export narration")
+        self.setObjectName("exportDialog")
+        self.setMinimumWidth(520)
+        self._controller = controller
+        self.plan = controller.export_plan()
+
+        default = platformdirs.user_music_path() / f"{controller.project.name}.wav"
+        self.path = QLineEdit(str(default), self)
+        self.path.setObjectName("exportPath")
+        browse = QPushButton("&Browse…", self)
+        browse.clicked.connect(self._browse)
+        path_row = QHBoxLayout()
+        path_row.addWidget(self.path, 1)
+        path_row.addWidget(browse)
+
+        self.fmt = QComboBox(self)
+        self.fmt.setObjectName("exportFormat")
+        for key in FORMATS:
+            self.fmt.addItem(FORMAT_LABELS[key], key)
+        self.fmt.currentIndexChanged.connect(self._format_changed)
+        self.pause = QDoubleSpinBox(self)
+        self.pause.setObjectName("exportPause")
+        self.pause.setRange(0.0, MAX_PAUSE)
+        self.pause.setSingleStep(0.1)
+        self.pause.setValue(0.5)
+        self.pause.setSuffix(" s")
+        self.subtitles = QComboBox(self)
+        self.subtitles.setObjectName("exportSubtitles")
+        for kind, label in SUBTITLE_LABELS.items():
+            self.subtitles.addItem(label, kind)
+
+        form = QFormLayout()
+        form.addRow("File:", path_row)
+        form.addRow("F&ormat:", self.fmt)
+        form.addRow("&Pause between segments:", self.pause)
+        form.addRow("&Subtitles:", self.subtitles)
+
+        self.summary = QLabel(self)
+        self.summary.setObjectName("exportSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setText(self._describe_plan())
+
+        buttons = QDialogButtonBox(self)
+        self.export_button = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.export_button.setEnabled(bool(self.plan.items))
+        if any(not record.is_locked for record in self.plan.missing):  # locked ones cannot be generated
+            generate = buttons.addButton("&Generate missing first", QDialogButtonBox.ButtonRole.ActionRole)
+            generate.clicked.connect(self._generate_first)
+        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.summary)
+        layout.addWidget(buttons)
+
+    def _describe_plan(self) -> str:
+        count = len(self.plan.items)
+        text = f"{count} segment{'s' if count != 1 else ''} will be exported in order."
+        if self.plan.missing:
+            names = ", ".join(
+                f"{r.position + 1}{' (locked)' if r.is_locked else ''}" for r in self.plan.missing[:12]
+            )
+            more = "…" if len(self.plan.missing) > 12 else ""
+            text += (
+                f"\n{len(self.plan.missing)} segment(s) have no current audio and will be left out: "
+                f"{names}{more}."
+            )
+        return text
+
+    def request(self) -> ExportRequest:
+        return ExportRequest(
+            Path(self.path.text()).expanduser(),
+            fmt=self.fmt.currentData(),
+            pause=round(self.pause.value(), 2),
+            subtitles=self.subtitles.currentData(),
+        )
+
+    def _format_changed(self) -> None:
+        path = Path(self.path.text())
+        self.path.setText(str(path.with_suffix(f".{self.fmt.currentData()}")))
+
+    def _browse(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Export narration", self.path.text(), "Audio (*.wav *.flac *.mp3)"
+        )
+        if chosen:
+            self.path.setText(chosen)
+            suffix = Path(chosen).suffix.lstrip(".").lower()
+            if suffix in FORMATS:
+                self.fmt.setCurrentIndex(self.fmt.findData(suffix))
+
+    def _generate_first(self) -> None:
+        self.generate_missing.emit()
+        self.reject()
+
+
+class ExportStatus(QWidget):
+    """Status-bar progress of a running export, with a cancel button."""
+
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportStatus")
+        self._controller = controller
+        self.bar = QProgressBar(self)
+        self.bar.setRange(0, 100)
+        self.bar.setMaximumWidth(160)
+        self.bar.setFormat("Exporting %p%")
+        cancel = QToolButton(self)
+        cancel.setText("Cancel export")
+        cancel.clicked.connect(controller.cancel_export)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.bar)
+        layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.hide()
+        controller.export_progress.connect(lambda fraction: self.bar.setValue(round(fraction * 100)))
+        controller.export_finished.connect(lambda _result: self.hide())
+        controller.export_failed.connect(lambda _message, _cancelled: self.hide())
+
+    def started(self) -> None:
+        self.bar.setValue(0)
+        self.show()
+
+
+def describe_export(result: object) -> str:
+    path = getattr(result, "path", "")
+    duration = format_duration(getattr(result, "duration", 0.0))
+    segments = getattr(result, "segments", 0)
+    subtitles = getattr(result, "subtitles", None)
+    extra = f" and subtitles to {subtitles}" if subtitles else ""
+    return f"Exported {segments} segments ({duration}) to {path}{extra}."

@@ -1,0 +1,164 @@
+"""Export: the narration in one file with pauses, subtitles, refusals and cancel."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from fakes import FakeKokoro
+from narrator_app.engine.export import (
+    ExportCancelled,
+    ExportError,
+    ExportItem,
+    export_narration,
+    render_subtitles,
+)
+from support import MakeController, wait_for_tasks
+
+RATE = 24_000
+
+
+def tone(path: Path, seconds: float) -> Path:
+    t = np.arange(int(seconds * RATE)) / RATE
+    sf.write(str(path), (0.5 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), RATE)
+    return path
+
+
+@pytest.fixture
+def items(tmp_path: Path) -> list[ExportItem]:
+    return [
+        ExportItem(1, "First line.", tone(tmp_path / "a.wav", 1.0)),
+        ExportItem(2, "Second,\nwith a break.", tone(tmp_path / "b.wav", 2.0)),
+        ExportItem(3, "Third.", tone(tmp_path / "c.wav", 0.5)),
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["wav", "flac", "mp3"])
+def test_segments_are_joined_with_pauses_between_only(
+    tmp_path: Path, items: list[ExportItem], fmt: str
+) -> None:
+    out = tmp_path / "out" / f"story.{fmt}"
+    result = export_narration(items, out, fmt=fmt, pause=0.5, subtitles="srt")
+    assert result.duration == pytest.approx(1.0 + 0.5 + 2.0 + 0.5 + 0.5)
+    assert result.segments == 3
+    info = sf.info(str(out))
+    assert (info.samplerate, info.channels) == (RATE, 1)
+    assert info.duration == pytest.approx(result.duration, abs=0.1 if fmt == "mp3" else 1e-3)
+    assert result.subtitles == out.with_suffix(".srt")
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted([out.name, "story.srt"])
+
+
+def test_subtitle_cues_follow_durations_and_pauses(tmp_path: Path, items: list[ExportItem]) -> None:
+    result = export_narration(items, tmp_path / "story.wav", pause=0.5, subtitles="vtt")
+    assert result.subtitles is not None
+    assert result.subtitles.read_text(encoding="utf-8") == (
+        "WEBVTT\n\n"
+        "00:00:00.000 --> 00:00:01.000\nFirst line.\n\n"
+        "00:00:01.500 --> 00:00:03.500\nSecond, with a break.\n\n"
+        "00:00:04.000 --> 00:00:04.500\nThird.\n"
+    )
+    srt = render_subtitles([], "srt")
+    assert srt == ""
+
+
+def test_cancel_or_error_leaves_nothing_and_keeps_an_earlier_export(
+    tmp_path: Path, items: list[ExportItem]
+) -> None:
+    out = tmp_path / "story.wav"
+    out.write_bytes(b"an earlier export")
+    with pytest.raises(ExportCancelled):
+        export_narration(items, out, subtitles="srt", should_cancel=lambda: True)
+    broken = [*items, ExportItem(4, "Gone.", tmp_path / "missing.wav")]
+    with pytest.raises(ExportError, match="missing.wav"):
+        export_narration(broken, out, subtitles="srt")
+    assert out.read_bytes() == b"an earlier export"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.wav", "b.wav", "c.wav", "story.wav"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"fmt": "ogg"}, "Unknown format"),
+        ({"pause": -1}, "between 0 and 10"),
+        ({"subtitles": "ass"}, "srt or vtt"),
+    ],
+)
+def test_bad_values_are_refused(tmp_path: Path, items: list[ExportItem], kwargs: dict, message: str) -> None:
+    with pytest.raises(ExportError, match=message):
+        export_narration(items, tmp_path / "x.wav", **kwargs)
+    assert not (tmp_path / "x.wav").exists()
+
+
+def test_export_from_the_controller_and_the_command_line(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path, capsys, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    c.add_segment("One.")
+    c.add_segment("")  # empty: neither exported nor missing
+    locked = c.add_segment("Approved.")
+    waiting = c.add_segment("Not generated yet.")
+    summary = c.generate_all()
+    wait_for_tasks(qtbot, c, summary.task_ids)
+    c.update_segment(locked.id, locked=True)
+    c.update_segment(waiting.id, text="Edited since: outdated.")
+    plan = c.export_plan()
+    assert [i.segment_id for i in plan.items] == [1, locked.id]  # locked segments are exported
+    assert [r.id for r in plan.missing] == [waiting.id]
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(c.data_dir), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, out = run("export", "--out", str(tmp_path / "n.flac"), "--subtitles", "srt")
+    assert code == 1 and out["reason"] == "missing_audio" and out["missing"] == [waiting.id]
+    assert not (tmp_path / "n.flac").exists()
+    code, out = run("export", "--out", str(tmp_path / "n.flac"), "--subtitles", "srt", "--skip-missing")
+    assert code == 0
+    assert out == {
+        "path": str(tmp_path / "n.flac"),
+        "duration": pytest.approx(0.5 + 0.5 + 0.5),
+        "segments": 2,
+        "subtitles": str(tmp_path / "n.srt"),
+    }
+    assert sf.info(str(tmp_path / "n.flac")).format == "FLAC"
+    code, out = run("export", "--out", str(tmp_path / "x.wav"), "--pause", "11", "--skip-missing")
+    assert code == 2 and "--pause" in out["message"]
+
+
+def test_the_export_dialog_exports_in_the_background(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui.export_dialog import ExportDialog
+    from narrator_app.ui.main_window import MainWindow
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    window = MainWindow(c)
+    qtbot.addWidget(window)
+    window.show()
+    c.add_segment("One.")
+    c.add_segment("Two.")
+    c.add_segment("Never generated.", locked=True)
+    c.generate_all()
+    qtbot.waitUntil(lambda: c.batch_state().finished)
+    dialog = ExportDialog(c, window)
+    assert "2 segments will be exported" in dialog.summary.text()
+    assert (
+        "1 segment(s) have no current audio" in dialog.summary.text()
+        and "3 (locked)" in dialog.summary.text()
+    )
+    dialog.path.setText(str(tmp_path / "book.wav"))
+    dialog.fmt.setCurrentIndex(dialog.fmt.findData("mp3"))
+    assert dialog.path.text() == str(tmp_path / "book.mp3")
+    dialog.subtitles.setCurrentIndex(dialog.subtitles.findData("vtt"))
+    with qtbot.waitSignal(c.export_finished, timeout=10_000) as finished:
+        window.start_export(dialog.request())
+    result = finished.args[0]
+    assert result.path == tmp_path / "book.mp3" and result.segments == 2
+    assert (tmp_path / "book.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
+    assert "Exported 2 segments" in window.statusBar().currentMessage()
