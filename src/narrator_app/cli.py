@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--all", dest="regenerate", action="store_true", help="also segments whose audio is up to date"
     )
 
+    import_ = sub.add_parser(
+        "import", help="add a .txt or .md file's paragraphs as segments at the end", parents=[common]
+    )
+    import_.add_argument("file")
+
     export = sub.add_parser(
         "export", help="join every segment's audio into one file, with subtitles", parents=[common]
     )
@@ -351,6 +356,19 @@ def _cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _cmd_import(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.textimport import ImportFileError, segments_from_file
+
+    try:
+        texts = segments_from_file(Path(args.file).expanduser())
+    except ImportFileError as error:
+        raise UsageError(str(error)) from error
+    records = controller.import_texts(texts)
+    ids = [r.id for r in records]
+    _emit(args, {"added": len(ids), "segment_ids": ids}, f"added {len(ids)} segments from {args.file}")
+    return EXIT_OK
+
+
 def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
     from PySide6.QtCore import QEventLoop
 
@@ -470,6 +488,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "generate": _cmd_generate,
     "generate-all": _cmd_generate_all,
     "export": _cmd_export,
+    "import": _cmd_import,
     "settings": _cmd_settings,
     "voices": _cmd_voices,
 }

@@ -159,6 +159,13 @@ class Controller(QObject):
         self.segments_reset.emit()
         return record
 
+    def import_texts(self, texts: list[str]) -> list[SegmentRecord]:
+        """Append one segment per text (see textimport.segments_from_file), in one transaction."""
+        records = self.repository.add_segments(self.project.id, texts)
+        if records:
+            self.segments_reset.emit()
+        return records
+
     def update_segment(
         self, segment_id: int, *, text: str | None = None, locked: bool | None = None
     ) -> SegmentRecord | Refusal:

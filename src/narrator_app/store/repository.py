@@ -68,17 +68,21 @@ class Repository:
             return None if row is None else _segment_record(row)
 
     def add_segment(self, project_id: int, text: str, *, locked: bool = False) -> SegmentRecord:
+        (record,) = self.add_segments(project_id, [text], locked=locked)
+        return record
+
+    def add_segments(self, project_id: int, texts: list[str], *, locked: bool = False) -> list[SegmentRecord]:
+        """Append segments at the end, in order, in one transaction (all or nothing)."""
         with self._sessions.begin() as session:
             last = session.scalar(select(func.max(Segment.position)).where(Segment.project_id == project_id))
-            row = Segment(
-                project_id=project_id,
-                position=0 if last is None else last + 1,
-                text=text,
-                is_locked=locked,
-            )
-            session.add(row)
+            start = 0 if last is None else last + 1
+            rows = [
+                Segment(project_id=project_id, position=start + n, text=text, is_locked=locked)
+                for n, text in enumerate(texts)
+            ]
+            session.add_all(rows)
             session.flush()
-            return _segment_record(row)
+            return [_segment_record(row) for row in rows]
 
     def update_segment(
         self, segment_id: int, *, text: str | None = None, locked: bool | None = None

@@ -23,6 +23,7 @@ class Actions:
     stop: QAction
     settings: QAction
     export: QAction
+    import_: QAction
     about: QAction
     open_logs: QAction
     quit: QAction
@@ -129,6 +130,14 @@ def create_actions(parent: QWidget) -> Actions:
             "Ctrl+E",
             None,
             "All segments in one audio file, with subtitles",
+        ),
+        import_=_action(
+            parent,
+            "&Import text…",
+            "importAction",
+            "Ctrl+I",
+            None,
+            "Add a .txt or .md file's paragraphs as segments",
         ),
         about=_action(parent, "&About Narrator", "aboutAction"),
         open_logs=_action(parent, "Open &log folder", "openLogsAction"),

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, QItemSelectionModel, QModelIndex, QPoint, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPoint,
+    Qt,
+)
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QSplitter,
     QToolBar,
@@ -24,8 +31,10 @@ from PySide6.QtWidgets import (
 from narrator_app.controller import Controller, Refusal
 from narrator_app.exporting import ExportRequest
 from narrator_app.tasks import TaskStatus
+from narrator_app.textimport import ImportFileError, segments_from_file
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
+from narrator_app.ui.dialogs import ask_to_delete, ask_to_import, dropped_text_files
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
@@ -36,21 +45,9 @@ from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableM
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
+from narrator_app.ui.window_state import restore_window_state, save_window_state
 
 log = logging.getLogger(__name__)
-
-UI_STATE_FILE = "window.ini"
-
-
-def ask_to_delete(parent: QWidget, count: int) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Delete segments",
-        f"Delete {count} segment{'s' if count != 1 else ''} with their text and audio?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class MainWindow(QMainWindow):
@@ -62,8 +59,12 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(controller.project.name)
         self.resize(1100, 680)
         self.player = player or AudioPlayer(self)
-        # Asked before deleting segments that hold text; tests replace it.
+        # Asked before deleting segments that hold text, and before importing; tests replace them.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
+        self.confirm_import: Callable[[Path, int], bool] = lambda path, count: ask_to_import(
+            self, path, count
+        )
+        self.setAcceptDrops(True)
 
         self.waveforms = WaveformCache(self)
         self.model = SegmentTableModel(controller, self, self.waveforms)
@@ -72,7 +73,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         self._update_actions()
-        self._restore_state()
+        restore_window_state(self, self.controller.data_dir)
         self._check_model()
 
     # -- construction -----------------------------------------------------------------------
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.commands
-        self._fill(self.menuBar().addMenu("&File"), (a.export, None, a.settings, None, a.quit))
+        self._fill(self.menuBar().addMenu("&File"), (a.import_, a.export, None, a.settings, None, a.quit))
         self._fill(self.menuBar().addMenu("&Edit"), (a.add, a.delete, a.lock))
         self._fill(
             self.menuBar().addMenu("&Audio"),
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
         a.export.triggered.connect(self.open_export)
+        a.import_.triggered.connect(self.open_import)
         self.controller.export_finished.connect(
             lambda result: self.statusBar().showMessage(describe_export(result), 15000)
         )
@@ -371,6 +373,40 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_message(problem, Kind.WARNING)
 
+    def open_import(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileNames(
+            self, "Import text", str(Path.home()), "Text (*.txt *.md *.markdown)"
+        )
+        self.import_files([Path(name) for name in chosen])
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Each file's paragraphs become segments at the end, after the user saw how many."""
+        self.segment_editor.save_now()
+        for path in paths:
+            try:
+                texts = segments_from_file(path)
+            except ImportFileError as error:
+                self.show_message(str(error), Kind.WARNING)
+                continue
+            if not texts:
+                self.show_message(f"{path.name} has no text to import.", Kind.INFO)
+                continue
+            if not self.confirm_import(path, len(texts)):
+                continue
+            records = self.controller.import_texts(texts)
+            self.select_segment(records[0].id)
+            self.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if dropped_text_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = dropped_text_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
     def open_export(self) -> None:
         self.segment_editor.save_now()
         dialog = ExportDialog(self.controller, self)
@@ -460,32 +496,8 @@ class MainWindow(QMainWindow):
         self.context_menu.popup(self.table.viewport().mapToGlobal(pos))
 
     # -- closing ----------------------------------------------------------------------------
-    def ui_settings(self) -> QSettings:
-        """Window layout, kept with the data it shows (one file per data dir)."""
-        return QSettings(str(self.controller.data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
-
-    def _restore_state(self) -> None:
-        settings = self.ui_settings()
-        for key, restore in (
-            ("window/geometry", self.restoreGeometry),
-            ("window/state", self.restoreState),
-            ("window/splitter", self.splitter.restoreState),
-            ("window/columns", self.table.horizontalHeader().restoreState),
-        ):
-            value = settings.value(key)
-            if isinstance(value, QByteArray) and not value.isEmpty():
-                restore(value)
-
-    def _save_state(self) -> None:
-        settings = self.ui_settings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-        settings.setValue("window/splitter", self.splitter.saveState())
-        settings.setValue("window/columns", self.table.horizontalHeader().saveState())
-        settings.sync()
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._save_state()
+        save_window_state(self, self.controller.data_dir)
         self.segment_editor.save_now()
         self.player.stop()
         self.hide()  # do not look frozen while a running job stops at its next chunk

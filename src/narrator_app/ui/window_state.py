@@ -1,0 +1,40 @@
+"""Window size, splitter and column widths, saved on close and restored on start (QSettings)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QSettings
+
+if TYPE_CHECKING:
+    from narrator_app.ui.main_window import MainWindow
+
+UI_STATE_FILE = "window.ini"
+
+
+def _settings(data_dir: Path) -> QSettings:
+    """Window layout, kept with the data it shows (one file per data dir)."""
+    return QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
+
+
+def restore_window_state(window: MainWindow, data_dir: Path) -> None:
+    settings = _settings(data_dir)
+    for key, restore in (
+        ("window/geometry", window.restoreGeometry),
+        ("window/state", window.restoreState),
+        ("window/splitter", window.splitter.restoreState),
+        ("window/columns", window.table.horizontalHeader().restoreState),
+    ):
+        value = settings.value(key)
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            restore(value)
+
+
+def save_window_state(window: MainWindow, data_dir: Path) -> None:
+    settings = _settings(data_dir)
+    settings.setValue("window/geometry", window.saveGeometry())
+    settings.setValue("window/state", window.saveState())
+    settings.setValue("window/splitter", window.splitter.saveState())
+    settings.setValue("window/columns", window.table.horizontalHeader().saveState())
+    settings.sync()

@@ -1,0 +1,151 @@
+"""Import of .txt and .md files: encodings, Markdown, paragraphs, refusals."""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from fakes import FakeKokoro
+from narrator_app.textimport import ImportFileError, paragraphs, segments_from_file, split_long
+
+MARKDOWN = """# Chapter *One*: the [lighthouse](https://example.org)
+
+Some **bold** words and `code`,
+wrapped onto a second line.
+
+```python
+print("code blocks are not read aloud")
+```
+
+- first item
+- second _item_
+
+> A quoted line.
+
+Second heading
+--------------
+
+![a picture](image.png)
+Text after the picture.
+"""
+
+
+def test_markdown_becomes_speakable_paragraphs() -> None:
+    assert paragraphs(MARKDOWN, markdown=True) == [
+        "Chapter One: the lighthouse",
+        "Some bold words and code, wrapped onto a second line.",
+        "first item\nsecond item",
+        "A quoted line.",
+        "Second heading",
+        "Text after the picture.",
+    ]
+
+
+def test_plain_text_keeps_its_characters() -> None:
+    text = "A # is not a heading here,\nand *stars* stay.\n\n\n  Next paragraph.  \n"
+    assert paragraphs(text, markdown=False) == [
+        "A # is not a heading here, and *stars* stay.",
+        "Next paragraph.",
+    ]
+
+
+def test_long_paragraphs_are_split_at_sentence_ends() -> None:
+    sentence = "This sentence is about forty characters. "
+    paragraph = (sentence * 60).strip()
+    pieces = split_long(paragraph, limit=1000)
+    assert len(pieces) == 3
+    assert all(len(p) <= 1000 and p.endswith(".") for p in pieces)
+    assert " ".join(pieces) == paragraph
+
+
+@pytest.mark.parametrize(
+    "encode",
+    [
+        lambda t: t.encode("utf-8"),
+        lambda t: codecs.BOM_UTF8 + t.encode("utf-8"),
+        lambda t: t.encode("utf-16"),  # with a BOM
+        lambda t: t.encode("utf-16-le"),  # without one
+        lambda t: t.encode("utf-16-be"),
+    ],
+)
+def test_utf8_and_utf16_files_are_read(tmp_path: Path, encode) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "story.txt"
+    path.write_bytes(encode("Première ligne, déjà.\n\nZweiter Absatz: Grüße."))
+    assert segments_from_file(path) == ["Première ligne, déjà.", "Zweiter Absatz: Grüße."]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("photo.txt", bytes(range(256)) * 20, "binary"),
+        ("latin1.txt", "Caf\xe9 cr\xe8me".encode("latin-1"), "not UTF-8 or UTF-16"),
+        ("book.pdf", b"%PDF-1.4", ".txt and .md"),
+    ],
+)
+def test_binary_undecodable_and_other_files_are_refused(
+    tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match=message):
+        segments_from_file(path)
+
+
+def test_the_command_line_imports_and_refuses(tmp_path: Path, fake_model_dir: Path, capsys, qapp) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    (tmp_path / "chapter.md").write_text(MARKDOWN, encoding="utf-8")
+    run("segments", "add", "Already here.")
+    code, out = run("import", str(tmp_path / "chapter.md"))
+    assert code == 0 and out["added"] == 6 and len(out["segment_ids"]) == 6
+    code, out = run("segments", "list")
+    assert [s["text"] for s in out["segments"]][:2] == ["Already here.", "Chapter One: the lighthouse"]
+    assert [s["position"] for s in out["segments"]] == list(range(7))
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    code, out = run("import", str(tmp_path / "bin.txt"))
+    assert code == 2 and "binary" in out["message"]
+    code, out = run("segments", "list")
+    assert len(out["segments"]) == 7  # nothing added
+
+
+def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui.main_window import MainWindow
+
+    window = MainWindow(make_controller(fake_model_dir, FakeKokoro()))
+    qtbot.addWidget(window)
+    window.show()
+    asked: list[tuple[str, int]] = []
+    window.confirm_import = lambda path, count: asked.append((path.name, count)) or True
+    story = tmp_path / "story.txt"
+    story.write_text("One.\n\nTwo.\n\nThree.", encoding="utf-8")
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(story))])
+    drop = QDropEvent(
+        QPointF(50, 50),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(drop)
+    assert asked == [("story.txt", 3)]
+    assert [r.text for r in window.controller.segments()] == ["One.", "Two.", "Three."]
+    assert window.model.rowCount() == 3 and window.current_id() == window.controller.segments()[0].id
+
+    window.confirm_import = lambda path, count: False  # the user said no
+    window.import_files([story])
+    assert window.model.rowCount() == 3
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(bytes(range(256)) * 10)
+    window.import_files([bad])
+    assert "binary" in window.message_bar.text and window.model.rowCount() == 3
