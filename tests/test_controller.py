@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.controller import Refusal, RefusalReason, SettingsError
+from narrator_app.rules import Refusal, RefusalReason, SettingsError
 from narrator_app.tasks import TaskStatus
 from support import MakeController, wait_for_tasks
 

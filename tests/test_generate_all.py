@@ -10,8 +10,9 @@ import soundfile as sf
 
 from fakes import FakeKokoro
 from narrator_app.batch import BatchSummary
-from narrator_app.controller import AudioStatus, Controller, Refusal, RefusalReason
+from narrator_app.controller import Controller
 from narrator_app.engine.fingerprint import Fingerprint, text_digest
+from narrator_app.rules import AudioStatus, Refusal, RefusalReason
 from narrator_app.tasks import TaskStatus
 from support import MakeController, wait_for_tasks
 

@@ -231,7 +231,7 @@ def _cmd_list(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_set(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.controller import Refusal
+    from narrator_app.rules import Refusal
 
     if args.text is None and args.locked is None:
         raise UsageError("nothing to change: give --text, --lock or --unlock")
@@ -243,7 +243,7 @@ def _cmd_set(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_delete(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.controller import Refusal
+    from narrator_app.rules import Refusal
 
     result = controller.delete_segment(args.id)
     if isinstance(result, Refusal):
@@ -294,7 +294,7 @@ def _wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) ->
 
 
 def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.controller import Refusal
+    from narrator_app.rules import Refusal
     from narrator_app.tasks import TaskStatus
 
     result = controller.generate_audio(args.id)
@@ -323,7 +323,7 @@ def _cmd_generate(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.controller import Refusal
+    from narrator_app.rules import Refusal
     from narrator_app.tasks import TaskStatus
 
     result = controller.generate_all(regenerate=args.regenerate)
@@ -443,9 +443,9 @@ def _model_missing(args: argparse.Namespace, message: str) -> int:
 
 
 def _cmd_settings(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.controller import SettingsError
     from narrator_app.engine.loader import ModelUnavailableError
     from narrator_app.engine.voices import VoicesFileError
+    from narrator_app.rules import SettingsError
 
     try:
         settings = controller.update_settings(voice=args.voice, speed=args.speed, language=args.language)

@@ -7,8 +7,6 @@ loading happen in jobs on the TTS thread pool.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -24,78 +22,21 @@ from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
+from narrator_app.rules import (
+    AudioStatus,
+    GenerationSettings,
+    Refusal,
+    RefusalReason,
+    SettingsError,
+    literal,
+    locked_refusal,
+    not_found,
+)
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
 from narrator_app.tasks import TaskInfo, TaskManager
 
 log = logging.getLogger(__name__)
-
-
-class RefusalReason(StrEnum):
-    NOT_FOUND = "not_found"
-    EMPTY_TEXT = "empty_text"
-    LOCKED = "locked"
-    MODEL_MISSING = "model_missing"
-
-
-@dataclass(frozen=True)
-class Refusal:
-    """Why a request was not carried out, in words the user can act on.
-
-    The message names the segment by id (what the command line takes); `describe` lets the
-    window name it as the user sees it there, by its row number.
-    """
-
-    segment_id: int | None  # None when a whole batch was refused
-    reason: RefusalReason
-    template: str  # "{subject}" stands for the segment
-
-    @property
-    def message(self) -> str:
-        return self.describe(f"Segment {self.segment_id}")
-
-    def describe(self, subject: str) -> str:
-        return self.template.format(subject=subject)
-
-
-class AudioStatus(StrEnum):
-    NONE = "none"
-    READY = "ready"
-    OUTDATED = "outdated"
-
-
-@dataclass(frozen=True)
-class GenerationSettings:
-    """What a job would use now; part of every audio fingerprint."""
-
-    voice: str
-    speed: float
-    language: str
-    model_id: str  # "" while no model file is known
-
-    def fingerprint(self, text: str) -> Fingerprint:
-        return Fingerprint.of(text, self.voice, self.speed, self.language, self.model_id)
-
-
-class SettingsError(ValueError):
-    """A settings value is not allowed; the message lists what is."""
-
-
-def _literal(text: str) -> str:
-    """A message with no {subject} in it, safe to use as a Refusal template."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
-def _not_found(segment_id: int) -> Refusal:
-    return Refusal(segment_id, RefusalReason.NOT_FOUND, "{subject} does not exist.")
-
-
-def _locked(segment_id: int, doing: str) -> Refusal:
-    return Refusal(
-        segment_id,
-        RefusalReason.LOCKED,
-        "{subject} is locked; unlock it first to " + doing + ".",
-    )
 
 
 class Controller(QObject):
@@ -172,16 +113,16 @@ class Controller(QObject):
         """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it."""
         current = self.repository.get_segment(segment_id)
         if current is None:
-            return _not_found(segment_id)
+            return not_found(segment_id)
         unlocking = current.is_locked and locked is False
         if text is not None and text != current.text and current.is_locked and not unlocking:
-            return _locked(segment_id, "edit its text")
+            return locked_refusal(segment_id, "edit its text")
         if locked and not current.is_locked:
             # A locked segment's audio is not to be touched.
             self.cancel_segment(segment_id, "Cancelled: the segment was locked.")
         record = self.repository.update_segment(segment_id, text=text, locked=locked)
         if record is None:
-            return _not_found(segment_id)
+            return not_found(segment_id)
         if record != current:
             self.segment_changed.emit(segment_id)
         return record
@@ -189,13 +130,13 @@ class Controller(QObject):
     def delete_segment(self, segment_id: int) -> SegmentRecord | Refusal:
         current = self.repository.get_segment(segment_id)
         if current is None:
-            return _not_found(segment_id)
+            return not_found(segment_id)
         if current.is_locked:
-            return _locked(segment_id, "delete it")
+            return locked_refusal(segment_id, "delete it")
         self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
         deleted = self.repository.delete_segment(segment_id)
         if deleted is None:
-            return _not_found(segment_id)
+            return not_found(segment_id)
         if (path := self.audio_path(deleted)) is not None:
             try:
                 path.unlink(missing_ok=True)
@@ -213,7 +154,7 @@ class Controller(QObject):
         """The four rules, in order: not found, empty text, locked, model missing."""
         record = self.repository.get_segment(segment_id)
         if record is None:
-            return _not_found(segment_id)
+            return not_found(segment_id)
         if not record.text.strip():
             return Refusal(
                 segment_id,
@@ -221,10 +162,10 @@ class Controller(QObject):
                 "{subject} has no text to generate audio from.",
             )
         if record.is_locked:
-            return _locked(segment_id, "generate audio")
+            return locked_refusal(segment_id, "generate audio")
         available, problem = self.loader.is_model_available()
         if not available:
-            return Refusal(segment_id, RefusalReason.MODEL_MISSING, _literal(problem))
+            return Refusal(segment_id, RefusalReason.MODEL_MISSING, literal(problem))
         return record
 
     def generate_audio(self, segment_id: int) -> str | Refusal:
@@ -244,7 +185,7 @@ class Controller(QObject):
         `regenerate`, those whose audio is up to date. Refused as a whole if the model is missing."""
         available, problem = self.loader.is_model_available()
         if not available:
-            return Refusal(None, RefusalReason.MODEL_MISSING, _literal(problem))
+            return Refusal(None, RefusalReason.MODEL_MISSING, literal(problem))
         generation = self.generation_settings(refresh=True)
         summary = BatchSummary()
         chars: dict[str, int] = {}

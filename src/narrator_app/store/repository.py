@@ -54,6 +54,51 @@ class Repository:
                 session.flush()
             return ProjectRecord(id=project.id, name=project.name)
 
+    def list_projects(self) -> list[tuple[ProjectRecord, int]]:
+        """Every project with its number of segments, by name."""
+        with self._sessions() as session:
+            counts = (
+                select(Segment.project_id, func.count(Segment.id).label("n"))
+                .group_by(Segment.project_id)
+                .subquery()
+            )
+            rows = session.execute(
+                select(Project.id, Project.name, func.coalesce(counts.c.n, 0))
+                .outerjoin(counts, counts.c.project_id == Project.id)
+                .order_by(func.lower(Project.name))
+            )
+            return [(ProjectRecord(id=pid, name=name), int(n)) for pid, name, n in rows]
+
+    def find_project(self, name: str) -> ProjectRecord | None:
+        """By name, ignoring case."""
+        with self._sessions() as session:
+            row = session.scalar(select(Project).where(func.lower(Project.name) == name.lower()))
+            return None if row is None else ProjectRecord(id=row.id, name=row.name)
+
+    def create_project(self, name: str) -> ProjectRecord:
+        with self._sessions.begin() as session:
+            row = Project(name=name)
+            session.add(row)
+            session.flush()
+            return ProjectRecord(id=row.id, name=row.name)
+
+    def rename_project(self, project_id: int, name: str) -> ProjectRecord | None:
+        with self._sessions.begin() as session:
+            row = session.get(Project, project_id)
+            if row is None:
+                return None
+            row.name = name
+            return ProjectRecord(id=row.id, name=row.name)
+
+    def delete_project(self, project_id: int) -> bool:
+        """Delete the project and (cascade) its segments."""
+        with self._sessions.begin() as session:
+            row = session.get(Project, project_id)
+            if row is None:
+                return False
+            session.delete(row)
+            return True
+
     # -- segments ---------------------------------------------------------------------------
     def list_segments(self, project_id: int) -> list[SegmentRecord]:
         with self._sessions() as session:

@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.controller import Controller, Refusal
+from narrator_app.controller import Controller
 from narrator_app.exporting import ExportRequest
+from narrator_app.rules import Refusal
 from narrator_app.tasks import TaskStatus
 from narrator_app.textimport import ImportFileError, segments_from_file
 from narrator_app.ui.actions import create_actions

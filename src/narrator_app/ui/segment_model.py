@@ -8,7 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QApplication, QStyle
 
-from narrator_app.controller import AudioStatus, Controller, Refusal
+from narrator_app.controller import Controller
+from narrator_app.rules import AudioStatus, Refusal
 from narrator_app.store import SegmentRecord
 from narrator_app.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line

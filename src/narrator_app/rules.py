@@ -1,0 +1,79 @@
+"""The rules' vocabulary: refusals, audio statuses, the settings a job uses, and errors. No Qt here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from narrator_app.engine.fingerprint import Fingerprint
+
+
+class RefusalReason(StrEnum):
+    NOT_FOUND = "not_found"
+    EMPTY_TEXT = "empty_text"
+    LOCKED = "locked"
+    MODEL_MISSING = "model_missing"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request was not carried out, in words the user can act on.
+
+    The message names the segment by id (what the command line takes); `describe` lets the
+    window name it as the user sees it there, by its row number.
+    """
+
+    segment_id: int | None  # None when a whole batch was refused
+    reason: RefusalReason
+    template: str  # "{subject}" stands for the segment
+
+    @property
+    def message(self) -> str:
+        return self.describe(f"Segment {self.segment_id}")
+
+    def describe(self, subject: str) -> str:
+        return self.template.format(subject=subject)
+
+
+class AudioStatus(StrEnum):
+    NONE = "none"
+    READY = "ready"
+    OUTDATED = "outdated"
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """What a job would use now; part of every audio fingerprint."""
+
+    voice: str
+    speed: float
+    language: str
+    model_id: str  # "" while no model file is known
+
+    def fingerprint(self, text: str) -> Fingerprint:
+        return Fingerprint.of(text, self.voice, self.speed, self.language, self.model_id)
+
+
+class SettingsError(ValueError):
+    """A settings value is not allowed; the message lists what is."""
+
+
+def literal(text: str) -> str:
+    """A message with no {subject} in it, safe to use as a Refusal template."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def not_found(segment_id: int) -> Refusal:
+    return Refusal(segment_id, RefusalReason.NOT_FOUND, "{subject} does not exist.")
+
+
+def locked_refusal(segment_id: int, doing: str) -> Refusal:
+    return Refusal(
+        segment_id,
+        RefusalReason.LOCKED,
+        "{subject} is locked; unlock it first to " + doing + ".",
+    )
+
+
+class ProjectError(ValueError):
+    """A project name is empty, taken, or unknown; the message says which."""
