@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--json", action="store_true", default=argparse.SUPPRESS, help="print one JSON object"
     )
     common.add_argument(
+        "--project", default=argparse.SUPPRESS, help="the project to work on (default: the default project)"
+    )
+    common.add_argument(
         "--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log, tracebacks"
     )
 
@@ -56,6 +59,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="add Narrator to the application menu (for the current user) and exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    projects = sub.add_parser("projects", help="list, create, rename and delete projects", parents=[common])
+    project_sub = projects.add_subparsers(dest="action", metavar="ACTION", required=True)
+    project_sub.add_parser("list", help="every project with its number of segments", parents=[common])
+    create = project_sub.add_parser("create", help="a new, empty project", parents=[common])
+    create.add_argument("name")
+    rename = project_sub.add_parser("rename", help="give a project another name", parents=[common])
+    rename.add_argument("old")
+    rename.add_argument("new")
+    remove = project_sub.add_parser(
+        "delete", help="delete a project, its segments and audio", parents=[common]
+    )
+    remove.add_argument("name")
+    remove.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
 
     segments = sub.add_parser("segments", help="add, list, edit and delete segments", parents=[common])
     seg_sub = segments.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -151,20 +168,31 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
     from PySide6.QtCore import QCoreApplication
 
     from narrator_app.controller import Controller
+    from narrator_app.rules import ProjectError
     from narrator_app.store.database import DatabaseError
 
     app = QCoreApplication.instance() or QCoreApplication([APP_ID])
     app.setApplicationName(APP_ID)
     try:
-        controller = Controller(data_dir, model_dir)
+        controller = Controller(data_dir, model_dir, project=getattr(args, "project", None))
     except DatabaseError as error:
         _emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
         return EXIT_FAILED
+    except ProjectError as error:
+        _emit(
+            args,
+            {"status": "ERROR", "reason": "not_found", "message": str(error)},
+            f"error: {error}",
+            err=True,
+        )
+        return EXIT_BY_REASON["not_found"]
     try:
-        handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[
-            args.command if args.command != "segments" else f"segments {args.action}"
-        ]
+        key = f"{args.command} {args.action}" if args.command in ("segments", "projects") else args.command
+        handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[key]
         return handler(args, controller)
+    except ProjectError as error:
+        _emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
+        return EXIT_USAGE
     except UsageError as error:
         _emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
         return EXIT_USAGE
@@ -211,6 +239,39 @@ def _segment_line(record: Any) -> str:
     lock = "locked" if record.is_locked else "      "
     audio = f"{record.audio_duration:6.1f}s" if record.audio_duration is not None else "   -   "
     return f"{record.id:>5}  {lock}  {audio}  {record.text}"
+
+
+def _project_json(project: Any) -> dict[str, Any]:
+    return {"id": project.id, "name": project.name}
+
+
+def _cmd_projects_list(args: argparse.Namespace, controller: Any) -> int:
+    listed = [{**_project_json(p), "segments": n} for p, n in controller.projects()]
+    _emit(args, {"projects": listed}, "\n".join(f"{p['name']} ({p['segments']} segments)" for p in listed))
+    return EXIT_OK
+
+
+def _cmd_projects_create(args: argparse.Namespace, controller: Any) -> int:
+    project = controller.create_project(args.name)
+    _emit(args, _project_json(project), f"created project {project.name!r}")
+    return EXIT_OK
+
+
+def _cmd_projects_rename(args: argparse.Namespace, controller: Any) -> int:
+    project = controller.rename_project(args.old, args.new)
+    _emit(args, _project_json(project), f"renamed to {project.name!r}")
+    return EXIT_OK
+
+
+def _cmd_projects_delete(args: argparse.Namespace, controller: Any) -> int:
+    if not args.yes:
+        counts = {p.name.lower(): n for p, n in controller.projects()}
+        segments = counts.get(args.name.lower())
+        what = f" and its {segments} segments with their audio" if segments else ""
+        raise UsageError(f"this deletes the project {args.name!r}{what}; add --yes to confirm")
+    project = controller.delete_project(args.name)
+    _emit(args, {"deleted": project.name}, f"deleted project {project.name!r}")
+    return EXIT_OK
 
 
 def _cmd_add(args: argparse.Namespace, controller: Any) -> int:
@@ -481,6 +542,10 @@ def _cmd_voices(args: argparse.Namespace, controller: Any) -> int:
 
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
+    "projects list": _cmd_projects_list,
+    "projects create": _cmd_projects_create,
+    "projects rename": _cmd_projects_rename,
+    "projects delete": _cmd_projects_delete,
     "segments add": _cmd_add,
     "segments list": _cmd_list,
     "segments set": _cmd_set,

@@ -7,6 +7,7 @@ loading happen in jobs on the TTS thread pool.
 from __future__ import annotations
 
 import logging
+import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -14,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
+from narrator_app.engine.audio_files import AUDIO_DIR
 from narrator_app.engine.export import ExportItem
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load_kokoro, plan_concurrency
@@ -25,6 +27,7 @@ from narrator_app.paths import database_path
 from narrator_app.rules import (
     AudioStatus,
     GenerationSettings,
+    ProjectError,
     Refusal,
     RefusalReason,
     SettingsError,
@@ -34,6 +37,7 @@ from narrator_app.rules import (
 )
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
+from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 from narrator_app.tasks import TaskInfo, TaskManager
 
 log = logging.getLogger(__name__)
@@ -41,6 +45,7 @@ log = logging.getLogger(__name__)
 
 class Controller(QObject):
     segments_reset = Signal()  # rows added or removed: re-read the list
+    project_changed = Signal()  # another project was opened (or the current one renamed)
     segment_changed = Signal(int)  # one segment's text, lock or audio changed
     task_changed = Signal(str, int)  # task_id, segment_id: its status changed
     task_progress = Signal(str, int, float)  # task_id, segment_id, fraction of its text done
@@ -55,17 +60,28 @@ class Controller(QObject):
         model_dir: Path | None = None,
         *,
         model_factory: ModelFactory = load_kokoro,
+        project: str | None = None,
         parent: QObject | None = None,
     ) -> None:
+        """Open the store in `data_dir` on the project named `project` (ProjectError if there is
+        none), or on the default project, created on first use."""
         super().__init__(parent)
         self.data_dir = data_dir
         self.database = open_database(database_path(data_dir))
         self.repository = Repository(self.database)
         try:
-            self.project: ProjectRecord = self.repository.ensure_project()
+            found = self.repository.find_project(project) if project else None
+            if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
+                found = self.repository.ensure_project()
         except SQLAlchemyError as error:
             self.database.close()
             raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
+        if found is None:
+            self.database.close()
+            raise ProjectError(
+                f"There is no project named {project!r}; `narrator-app projects list` shows them."
+            )
+        self.project: ProjectRecord = found
         jobs, threads = plan_concurrency()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
         self.tasks = TaskManager()
@@ -87,6 +103,64 @@ class Controller(QObject):
         self.export_finished = self._export_signals.finished
         self.export_failed = self._export_signals.failed
         self._closed = False
+
+    # -- projects ---------------------------------------------------------------------------
+    def projects(self) -> list[tuple[ProjectRecord, int]]:
+        """Every project with its number of segments."""
+        return self.repository.list_projects()
+
+    def open_project(self, name: str) -> ProjectRecord:
+        found = self.repository.find_project(name)
+        if found is None:
+            raise ProjectError(f"There is no project named {name!r}.")
+        if found != self.project:
+            self.project = found
+            self.batch = None
+            self.project_changed.emit()
+            self.batch_changed.emit()
+        return found
+
+    def create_project(self, name: str) -> ProjectRecord:
+        return self.repository.create_project(self._free_name(name))
+
+    def rename_project(self, old: str, new: str) -> ProjectRecord:
+        found = self.repository.find_project(old)
+        if found is None:
+            raise ProjectError(f"There is no project named {old!r}.")
+        renamed = self.repository.rename_project(found.id, self._free_name(new, keep=found.id))
+        assert renamed is not None
+        if renamed.id == self.project.id:
+            self.project = renamed
+            self.project_changed.emit()
+        return renamed
+
+    def delete_project(self, name: str) -> ProjectRecord:
+        """Delete a project, its segments and their audio. Deleting the open project opens another
+        one (the default project is created again if none is left)."""
+        found = self.repository.find_project(name)
+        if found is None:
+            raise ProjectError(f"There is no project named {name!r}.")
+        for record in self.repository.list_segments(found.id):
+            self.cancel_segment(record.id, "Cancelled: its project was deleted.")
+        self.repository.delete_project(found.id)
+        shutil.rmtree(self.data_dir / AUDIO_DIR / str(found.id), ignore_errors=True)
+        if found.id == self.project.id:
+            remaining = self.repository.list_projects()
+            self.project = remaining[0][0] if remaining else self.repository.ensure_project()
+            self.batch = None
+            self.project_changed.emit()
+        return found
+
+    def _free_name(self, name: str, keep: int | None = None) -> str:
+        name = " ".join(name.split())
+        if not name:
+            raise ProjectError("A project needs a name.")
+        if len(name) > 200:
+            raise ProjectError("A project name can be 200 characters at most.")
+        taken = self.repository.find_project(name)
+        if taken is not None and taken.id != keep:
+            raise ProjectError(f"There is already a project named {taken.name!r}.")
+        return name
 
     # -- segments ---------------------------------------------------------------------------
     def segments(self) -> list[SegmentRecord]:

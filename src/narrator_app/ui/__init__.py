@@ -16,9 +16,16 @@ def build_main_window(
 ) -> MainWindow:
     """Build the main window on the data dir (needs a QApplication)."""
     from narrator_app.controller import Controller
+    from narrator_app.rules import ProjectError
     from narrator_app.ui.main_window import MainWindow
+    from narrator_app.ui.window_state import last_project
 
-    controller = Controller(
-        Path(data_dir), Path(model_dir) if model_dir is not None else None, model_factory=model_factory
-    )
+    data_path = Path(data_dir)
+    models = Path(model_dir) if model_dir is not None else None
+    try:  # the project open last time, if it still exists
+        controller = Controller(
+            data_path, models, model_factory=model_factory, project=last_project(data_path)
+        )
+    except ProjectError:
+        controller = Controller(data_path, models, model_factory=model_factory)
     return MainWindow(controller)

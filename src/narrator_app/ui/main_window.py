@@ -41,12 +41,13 @@ from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.player import AudioPlayer
+from narrator_app.ui.project_menu import ProjectMenu
 from narrator_app.ui.segment_editor import SegmentEditor
 from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
-from narrator_app.ui.window_state import restore_window_state, save_window_state
+from narrator_app.ui.window_state import restore_window_state, save_last_project, save_window_state
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,16 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         a = self.commands
-        self._fill(self.menuBar().addMenu("&File"), (a.import_, a.export, None, a.settings, None, a.quit))
+        file_menu = self.menuBar().addMenu("&File")
+        self.project_menu = ProjectMenu(
+            self.controller, self, lambda text: self.show_message(text, Kind.WARNING)
+        )
+        file_menu.addAction(self.project_menu.new_action)
+        file_menu.addMenu(self.project_menu)
+        file_menu.addAction(self.project_menu.rename_action)
+        file_menu.addAction(self.project_menu.delete_action)
+        file_menu.addSeparator()
+        self._fill(file_menu, (a.import_, a.export, None, a.settings, None, a.quit))
         self._fill(self.menuBar().addMenu("&Edit"), (a.add, a.delete, a.lock))
         self._fill(
             self.menuBar().addMenu("&Audio"),
@@ -226,6 +236,7 @@ class MainWindow(QMainWindow):
         self.segment_editor.refused.connect(self.show_refusal)
 
         self.controller.task_changed.connect(self._on_task_changed)
+        self.controller.project_changed.connect(self._on_project_changed)
         self.controller.segment_changed.connect(self._on_segment_changed)
         self.controller.model_progress.connect(self._on_model_progress)
         self.controller.model_prepared.connect(self._on_model_prepared)
@@ -278,6 +289,13 @@ class MainWindow(QMainWindow):
         a.lock.setText("Un&lock" if a.lock.isChecked() else "&Lock")
         if not self.player.available:
             a.play.setToolTip(self.player.unavailable_reason or "")
+
+    def _on_project_changed(self) -> None:
+        self.setWindowTitle(self.controller.project.name)
+        self.message_bar.hide()
+        self.segment_editor.show_segment(None)
+        self._update_actions()
+        save_last_project(self.controller.data_dir, self.controller.project.name)
 
     def _on_segment_changed(self, _segment_id: int) -> None:
         self._update_actions()

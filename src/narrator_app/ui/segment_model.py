@@ -57,6 +57,7 @@ class SegmentTableModel(QAbstractTableModel):
         self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
         self._icons: dict[str, Any] = {}  # status word → icon, loaded once
         controller.segments_reset.connect(self.reload)
+        controller.project_changed.connect(self.reload)
         controller.segment_changed.connect(self.refresh_segment)
         controller.task_changed.connect(self._on_task_changed)
         controller.task_progress.connect(self._on_task_progress)
@@ -174,6 +175,8 @@ class SegmentTableModel(QAbstractTableModel):
     def refresh_segment(self, segment_id: int) -> None:
         row = self._row_of.get(segment_id)
         record = self._controller.segment(segment_id)
+        if record is not None and record.project_id != self._controller.project.id:
+            return  # a job of another project finished: not shown here
         if row is None or record is None:
             self.reload()
             return

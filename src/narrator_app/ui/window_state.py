@@ -31,6 +31,17 @@ def restore_window_state(window: MainWindow, data_dir: Path) -> None:
             restore(value)
 
 
+def last_project(data_dir: Path) -> str | None:
+    value = _settings(data_dir).value("project/last")
+    return value if isinstance(value, str) and value else None
+
+
+def save_last_project(data_dir: Path, name: str) -> None:
+    settings = _settings(data_dir)
+    settings.setValue("project/last", name)
+    settings.sync()
+
+
 def save_window_state(window: MainWindow, data_dir: Path) -> None:
     settings = _settings(data_dir)
     settings.setValue("window/geometry", window.saveGeometry())

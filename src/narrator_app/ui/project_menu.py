@@ -1,0 +1,98 @@
+"""File menu commands for projects: new, open, rename, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+
+from narrator_app.controller import Controller
+from narrator_app.rules import ProjectError
+
+
+def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
+    name, ok = QInputDialog.getText(parent, title, label, text=text)
+    return name if ok else None
+
+
+def ask_to_delete_project(parent: QWidget, name: str, segments: int) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Delete project",
+        f"Delete the project {name!r} with its {segments} segment{'s' if segments != 1 else ''} and their "
+        "audio? This cannot be undone.",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Cancel,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+class ProjectMenu(QMenu):
+    """Open project ▸ (rebuilt each time it opens), plus New / Rename / Delete actions."""
+
+    def __init__(self, controller: Controller, parent: QWidget, report: Callable[[str], None]) -> None:
+        super().__init__("&Open project", parent)
+        self.setObjectName("openProjectMenu")
+        self._controller = controller
+        self._report = report  # shows a problem to the user
+        # Asked for names and confirmations; tests replace them.
+        self.ask_name: Callable[[str, str, str], str | None] = lambda title, label, text: ask_name(
+            parent, title, label, text
+        )
+        self.confirm_delete: Callable[[str, int], bool] = lambda name, n: ask_to_delete_project(
+            parent, name, n
+        )
+        self.new_action = QAction("&New project…", parent)
+        self.new_action.setObjectName("newProjectAction")
+        self.new_action.triggered.connect(self.new_project)
+        self.rename_action = QAction("&Rename project…", parent)
+        self.rename_action.setObjectName("renameProjectAction")
+        self.rename_action.triggered.connect(self.rename_project)
+        self.delete_action = QAction("&Delete project…", parent)
+        self.delete_action.setObjectName("deleteProjectAction")
+        self.delete_action.triggered.connect(self.delete_project)
+        self.aboutToShow.connect(self.rebuild)
+
+    def rebuild(self) -> None:
+        self.clear()
+        group = QActionGroup(self)
+        for project, segments in self._controller.projects():
+            action = self.addAction(f"{project.name}  ({segments})")
+            action.setCheckable(True)
+            action.setChecked(project.id == self._controller.project.id)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _checked=False, name=project.name: self.open(name))
+
+    def open(self, name: str) -> None:
+        try:
+            self._controller.open_project(name)
+        except ProjectError as error:
+            self._report(str(error))
+
+    def new_project(self) -> None:
+        name = self.ask_name("New project", "Name of the new project:", "")
+        if name is None:
+            return
+        try:
+            project = self._controller.create_project(name)
+        except ProjectError as error:
+            self._report(str(error))
+            return
+        self._controller.open_project(project.name)
+
+    def rename_project(self) -> None:
+        current = self._controller.project.name
+        name = self.ask_name("Rename project", "New name of the project:", current)
+        if name is None:
+            return
+        try:
+            self._controller.rename_project(current, name)
+        except ProjectError as error:
+            self._report(str(error))
+
+    def delete_project(self) -> None:
+        current = self._controller.project
+        segments = dict((p.id, n) for p, n in self._controller.projects()).get(current.id, 0)
+        if self.confirm_delete(current.name, segments):
+            self._controller.delete_project(current.name)

@@ -1,0 +1,114 @@
+"""Projects: create, rename, delete, switch; each with its own segments and audio folder."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fakes import FakeKokoro
+from narrator_app.rules import ProjectError
+from support import MakeController, wait_for_tasks
+
+
+def test_projects_keep_their_own_segments_and_audio(
+    qtbot, make_controller: MakeController, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    first = c.add_segment("In the default project.")
+    wait_for_tasks(qtbot, c, [c.generate_audio(first.id)])
+    book = c.create_project("  My   book ")
+    assert book.name == "My book"
+    with qtbot.waitSignal(c.project_changed):
+        c.open_project("my BOOK")  # names are matched ignoring case
+    assert c.project == book and c.segments() == []
+    chapter = c.add_segment("In the book.")
+    wait_for_tasks(qtbot, c, [c.generate_audio(chapter.id)])
+    assert c.segment(chapter.id).audio_file == f"audio/{book.id}/segment_{chapter.id}.wav"
+    assert {p.name: n for p, n in c.projects()} == {"Default": 1, "My book": 1}
+
+    with pytest.raises(ProjectError, match="already a project named 'Default'"):
+        c.create_project("default")
+    with pytest.raises(ProjectError, match="needs a name"):
+        c.rename_project("My book", "   ")
+    assert c.rename_project("My book", "The book").name == "The book"
+    assert c.project.name == "The book"
+
+    c.delete_project("The book")
+    assert c.project.name == "Default" and [s.id for s in c.segments()] == [first.id]
+    assert not (c.data_dir / "audio" / str(book.id)).exists()
+    assert c.segment(chapter.id) is None
+    assert (c.data_dir / c.segment(first.id).audio_file).is_file()  # other projects untouched
+    with pytest.raises(ProjectError, match="no project named 'The book'"):
+        c.open_project("The book")
+
+
+def test_the_command_line_works_on_the_project_given(
+    tmp_path: Path, fake_model_dir: Path, capsys, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, out = run("projects", "create", "Podcast")
+    assert code == 0 and out["name"] == "Podcast"
+    code, out = run("projects", "create", "podcast")
+    assert code == 2 and "already a project" in out["message"]
+    run("--project", "Podcast", "segments", "add", "Episode one.")
+    run("segments", "add", "In the default project.")
+    code, out = run("--project", "Podcast", "segments", "list")
+    assert [s["text"] for s in out["segments"]] == ["Episode one."]
+    code, out = run("projects", "list")
+    assert out == {
+        "projects": [
+            {"id": out["projects"][0]["id"], "name": "Default", "segments": 1},
+            {"id": out["projects"][1]["id"], "name": "Podcast", "segments": 1},
+        ]
+    }
+    code, out = run("projects", "rename", "Podcast", "Show")
+    assert code == 0 and out["name"] == "Show"
+    code, out = run("projects", "delete", "Show")
+    assert code == 2 and "--yes" in out["message"]
+    code, out = run("projects", "delete", "Show", "--yes")
+    assert code == 0 and out == {"deleted": "Show"}
+    code, out = run("--project", "Show", "segments", "list")
+    assert code == 4 and "no project named 'Show'" in out["message"]
+
+
+def test_the_window_switches_projects_and_reopens_the_last_one(
+    qtbot, tmp_path: Path, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui import build_main_window
+
+    def window():  # type: ignore[no-untyped-def]
+        w = build_main_window(
+            tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+        )
+        qtbot.addWidget(w)
+        w.show()
+        return w
+
+    first = window()
+    first.controller.add_segment("Default text.")
+    first.project_menu.ask_name = lambda title, label, text: "Audiobook"
+    first.project_menu.new_project()
+    assert first.windowTitle().startswith("Audiobook") and first.model.rowCount() == 0
+    first.controller.add_segment("Book text.")
+    first.project_menu.rebuild()
+    labels = [a.text() for a in first.project_menu.actions()]
+    assert labels == ["Audiobook  (1)", "Default  (1)"]
+    assert [a.isChecked() for a in first.project_menu.actions()] == [True, False]
+    first.close()
+
+    second = window()  # the last project opens again
+    assert second.controller.project.name == "Audiobook"
+    assert [second.model.index(r, 2).data() for r in range(second.model.rowCount())] == ["Book text."]
+    second.project_menu.confirm_delete = lambda name, n: (name, n) == ("Audiobook", 1)
+    second.project_menu.delete_project()
+    assert second.controller.project.name == "Default" and second.model.rowCount() == 1
+    second.project_menu.ask_name = lambda title, label, text: "Default"
+    second.project_menu.new_project()
+    assert "already a project named 'Default'" in second.message_bar.text
