@@ -15,7 +15,7 @@ from narrator_app import APP_ID, __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl+C: work was cancelled, what had finished was kept
-EXIT_BY_REASON = {"empty_text": 3, "not_found": 4, "locked": 5, "model_missing": 6}
+EXIT_BY_REASON = {"empty_text": 3, "not_found": 4, "locked": 5, "model_missing": 6, "invalid": 2}
 
 log = logging.getLogger(__name__)
 

@@ -201,6 +201,71 @@ class Controller(QObject):
             self.segment_changed.emit(segment_id)
         return record
 
+    def move_segment(self, segment_id: int, offset: int) -> SegmentRecord | Refusal:
+        """Move a segment up (negative) or down (positive) in the project's order."""
+        current = self.repository.get_segment(segment_id)
+        if current is None:
+            return not_found(segment_id)
+        moved = self.repository.move_segment(segment_id, current.position + offset)
+        if moved is None:
+            return not_found(segment_id)
+        if moved.position != current.position:
+            self.segments_reset.emit()
+        return moved
+
+    def duplicate_segment(self, segment_id: int) -> SegmentRecord | Refusal:
+        """A copy of the segment's text right after it (unlocked, without audio)."""
+        current = self.repository.get_segment(segment_id)
+        if current is None:
+            return not_found(segment_id)
+        copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
+        self.segments_reset.emit()
+        return copy
+
+    def split_segment(self, segment_id: int, at: int) -> tuple[SegmentRecord, SegmentRecord] | Refusal:
+        """Cut the text at character `at`: the rest becomes a new segment right after."""
+        current = self.repository.get_segment(segment_id)
+        if current is None:
+            return not_found(segment_id)
+        if current.is_locked:
+            return locked_refusal(segment_id, "split it")
+        head, tail = current.text[:at].rstrip(), current.text[at:].lstrip()
+        if not head or not tail:
+            return Refusal(
+                segment_id, RefusalReason.INVALID, "Put the cursor inside {subject}'s text to split it there."
+            )
+        self.cancel_segment(segment_id, "Cancelled: the segment was split.")
+        first = self.repository.update_segment(segment_id, text=head)
+        second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
+        assert first is not None
+        self.segments_reset.emit()
+        self.segment_changed.emit(segment_id)
+        return first, second
+
+    def merge_with_next(self, segment_id: int) -> SegmentRecord | Refusal:
+        """Append the next segment's text to this one (on a new line) and delete the next one."""
+        current = self.repository.get_segment(segment_id)
+        if current is None:
+            return not_found(segment_id)
+        following = next((s for s in self.segments() if s.position == current.position + 1), None)
+        if following is None:
+            return Refusal(
+                segment_id,
+                RefusalReason.INVALID,
+                "{subject} is the last one: there is nothing to merge it with.",
+            )
+        for record in (current, following):
+            if record.is_locked:
+                return locked_refusal(record.id, "merge it")
+        self.cancel_segment(segment_id, "Cancelled: the segment was merged.")
+        merged_text = "\n".join(t for t in (current.text.strip(), following.text.strip()) if t)
+        deleted = self.delete_segment(following.id)
+        assert not isinstance(deleted, Refusal)
+        merged = self.repository.update_segment(segment_id, text=merged_text)
+        assert merged is not None
+        self.segment_changed.emit(segment_id)
+        return merged
+
     def delete_segment(self, segment_id: int) -> SegmentRecord | Refusal:
         current = self.repository.get_segment(segment_id)
         if current is None:

@@ -13,6 +13,7 @@ class RefusalReason(StrEnum):
     EMPTY_TEXT = "empty_text"
     LOCKED = "locked"
     MODEL_MISSING = "model_missing"
+    INVALID = "invalid"  # an edit that cannot be made (nothing to merge with, nowhere to split)
 
 
 @dataclass(frozen=True)

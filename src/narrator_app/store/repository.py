@@ -165,6 +165,42 @@ class Repository:
             )
             return record
 
+    def insert_segment(self, project_id: int, position: int, text: str) -> SegmentRecord:
+        """A new segment at `position`; the ones from there on move down one place."""
+        with self._sessions.begin() as session:
+            self._shift(session, project_id, position, +1)
+            row = Segment(project_id=project_id, position=position, text=text, is_locked=False)
+            session.add(row)
+            session.flush()
+            return _segment_record(row)
+
+    def move_segment(self, segment_id: int, position: int) -> SegmentRecord | None:
+        """Move a segment to `position` (clamped), shifting the ones in between."""
+        with self._sessions.begin() as session:
+            row = session.get(Segment, segment_id)
+            if row is None:
+                return None
+            last = session.scalar(
+                select(func.max(Segment.position)).where(Segment.project_id == row.project_id)
+            )
+            target = max(0, min(position, last or 0))
+            if target != row.position:
+                old = row.position
+                if target > old:
+                    self._shift(session, row.project_id, old + 1, -1, upto=target)
+                else:
+                    self._shift(session, row.project_id, target, +1, upto=old - 1)
+                row.position = target
+                session.flush()
+            return _segment_record(row)
+
+    @staticmethod
+    def _shift(session: Session, project_id: int, start: int, by: int, upto: int | None = None) -> None:
+        statement = update(Segment).where(Segment.project_id == project_id).where(Segment.position >= start)
+        if upto is not None:
+            statement = statement.where(Segment.position <= upto)
+        session.execute(statement.values(position=Segment.position + by))
+
     def set_audio(
         self,
         segment_id: int,

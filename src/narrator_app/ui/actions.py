@@ -13,6 +13,11 @@ from PySide6.QtWidgets import QStyle, QWidget
 class Actions:
     add: QAction
     delete: QAction
+    move_up: QAction
+    move_down: QAction
+    duplicate: QAction
+    split: QAction
+    merge: QAction
     lock: QAction
     generate: QAction
     generate_all: QAction
@@ -69,6 +74,29 @@ def create_actions(parent: QWidget) -> Actions:
             QKeySequence.StandardKey.Delete,
             sp.SP_TrashIcon,
             "Delete the selected segments and their audio",
+        ),
+        move_up=_action(parent, "Move &up", "moveUpAction", "Alt+Up", sp.SP_ArrowUp, "Move the segment up"),
+        move_down=_action(
+            parent, "Move do&wn", "moveDownAction", "Alt+Down", sp.SP_ArrowDown, "Move the segment down"
+        ),
+        duplicate=_action(
+            parent, "D&uplicate", "duplicateAction", "Ctrl+D", None, "A copy of the segment right after it"
+        ),
+        split=_action(
+            parent,
+            "S&plit at cursor",
+            "splitAction",
+            "Ctrl+Return",
+            None,
+            "Cut the segment at the text cursor; the rest becomes the next segment",
+        ),
+        merge=_action(
+            parent,
+            "&Merge with next",
+            "mergeAction",
+            "Ctrl+Shift+M",
+            None,
+            "Join the next segment's text to this one",
         ),
         lock=_action(
             parent,

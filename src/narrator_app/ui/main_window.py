@@ -149,7 +149,22 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.project_menu.delete_action)
         file_menu.addSeparator()
         self._fill(file_menu, (a.import_, a.export, None, a.settings, None, a.quit))
-        self._fill(self.menuBar().addMenu("&Edit"), (a.add, a.delete, a.lock))
+        self._fill(
+            self.menuBar().addMenu("&Edit"),
+            (
+                a.add,
+                a.duplicate,
+                a.delete,
+                None,
+                a.split,
+                a.merge,
+                None,
+                a.move_up,
+                a.move_down,
+                None,
+                a.lock,
+            ),
+        )
         self._fill(
             self.menuBar().addMenu("&Audio"),
             (
@@ -189,7 +204,8 @@ class MainWindow(QMainWindow):
         self.context_menu = QMenu(self)
         self.context_menu.setObjectName("segmentContextMenu")
         self._fill(
-            self.context_menu, (a.generate, a.cancel, a.play, a.stop, None, a.lock, a.delete, None, a.add)
+            self.context_menu,
+            (a.generate, a.cancel, a.play, a.stop, None, a.lock, a.duplicate, a.merge, a.delete, None, a.add),
         )
         self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
 
@@ -205,6 +221,17 @@ class MainWindow(QMainWindow):
         a = self.commands
         a.add.triggered.connect(self.add_segment)
         a.delete.triggered.connect(self.delete_selected)
+        a.move_up.triggered.connect(lambda: self._edit_current(lambda i: self.controller.move_segment(i, -1)))
+        a.move_down.triggered.connect(
+            lambda: self._edit_current(lambda i: self.controller.move_segment(i, +1))
+        )
+        a.duplicate.triggered.connect(lambda: self._edit_current(self.controller.duplicate_segment))
+        a.merge.triggered.connect(lambda: self._edit_current(self.controller.merge_with_next))
+        a.split.triggered.connect(
+            lambda: self._edit_current(
+                lambda i: self.controller.split_segment(i, self.editor.textCursor().position())
+            )
+        )
         a.lock.triggered.connect(self.set_selected_locked)
         a.generate.triggered.connect(self.generate_selected)
         a.generate_all.triggered.connect(lambda: self.generate_all(regenerate=False))
@@ -282,6 +309,8 @@ class MainWindow(QMainWindow):
         a = self.commands
         for action in (a.delete, a.lock, a.generate, a.play):
             action.setEnabled(bool(records))
+        for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
+            action.setEnabled(len(records) == 1)
         a.stop.setEnabled(self.player.is_playing)
         a.cancel.setEnabled(any(self.controller.tasks.active_for(r.id) is not None for r in records))
         a.cancel_all.setEnabled(self.controller.tasks.has_active())
@@ -320,6 +349,20 @@ class MainWindow(QMainWindow):
         deleted = len(ids) - len(refusals)
         if deleted:
             self.statusBar().showMessage(f"Deleted {deleted} segment{'s' if deleted != 1 else ''}.", 5000)
+
+    def _edit_current(self, change: Callable[[int], object]) -> None:
+        """Apply an edit to the current segment, keep it selected (or the new one), or say why not."""
+        segment_id = self.current_id()
+        if segment_id is None:
+            return
+        self.segment_editor.save_now()
+        result = change(segment_id)
+        if isinstance(result, Refusal):
+            self.show_refusal(result)
+            return
+        # Split gives (first, second): select the second; the others give the record to select.
+        target = result[-1] if isinstance(result, tuple) else result
+        self.select_segment(getattr(target, "id", segment_id))
 
     def set_selected_locked(self, locked: bool) -> None:
         self.segment_editor.save_now()

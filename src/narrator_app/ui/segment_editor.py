@@ -26,6 +26,7 @@ class SegmentEditor(QWidget):
         self._model = model
         self.segment_id: int | None = None
         self._loading = False
+        self._dirty = False  # the user typed since the text was loaded or saved
         self._save_timer = QTimer(self)
         self._save_timer.setSingleShot(True)
         self._save_timer.setInterval(SAVE_DELAY_MS)
@@ -50,11 +51,13 @@ class SegmentEditor(QWidget):
 
     @property
     def has_unsaved_edits(self) -> bool:
-        return self._save_timer.isActive()
+        return self._dirty
 
     def show_segment(self, segment_id: int | None) -> None:
         record = None if segment_id is None else self._model.record(segment_id)
         self.segment_id = None if record is None else record.id
+        self._dirty = False
+        self._save_timer.stop()
         self._loading = True
         try:
             if record is None:
@@ -72,8 +75,12 @@ class SegmentEditor(QWidget):
             self._loading = False
 
     def save_now(self) -> None:
-        """Save the text now if it has unsaved changes."""
+        """Save the text now if the user changed it (only then: the segment may have been changed
+        elsewhere meanwhile, e.g. split, and the editor's copy must not overwrite that)."""
         self._save_timer.stop()
+        if not self._dirty:
+            return
+        self._dirty = False
         record = None if self.segment_id is None else self._model.record(self.segment_id)
         if record is None or self.text.toPlainText() == record.text:
             return
@@ -89,6 +96,7 @@ class SegmentEditor(QWidget):
 
     def _on_text_changed(self) -> None:
         if not self._loading and self.segment_id is not None:
+            self._dirty = True
             self._save_timer.start()
 
     def _on_segment_changed(self, segment_id: int) -> None:

@@ -1,0 +1,76 @@
+"""Reorder, duplicate, split at the cursor and merge segments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from fakes import FakeKokoro
+from narrator_app.rules import AudioStatus, Refusal, RefusalReason
+from support import MakeController, wait_for_tasks
+
+
+def texts(c) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.text for s in c.segments()]
+
+
+def test_move_duplicate_split_merge(qtbot, make_controller: MakeController, fake_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    a, b, d = (c.add_segment(t) for t in ("A.", "B. Second half.", "D."))
+    assert not isinstance(c.move_segment(d.id, -1), Refusal)
+    assert texts(c) == ["A.", "D.", "B. Second half."]
+    assert c.move_segment(a.id, -5).position == 0  # clamped
+    c.move_segment(a.id, +2)
+    assert texts(c) == ["D.", "B. Second half.", "A."]
+    assert [s.position for s in c.segments()] == [0, 1, 2]
+
+    copy = c.duplicate_segment(d.id)
+    assert texts(c) == ["D.", "D.", "B. Second half.", "A."] and copy.audio_file is None
+
+    wait_for_tasks(qtbot, c, [c.generate_audio(b.id)])
+    first, second = c.split_segment(b.id, len("B."))
+    assert (first.text, second.text) == ("B.", "Second half.")
+    assert texts(c) == ["D.", "D.", "B.", "Second half.", "A."]
+    assert c.audio_status(c.segment(b.id))[0] is AudioStatus.OUTDATED  # its text changed
+    assert c.split_segment(b.id, 0).reason is RefusalReason.INVALID
+
+    merged = c.merge_with_next(b.id)
+    assert merged.text == "B.\nSecond half." and c.segment(second.id) is None
+    assert texts(c) == ["D.", "D.", "B.\nSecond half.", "A."]
+    last = c.segments()[-1]
+    assert c.merge_with_next(last.id).reason is RefusalReason.INVALID
+    c.update_segment(last.id, locked=True)
+    refused = c.merge_with_next(b.id)
+    assert refused.reason is RefusalReason.LOCKED and refused.segment_id == last.id
+    assert c.split_segment(last.id, 1).reason is RefusalReason.LOCKED
+
+
+def test_split_at_the_editor_cursor_and_move_with_shortcuts(
+    qtbot, make_controller: MakeController, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui.main_window import MainWindow
+
+    window = MainWindow(make_controller(fake_model_dir, FakeKokoro()))
+    qtbot.addWidget(window)
+    window.show()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    c = window.controller
+    first = c.add_segment("One two. Three four.")
+    c.add_segment("Last.")
+    window.select_segment(first.id)
+    window.editor.setFocus()
+    cursor = window.editor.textCursor()
+    cursor.setPosition(len("One two."))
+    window.editor.setTextCursor(cursor)
+    QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert texts(c) == ["One two.", "Three four.", "Last."]
+    new_id = window.current_id()
+    assert c.segment(new_id).text == "Three four."  # the new segment is selected
+    window.table.setFocus()
+    QTest.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert texts(c) == ["One two.", "Last.", "Three four."]
+    assert window.current_id() == new_id  # it stays selected where it went
+    assert [window.model.index(r, 2).data() for r in range(3)] == ["One two.", "Last.", "Three four."]
