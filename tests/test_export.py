@@ -162,3 +162,17 @@ def test_the_export_dialog_exports_in_the_background(
     assert result.path == tmp_path / "book.mp3" and result.segments == 2
     assert (tmp_path / "book.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
     assert "Exported 2 segments" in window.statusBar().currentMessage()
+
+
+def test_a_folder_as_target_and_unreadable_audio_are_explained(
+    tmp_path: Path, items: list[ExportItem]
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(ExportError, match="is a folder"):
+        export_narration(items, folder, subtitles="srt")
+    assert list(folder.iterdir()) == [] and not (tmp_path / "out.srt").exists()
+    items[1].audio_path.write_bytes(b"not audio")
+    with pytest.raises(ExportError, match="Cannot read the audio of segment 2"):
+        export_narration(items, tmp_path / "story.wav", subtitles="srt")
+    assert not (tmp_path / "story.wav").exists() and not (tmp_path / "story.srt").exists()

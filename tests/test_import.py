@@ -149,3 +149,15 @@ def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: P
     bad.write_bytes(bytes(range(256)) * 10)
     window.import_files([bad])
     assert "binary" in window.message_bar.text and window.model.rowCount() == 3
+
+
+def test_markdown_stripping_leaves_ordinary_text_alone() -> None:
+    text = (
+        "# Learn C#\n\nUse snake_case_names, _emph_, **bold**, C:\\Users\\me and \\*literal stars\\*."
+        "\n\n## Closing ##"
+    )
+    assert paragraphs(text, markdown=True) == [
+        "Learn C#",
+        "Use snake_case_names, emph, bold, C:\\Users\\me and *literal stars*.",
+        "Closing",
+    ]

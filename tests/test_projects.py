@@ -103,10 +103,11 @@ def test_the_window_switches_projects_and_reopens_the_last_one(
     assert [a.isChecked() for a in first.project_menu.actions()] == [True, False]
     first.close()
 
-    second = window()  # the last project opens again
-    assert second.controller.project.name == "Audiobook"
+    first.controller.rename_project("Audiobook", "The audiobook")  # as the command line could
+    second = window()  # the last project opens again, found by id
+    assert second.controller.project.name == "The audiobook"
     assert [second.model.index(r, 2).data() for r in range(second.model.rowCount())] == ["Book text."]
-    second.project_menu.confirm_delete = lambda name, n: (name, n) == ("Audiobook", 1)
+    second.project_menu.confirm_delete = lambda name, n: (name, n) == ("The audiobook", 1)
     second.project_menu.delete_project()
     assert second.controller.project.name == "Default" and second.model.rowCount() == 1
     second.project_menu.ask_name = lambda title, label, text: "Default"

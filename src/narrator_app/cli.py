@@ -152,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from narrator_app.ui.app import run_gui
 
-        return run_gui(data_dir, model_dir, log_file)
+        return run_gui(data_dir, model_dir, log_file, getattr(args, "project", None))
     try:
         return _run_command(args, data_dir, model_dir)
     except KeyboardInterrupt:
@@ -431,7 +431,7 @@ def _cmd_import(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
-    from PySide6.QtCore import QEventLoop
+    from PySide6.QtCore import QEventLoop, QTimer
 
     from narrator_app.engine.export import FORMATS, MAX_PAUSE
     from narrator_app.exporting import ExportRequest
@@ -448,15 +448,16 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
         outcome["result"] = result
         loop.quit()
 
-    def failed(message: str, _cancelled: bool) -> None:
+    def failed(message: str, cancelled: bool) -> None:
         outcome["error"] = message
+        outcome["cancelled"] = cancelled
         loop.quit()
 
     controller.export_finished.connect(finished)
     controller.export_failed.connect(failed)
-    plan = controller.start_export(request, skip_missing=args.skip_missing)
-    if plan is None:
-        missing = controller.export_plan().missing
+    plan, started = controller.start_export(request, skip_missing=args.skip_missing)
+    if not started:
+        missing = plan.missing
         listed = ", ".join(f"{r.id} (locked)" if r.is_locked else str(r.id) for r in missing)
         message = (
             f"{len(missing)} segment(s) have no current audio: {listed}. Generate them first "
@@ -474,14 +475,20 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
             err=True,
         )
         return EXIT_FAILED
+    # Ctrl+C cancels (nothing is written); the ticker lets Python run its signal handler.
     previous = signal.signal(signal.SIGINT, lambda *_: controller.cancel_export())
+    ticker = QTimer()
+    ticker.timeout.connect(lambda: None)
+    ticker.start(200)
     try:
         loop.exec()
     finally:
+        ticker.stop()
         signal.signal(signal.SIGINT, previous)
     if "error" in outcome:
-        _emit(args, {"status": "FAILED", "message": outcome["error"]}, f"error: {outcome['error']}", err=True)
-        return EXIT_FAILED
+        status = "CANCELLED" if outcome.get("cancelled") else "FAILED"
+        _emit(args, {"status": status, "message": outcome["error"]}, f"error: {outcome['error']}", err=True)
+        return EXIT_INTERRUPTED if outcome.get("cancelled") else EXIT_FAILED
     result = outcome["result"]
     payload = {
         "path": str(result.path),

@@ -60,7 +60,7 @@ class Controller(QObject):
         model_dir: Path | None = None,
         *,
         model_factory: ModelFactory = load_kokoro,
-        project: str | None = None,
+        project: str | int | None = None,
         parent: QObject | None = None,
     ) -> None:
         """Open the store in `data_dir` on the project named `project` (ProjectError if there is
@@ -70,7 +70,10 @@ class Controller(QObject):
         self.database = open_database(database_path(data_dir))
         self.repository = Repository(self.database)
         try:
-            found = self.repository.find_project(project) if project else None
+            if isinstance(project, int):
+                found = next((p for p, _n in self.repository.list_projects() if p.id == project), None)
+            else:
+                found = self.repository.find_project(project) if project else None
             if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
                 found = self.repository.ensure_project()
         except SQLAlchemyError as error:
@@ -109,10 +112,8 @@ class Controller(QObject):
         """Every project with its number of segments."""
         return self.repository.list_projects()
 
-    def open_project(self, name: str) -> ProjectRecord:
-        found = self.repository.find_project(name)
-        if found is None:
-            raise ProjectError(f"There is no project named {name!r}.")
+    def open_project(self, name_or_id: str | int) -> ProjectRecord:
+        found = self._project(name_or_id)
         if found != self.project:
             self.project = found
             self.batch = None
@@ -123,10 +124,20 @@ class Controller(QObject):
     def create_project(self, name: str) -> ProjectRecord:
         return self.repository.create_project(self._free_name(name))
 
-    def rename_project(self, old: str, new: str) -> ProjectRecord:
-        found = self.repository.find_project(old)
+    def _project(self, name_or_id: str | int) -> ProjectRecord:
+        if isinstance(name_or_id, int):
+            found = next((p for p, _n in self.repository.list_projects() if p.id == name_or_id), None)
+            if found is None:
+                raise ProjectError("This project no longer exists (deleted from elsewhere?).")
+            return found
+        found = self.repository.find_project(name_or_id)
         if found is None:
-            raise ProjectError(f"There is no project named {old!r}.")
+            raise ProjectError(f"There is no project named {name_or_id!r}.")
+        return found
+
+    def rename_project(self, old: str | int, new: str) -> ProjectRecord:
+        """Rename the project named (or with the id) `old`."""
+        found = self._project(old)
         renamed = self.repository.rename_project(found.id, self._free_name(new, keep=found.id))
         assert renamed is not None
         if renamed.id == self.project.id:
@@ -134,12 +145,10 @@ class Controller(QObject):
             self.project_changed.emit()
         return renamed
 
-    def delete_project(self, name: str) -> ProjectRecord:
+    def delete_project(self, name_or_id: str | int) -> ProjectRecord:
         """Delete a project, its segments and their audio. Deleting the open project opens another
         one (the default project is created again if none is left)."""
-        found = self.repository.find_project(name)
-        if found is None:
-            raise ProjectError(f"There is no project named {name!r}.")
+        found = self._project(name_or_id)
         for record in self.repository.list_segments(found.id):
             self.cancel_segment(record.id, "Cancelled: its project was deleted.")
         self.repository.delete_project(found.id)
@@ -149,6 +158,7 @@ class Controller(QObject):
             self.project = remaining[0][0] if remaining else self.repository.ensure_project()
             self.batch = None
             self.project_changed.emit()
+            self.batch_changed.emit()
         return found
 
     def _free_name(self, name: str, keep: int | None = None) -> str:
@@ -442,16 +452,20 @@ class Controller(QObject):
                 plan.missing.append(record)
         return plan
 
-    def start_export(self, request: ExportRequest, *, skip_missing: bool = False) -> ExportPlan | None:
+    @property
+    def exporting(self) -> bool:
+        return self._export_pool.activeThreadCount() > 0
+
+    def start_export(self, request: ExportRequest, *, skip_missing: bool = False) -> tuple[ExportPlan, bool]:
         """Export in the background (signals export_progress / export_finished / export_failed).
-        Returns the plan, or None when segments lack current audio and `skip_missing` is False
-        (see export_plan for which)."""
+        Returns the plan and whether the export started: not when an export is already running, or
+        when segments lack current audio and `skip_missing` is False (the plan lists them)."""
         plan = self.export_plan()
-        if plan.missing and not skip_missing:
-            return None
+        if self.exporting or (plan.missing and not skip_missing):
+            return plan, False
         self._export_job = ExportJob(plan.items, request, self._export_signals)
         self._export_pool.start(self._export_job)
-        return plan
+        return plan, True
 
     def cancel_export(self) -> None:
         if self._export_job is not None:

@@ -60,7 +60,7 @@ def _decode(data: bytes, encoding: str, path: Path) -> str:
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)(?:\s+#+)?\s*$")  # a closing # run needs a space before it
 _SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _LIST = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -69,12 +69,18 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _AUTOLINK = re.compile(r"<(https?://[^>]+)>")
 _HTML = re.compile(r"</?[A-Za-z][^>]*>")
-_EMPHASIS = re.compile(r"(\*{1,3}|_{1,3})(\S(?:.*?\S)?)\1")
+# Underscores count as emphasis only at word boundaries: snake_case_names stay as they are.
+_EMPHASIS = re.compile(r"(\*{1,3})(\S(?:.*?\S)?)\1|(?<!\w)(_{1,3})(\S(?:.*?\S)?)\3(?!\w)")
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # a backslash escapes ASCII punctuation only
 _CODE = re.compile(r"`+([^`]*)`+")
+
+
+_SHIELD = 0xE000  # escaped punctuation is hidden in the Private Use Area while markup is removed
 
 
 def _speakable(line: str) -> str:
     """One Markdown line as plain text."""
+    line = _ESCAPE.sub(lambda m: chr(_SHIELD + ord(m.group(1))), line)
     line = _QUOTE.sub("", line)
     line = _LIST.sub("", line)
     line = _IMAGE.sub("", line)
@@ -82,8 +88,8 @@ def _speakable(line: str) -> str:
     line = _AUTOLINK.sub(r"\1", line)
     line = _HTML.sub("", line)
     line = _CODE.sub(r"\1", line)
-    line = _EMPHASIS.sub(r"\2", line)
-    return line.replace("\\", "")
+    line = _EMPHASIS.sub(lambda m: m.group(2) if m.group(1) else m.group(4), line)
+    return "".join(chr(ord(c) - _SHIELD) if _SHIELD <= ord(c) < _SHIELD + 128 else c for c in line)
 
 
 def paragraphs(text: str, *, markdown: bool) -> list[str]:

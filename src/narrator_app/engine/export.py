@@ -107,6 +107,8 @@ def export_narration(
         raise ExportError(f"The pause must be between 0 and {MAX_PAUSE:g} seconds; got {pause:g}.")
     if not items:
         raise ExportError("There is no audio to export.")
+    if out_path.is_dir() or not out_path.name:
+        raise ExportError(f"{out_path} is a folder; give the name of the file to write.")
     container, subtype = FORMATS[fmt]
     silence = np.zeros(round(pause * SAMPLE_RATE), dtype=np.float32)
     cues: list[Cue] = []
@@ -121,7 +123,13 @@ def export_narration(
                 for index, item in enumerate(items):
                     if should_cancel is not None and should_cancel():
                         raise ExportCancelled()
-                    samples, rate = sf.read(str(item.audio_path), dtype="float32", always_2d=True)
+                    try:
+                        samples, rate = sf.read(str(item.audio_path), dtype="float32", always_2d=True)
+                    except (OSError, RuntimeError, sf.LibsndfileError) as error:
+                        raise ExportError(
+                            f"Cannot read the audio of segment {item.segment_id} ({item.audio_path}): "
+                            f"{error}. Generate it again and export again; nothing was written."
+                        ) from error
                     if rate != SAMPLE_RATE:
                         raise ExportError(
                             f"{item.audio_path} is {rate} Hz; Narrator's audio is {SAMPLE_RATE} Hz."
@@ -135,13 +143,15 @@ def export_narration(
                     position += len(mono)
                     if on_progress is not None:
                         on_progress((index + 1) / len(items))
-            subtitle_file = None
+            subtitle_file = subtitle_tmp = None
             if subtitles is not None:
                 subtitle_file = subtitle_path(out_path, subtitles)
                 subtitle_tmp = stack.enter_context(_temporary_beside(subtitle_file))
                 subtitle_tmp.write_text(render_subtitles(cues, subtitles), encoding="utf-8")
-                os.replace(subtitle_tmp, subtitle_file)
+            # The audio first: if it cannot go into place, no new subtitles are left beside an old file.
             os.replace(audio_tmp, out_path)
+            if subtitle_file is not None and subtitle_tmp is not None:
+                os.replace(subtitle_tmp, subtitle_file)
     except (ExportCancelled, ExportError):
         raise
     except (OSError, RuntimeError, sf.LibsndfileError) as error:

@@ -12,7 +12,11 @@ if TYPE_CHECKING:
 
 
 def build_main_window(
-    data_dir: Path | str, model_dir: Path | str | None = None, *, model_factory: ModelFactory = load_kokoro
+    data_dir: Path | str,
+    model_dir: Path | str | None = None,
+    *,
+    model_factory: ModelFactory = load_kokoro,
+    project: str | None = None,
 ) -> MainWindow:
     """Build the main window on the data dir (needs a QApplication)."""
     from narrator_app.controller import Controller
@@ -22,6 +26,8 @@ def build_main_window(
 
     data_path = Path(data_dir)
     models = Path(model_dir) if model_dir is not None else None
+    if project is not None:  # named on the command line: it must exist (else ProjectError)
+        return MainWindow(Controller(data_path, models, model_factory=model_factory, project=project))
     try:  # the project open last time, if it still exists
         controller = Controller(
             data_path, models, model_factory=model_factory, project=last_project(data_path)

@@ -11,11 +11,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from narrator_app import APP_ID, APP_NAME, __version__
 from narrator_app.desktop import asset
+from narrator_app.rules import ProjectError
 from narrator_app.store.database import DatabaseError
 from narrator_app.ui.help import ErrorReporter
 
 
-def run_gui(data_dir: Path, model_dir: Path | None, log_file: Path | None = None) -> int:
+def run_gui(
+    data_dir: Path, model_dir: Path | None, log_file: Path | None = None, project: str | None = None
+) -> int:
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setApplicationName(APP_ID)
@@ -26,8 +29,8 @@ def run_gui(data_dir: Path, model_dir: Path | None, log_file: Path | None = None
     from narrator_app.ui import build_main_window
 
     try:
-        window = build_main_window(data_dir, model_dir)
-    except (DatabaseError, OSError) as error:  # no window to show it in: say it in a dialog
+        window = build_main_window(data_dir, model_dir, project=project)
+    except (DatabaseError, OSError, ProjectError) as error:  # no window to show it in: say it in a dialog
         QMessageBox.critical(None, APP_NAME, str(error))
         return 1
     ErrorReporter(window, log_file).install()

@@ -108,17 +108,35 @@ class ExportDialog(QDialog):
             )
         return text
 
+    def target(self) -> Path | None:
+        """The file to write: a relative name goes in the Music folder; None if there is no name."""
+        text = self.path.text().strip()
+        if not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.is_absolute() else platformdirs.user_music_path() / path
+
+    def accept(self) -> None:
+        target = self.target()
+        if target is None or target.is_dir():
+            self.summary.setText(self._describe_plan() + "\nGive the name of the file to write.")
+            return
+        super().accept()
+
     def request(self) -> ExportRequest:
+        target = self.target()
+        assert target is not None  # accept() made sure
         return ExportRequest(
-            Path(self.path.text()).expanduser(),
+            target,
             fmt=self.fmt.currentData(),
             pause=round(self.pause.value(), 2),
             subtitles=self.subtitles.currentData(),
         )
 
     def _format_changed(self) -> None:
-        path = Path(self.path.text())
-        self.path.setText(str(path.with_suffix(f".{self.fmt.currentData()}")))
+        path = Path(self.path.text().strip())
+        if path.name:
+            self.path.setText(str(path.with_suffix(f".{self.fmt.currentData()}")))
 
     def _browse(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(

@@ -249,6 +249,8 @@ class MainWindow(QMainWindow):
         self.controller.export_finished.connect(
             lambda result: self.statusBar().showMessage(describe_export(result), 15000)
         )
+        self.controller.export_finished.connect(lambda _result: a.export.setEnabled(True))
+        self.controller.export_failed.connect(lambda _message, _cancelled: a.export.setEnabled(True))
         self.controller.export_failed.connect(
             lambda message, cancelled: self.show_message(message, Kind.INFO if cancelled else Kind.ERROR)
         )
@@ -324,7 +326,7 @@ class MainWindow(QMainWindow):
         self.message_bar.hide()
         self.segment_editor.show_segment(None)
         self._update_actions()
-        save_last_project(self.controller.data_dir, self.controller.project.name)
+        save_last_project(self.controller.data_dir, self.controller.project.id)
 
     def _on_segment_changed(self, _segment_id: int) -> None:
         self._update_actions()
@@ -477,8 +479,12 @@ class MainWindow(QMainWindow):
             self.start_export(dialog.request())
 
     def start_export(self, request: ExportRequest) -> None:
-        if self.controller.start_export(request, skip_missing=True) is not None:
+        _plan, started = self.controller.start_export(request, skip_missing=True)
+        if started:
             self.export_status.started()
+            self.commands.export.setEnabled(False)  # one export at a time
+        else:
+            self.show_message("An export is already running; wait for it or cancel it.", Kind.INFO)
 
     def open_settings(self) -> None:
         SettingsDialog(self.controller, self).exec()
@@ -509,8 +515,8 @@ class MainWindow(QMainWindow):
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
         info = self.controller.task(task_id)
         self._update_actions()
-        if info is None:
-            return
+        if info is None or self.model.row_of(segment_id) is None:
+            return  # a job of another project: its row is not shown here
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
             self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)

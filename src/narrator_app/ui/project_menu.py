@@ -53,10 +53,13 @@ class ProjectMenu(QMenu):
         self.delete_action.setObjectName("deleteProjectAction")
         self.delete_action.triggered.connect(self.delete_project)
         self.aboutToShow.connect(self.rebuild)
+        self._group = QActionGroup(self)
 
     def rebuild(self) -> None:
         self.clear()
-        group = QActionGroup(self)
+        group = self._group
+        for old in group.actions():
+            group.removeAction(old)
         for project, segments in self._controller.projects():
             action = self.addAction(f"{project.name}  ({segments})")
             action.setCheckable(True)
@@ -87,7 +90,7 @@ class ProjectMenu(QMenu):
         if name is None:
             return
         try:
-            self._controller.rename_project(current, name)
+            self._controller.rename_project(self._controller.project.id, name)
         except ProjectError as error:
             self._report(str(error))
 
@@ -95,4 +98,7 @@ class ProjectMenu(QMenu):
         current = self._controller.project
         segments = dict((p.id, n) for p, n in self._controller.projects()).get(current.id, 0)
         if self.confirm_delete(current.name, segments):
-            self._controller.delete_project(current.name)
+            try:  # by id: the name may have been changed meanwhile from the command line
+                self._controller.delete_project(current.id)
+            except ProjectError as error:
+                self._report(str(error))

@@ -31,14 +31,18 @@ def restore_window_state(window: MainWindow, data_dir: Path) -> None:
             restore(value)
 
 
-def last_project(data_dir: Path) -> str | None:
+def last_project(data_dir: Path) -> int | None:
+    """The id of the project open last time (by id: a rename elsewhere does not lose it)."""
     value = _settings(data_dir).value("project/last")
-    return value if isinstance(value, str) and value else None
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
 
 
-def save_last_project(data_dir: Path, name: str) -> None:
+def save_last_project(data_dir: Path, project_id: int) -> None:
     settings = _settings(data_dir)
-    settings.setValue("project/last", name)
+    settings.setValue("project/last", project_id)
     settings.sync()
 
 
