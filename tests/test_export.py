@@ -176,3 +176,23 @@ def test_a_folder_as_target_and_unreadable_audio_are_explained(
     with pytest.raises(ExportError, match="Cannot read the audio of segment 2"):
         export_narration(items, tmp_path / "story.wav", subtitles="srt")
     assert not (tmp_path / "story.wav").exists() and not (tmp_path / "story.srt").exists()
+
+
+def test_only_one_export_runs_at_a_time(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.exporting import ExportRequest
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    for n in range(3):
+        c.add_segment(f"Segment {n}.")
+    c.generate_all()
+    qtbot.waitUntil(lambda: c.batch_state().finished)
+    with qtbot.waitSignal(c.export_finished, timeout=10_000):
+        _plan, first = c.start_export(ExportRequest(tmp_path / "a.wav"))
+        _plan, second = c.start_export(ExportRequest(tmp_path / "b.wav"))
+    assert first and not second
+    assert (tmp_path / "a.wav").exists() and not (tmp_path / "b.wav").exists()
+    qtbot.waitUntil(lambda: not c.exporting)
+    _plan, again = c.start_export(ExportRequest(tmp_path / "b.wav"))
+    assert again
