@@ -10,27 +10,36 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from narrator_app.textimport import SUFFIXES
 
 
+def ask_yes(parent: QWidget, title: str, question: str, *, yes_by_default: bool) -> bool:
+    """A Yes/Cancel question; Enter picks the default."""
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+    default = QMessageBox.StandardButton.Yes if yes_by_default else QMessageBox.StandardButton.Cancel
+    return QMessageBox.question(parent, title, question, buttons, default) == QMessageBox.StandardButton.Yes
+
+
+def _segments(count: int) -> str:
+    return f"{count} segment{'s' if count != 1 else ''}"
+
+
 def ask_to_import(parent: QWidget, path: Path, count: int) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Import text",
-        f"Import {count} segment{'s' if count != 1 else ''} from {path.name}? "
-        "They are added after the existing segments.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Yes,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+    question = f"Import {_segments(count)} from {path.name}? They are added after the existing segments."
+    return ask_yes(parent, "Import text", question, yes_by_default=True)
 
 
 def ask_to_delete(parent: QWidget, count: int) -> bool:
-    answer = QMessageBox.question(
+    return ask_yes(
         parent,
         "Delete segments",
-        f"Delete {count} segment{'s' if count != 1 else ''} with their text and audio?",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
+        f"Delete {_segments(count)} with their text and audio?",
+        yes_by_default=False,
     )
-    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_to_delete_project(parent: QWidget, name: str, count: int) -> bool:
+    question = (
+        f"Delete the project {name!r} with its {_segments(count)} and their audio? This cannot be undone."
+    )
+    return ask_yes(parent, "Delete project", question, yes_by_default=False)
 
 
 def dropped_text_files(mime: QMimeData) -> list[Path]:

@@ -5,27 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtGui import QAction, QActionGroup
-from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
 from narrator_app.controller import Controller
 from narrator_app.rules import ProjectError
+from narrator_app.ui.dialogs import ask_to_delete_project
 
 
 def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | None:
     name, ok = QInputDialog.getText(parent, title, label, text=text)
     return name if ok else None
-
-
-def ask_to_delete_project(parent: QWidget, name: str, segments: int) -> bool:
-    answer = QMessageBox.question(
-        parent,
-        "Delete project",
-        f"Delete the project {name!r} with its {segments} segment{'s' if segments != 1 else ''} and their "
-        "audio? This cannot be undone.",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
-    )
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class ProjectMenu(QMenu):
