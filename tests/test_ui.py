@@ -508,3 +508,29 @@ def test_each_generated_row_shows_a_waveform(qtbot, make_window: MakeWindow, fak
     assert len(peaks) == 48 and max(peaks) == pytest.approx(1.0)
     assert cell(window, silent.id, Column.WAVEFORM, WAVEFORM_ROLE) is None
     assert not window.table.grab().isNull()  # the delegate paints it
+
+
+def test_play_all_plays_every_current_segment_in_order(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path
+) -> None:
+    window = make_window(fake_model_dir, FakeKokoro())
+    if not window.player.available:
+        pytest.fail(f"QtMultimedia is needed for this test: {window.player.unavailable_reason}")
+    c = window.controller
+    ids = [c.add_segment(f"Part {n}.").id for n in range(3)]
+    c.add_segment("Locked, never generated.", locked=True)
+    window.commands.generate_all.trigger()
+    qtbot.waitUntil(lambda: c.batch_state().finished, timeout=10_000)
+    c.add_segment("Added later, no audio.")
+    played: list[int] = []
+    window.playlist.current_changed.connect(played.append)
+    with qtbot.waitSignal(window.playlist.ended, timeout=20_000):
+        window.commands.play_all.trigger()
+        assert window.commands.stop.isEnabled()
+    assert played == ids  # in order; segments without audio are left out
+    assert window.current_id() == ids[-1]  # the row being played is selected
+
+    window.commands.play_all.trigger()
+    qtbot.waitUntil(lambda: window.player.is_playing)
+    window.commands.stop.trigger()
+    assert not window.playlist.active and not window.player.is_playing

@@ -25,6 +25,7 @@ class Actions:
     cancel: QAction
     cancel_all: QAction
     play: QAction
+    play_all: QAction
     stop: QAction
     settings: QAction
     export: QAction
@@ -148,6 +149,14 @@ def create_actions(parent: QWidget) -> Actions:
         ),
         play=_action(
             parent, "&Play", "playAction", "Space", sp.SP_MediaPlay, "Play the selected segment's audio"
+        ),
+        play_all=_action(
+            parent,
+            "Play &all",
+            "playAllAction",
+            "Ctrl+Shift+Space",
+            sp.SP_MediaSeekForward,
+            "Play every segment's audio in order, with pauses",
         ),
         stop=_action(parent, "&Stop", "stopAction", "Shift+Space", sp.SP_MediaStop, "Stop playback"),
         settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None, "Voice, speed and language"),

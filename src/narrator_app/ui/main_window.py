@@ -40,6 +40,7 @@ from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_e
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.message_bar import Kind, MessageBar
+from narrator_app.ui.play_all import PlayAll
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.project_menu import ProjectMenu
 from narrator_app.ui.segment_editor import SegmentEditor
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(controller.project.name)
         self.resize(1100, 680)
         self.player = player or AudioPlayer(self)
+        self.playlist = PlayAll(self.player, self)
         # Asked before deleting segments that hold text, and before importing; tests replace them.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
         self.confirm_import: Callable[[Path, int], bool] = lambda path, count: ask_to_import(
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
                 a.cancel_all,
                 None,
                 a.play,
+                a.play_all,
                 a.stop,
             ),
         )
@@ -239,7 +242,9 @@ class MainWindow(QMainWindow):
         a.cancel.triggered.connect(self.cancel_selected)
         a.cancel_all.triggered.connect(self.cancel_all)
         a.play.triggered.connect(self.toggle_play)
-        a.stop.triggered.connect(self.player.stop)
+        a.stop.triggered.connect(self.stop_playback)
+        a.play_all.triggered.connect(self.play_all)
+        self.playlist.current_changed.connect(self.select_segment)
         a.settings.triggered.connect(self.open_settings)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
@@ -313,7 +318,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(records))
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)
-        a.stop.setEnabled(self.player.is_playing)
+        a.stop.setEnabled(self.player.is_playing or self.playlist.active)
         a.cancel.setEnabled(any(self.controller.tasks.active_for(r.id) is not None for r in records))
         a.cancel_all.setEnabled(self.controller.tasks.has_active())
         a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
@@ -418,9 +423,19 @@ class MainWindow(QMainWindow):
                 f"Cancelled {cancelled} task{'s' if cancelled != 1 else ''}; finished audio was kept.", 8000
             )
 
+    def play_all(self) -> None:
+        queue = [(item.segment_id, item.audio_path) for item in self.controller.export_plan().items]
+        problem = self.playlist.start(queue)
+        if problem:
+            self.show_message(problem, Kind.INFO)
+
+    def stop_playback(self) -> None:
+        self.playlist.stop()
+        self.player.stop()
+
     def toggle_play(self) -> None:
-        if self.player.is_playing:
-            self.player.stop()
+        if self.player.is_playing or self.playlist.active:
+            self.stop_playback()
             return
         segment_id = self.current_id()
         record = None if segment_id is None else self.model.record(segment_id)

@@ -23,6 +23,7 @@ else:
 
 class AudioPlayer(QObject):
     playing_changed = Signal(bool)
+    finished = Signal(int)  # segment id: its audio played to the end
     position_changed = Signal(int)  # milliseconds
     error = Signal(str)
 
@@ -30,6 +31,7 @@ class AudioPlayer(QObject):
         super().__init__(parent)
         self.unavailable_reason = unavailable_reason or _IMPORT_PROBLEM
         self.segment_id: int | None = None
+        self._playing_id: int | None = None  # kept past the stop that ends a file
         self._player = None
         if self.unavailable_reason is None:
             self._player = QMediaPlayer(self)
@@ -38,6 +40,7 @@ class AudioPlayer(QObject):
             self._player.playbackStateChanged.connect(self._on_state)
             self._player.positionChanged.connect(lambda ms: self.position_changed.emit(int(ms)))
             self._player.errorOccurred.connect(self._on_error)
+            self._player.mediaStatusChanged.connect(self._on_media_status)
 
     @property
     def available(self) -> bool:
@@ -61,7 +64,7 @@ class AudioPlayer(QObject):
         if not path.is_file():
             return f"The audio file {path} is missing; generate the segment's audio again."
         self._player.stop()
-        self.segment_id = segment_id
+        self.segment_id = self._playing_id = segment_id
         # Setting the same URL again would not re-read a file that was regenerated in place.
         self._player.setSource(QUrl())
         self._player.setSource(QUrl.fromLocalFile(str(path)))
@@ -77,6 +80,10 @@ class AudioPlayer(QObject):
         if state == QMediaPlayer.PlaybackState.StoppedState:
             self.segment_id = None
         self.playing_changed.emit(state == QMediaPlayer.PlaybackState.PlayingState)
+
+    def _on_media_status(self, status: object) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._playing_id is not None:
+            self.finished.emit(self._playing_id)
 
     def _on_error(self, _error: object, message: str) -> None:
         log.warning("Playback error: %s", message)
