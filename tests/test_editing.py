@@ -74,3 +74,29 @@ def test_split_at_the_editor_cursor_and_move_with_shortcuts(
     assert texts(c) == ["One two.", "Last.", "Three four."]
     assert window.current_id() == new_id  # it stays selected where it went
     assert [window.model.index(r, 2).data() for r in range(3)] == ["One two.", "Last.", "Three four."]
+
+
+def test_rows_are_reordered_by_drag_and_drop(
+    qtbot, make_controller: MakeController, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QModelIndex
+
+    from narrator_app.ui.segment_model import Column, SegmentTableModel
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    for name in "ABCDE":
+        c.add_segment(f"{name}.")
+    model = SegmentTableModel(c)
+
+    def drag(rows: list[int], to_row: int) -> None:
+        mime = model.mimeData([model.index(r, Column.TEXT) for r in rows])
+        assert model.dropMimeData(mime, Qt.DropAction.MoveAction, to_row, 0, QModelIndex()) is False
+
+    drag([0], 3)  # A dropped between C and D
+    assert texts(c) == ["B.", "C.", "A.", "D.", "E."]
+    drag([3, 4], 0)  # D and E to the top, keeping their order
+    assert texts(c) == ["D.", "E.", "B.", "C.", "A."]
+    drag([1], -1)  # onto the empty space after the last row
+    assert texts(c) == ["D.", "B.", "C.", "A.", "E."]
+    assert [s.position for s in c.segments()] == [0, 1, 2, 3, 4]
+    assert [model.index(r, Column.TEXT).data() for r in range(5)] == texts(c)

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import QApplication, QStyle
 
 from narrator_app.controller import Controller
@@ -16,6 +26,7 @@ from narrator_app.ui.formatting import format_duration, one_line
 from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
 
 SEGMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+SEGMENT_IDS_MIME = "application/x-narrator-segment-ids"
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -92,8 +103,8 @@ class SegmentTableModel(QAbstractTableModel):
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return Qt.ItemFlag.ItemIsDropEnabled  # between rows and after the last one
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
         record = self._rows[index.row()]
         if index.column() == Column.LOCK:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
@@ -145,6 +156,38 @@ class SegmentTableModel(QAbstractTableModel):
             self.refused.emit(result)
             return False
         return True
+
+    # -- drag and drop to reorder ------------------------------------------------------------
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [SEGMENT_IDS_MIME]
+
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+        rows = sorted({index.row() for index in indexes if index.isValid()})
+        mime = QMimeData()
+        mime.setData(SEGMENT_IDS_MIME, QByteArray(",".join(str(self._rows[r].id) for r in rows).encode()))
+        return mime
+
+    def dropMimeData(
+        self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex
+    ) -> bool:
+        """Move the dragged segments to the drop row, in their order. Returns False so that the view
+        does not remove the source rows itself: the move already happened, through the controller."""
+        if action != Qt.DropAction.MoveAction or not data.hasFormat(SEGMENT_IDS_MIME):
+            return False
+        if row < 0:
+            row = parent.row() if parent.isValid() else len(self._rows)
+        ids = [int(part) for part in bytes(data.data(SEGMENT_IDS_MIME).data()).decode().split(",") if part]
+        moving = [self._rows[self._row_of[i]] for i in ids if i in self._row_of]
+        # Rows above the drop point that move out of the way shift the target up by one each.
+        target = row - sum(1 for record in moving if record.position < row)
+        for offset, record in enumerate(moving):
+            current = self._controller.segment(record.id)
+            if current is not None:
+                self._controller.move_segment(record.id, target + offset - current.position)
+        return False
 
     # -- keeping in step with the controller ------------------------------------------------
     def reload(self) -> None:
