@@ -71,7 +71,7 @@ class Controller(QObject):
         self.repository = Repository(self.database)
         try:
             if isinstance(project, int):
-                found = next((p for p, _n in self.repository.list_projects() if p.id == project), None)
+                found = self.repository.get_project(project)
             else:
                 found = self.repository.find_project(project) if project else None
             if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
@@ -126,7 +126,7 @@ class Controller(QObject):
 
     def _project(self, name_or_id: str | int) -> ProjectRecord:
         if isinstance(name_or_id, int):
-            found = next((p for p, _n in self.repository.list_projects() if p.id == name_or_id), None)
+            found = self.repository.get_project(name_or_id)
             if found is None:
                 raise ProjectError("This project no longer exists (deleted from elsewhere?).")
             return found

@@ -69,6 +69,11 @@ class Repository:
             )
             return [(ProjectRecord(id=pid, name=name), int(n)) for pid, name, n in rows]
 
+    def get_project(self, project_id: int) -> ProjectRecord | None:
+        with self._sessions() as session:
+            row = session.get(Project, project_id)
+            return None if row is None else ProjectRecord(id=row.id, name=row.name)
+
     def find_project(self, name: str) -> ProjectRecord | None:
         """By name, ignoring case."""
         with self._sessions() as session:
