@@ -157,7 +157,7 @@ def test_the_export_dialog_exports_in_the_background(
     assert dialog.path.text() == str(tmp_path / "book.mp3")
     dialog.subtitles.setCurrentIndex(dialog.subtitles.findData("vtt"))
     with qtbot.waitSignal(c.export_finished, timeout=10_000) as finished:
-        window.start_export(dialog.request())
+        window.transfers.start_export(dialog.request())
     result = finished.args[0]
     assert result.path == tmp_path / "book.mp3" and result.segments == 2
     assert (tmp_path / "book.vtt").read_text(encoding="utf-8").startswith("WEBVTT")

@@ -124,7 +124,7 @@ def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: P
     qtbot.addWidget(window)
     window.show()
     asked: list[tuple[str, int]] = []
-    window.confirm_import = lambda path, count: asked.append((path.name, count)) or True
+    window.transfers.confirm_import = lambda path, count: asked.append((path.name, count)) or True
     story = tmp_path / "story.txt"
     story.write_text("One.\n\nTwo.\n\nThree.", encoding="utf-8")
 
@@ -138,17 +138,21 @@ def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: P
         Qt.KeyboardModifier.NoModifier,
     )
     window.dropEvent(drop)
-    assert asked == [("story.txt", 3)]
+    qtbot.waitUntil(lambda: asked == [("story.txt", 3)])  # read on a worker thread, then asked
     assert [r.text for r in window.controller.segments()] == ["One.", "Two.", "Three."]
     assert window.model.rowCount() == 3 and window.current_id() == window.controller.segments()[0].id
 
-    window.confirm_import = lambda path, count: False  # the user said no
-    window.import_files([story])
+    window.transfers.confirm_import = lambda path, count: (
+        asked.append((path.name, count)) and False
+    )  # the user said no
+    window.transfers.import_files([story])
+    qtbot.waitUntil(lambda: len(asked) == 2)
     assert window.model.rowCount() == 3
     bad = tmp_path / "bad.txt"
     bad.write_bytes(bytes(range(256)) * 10)
-    window.import_files([bad])
-    assert "binary" in window.message_bar.text and window.model.rowCount() == 3
+    window.transfers.import_files([bad])
+    qtbot.waitUntil(lambda: "binary" in window.message_bar.text)
+    assert window.model.rowCount() == 3
 
 
 def test_markdown_stripping_leaves_ordinary_text_alone() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import (
     QItemSelection,
@@ -16,7 +15,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHeaderView,
     QLabel,
     QMainWindow,
@@ -29,14 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from narrator_app.controller import Controller
-from narrator_app.exporting import ExportRequest
 from narrator_app.rules import Refusal
 from narrator_app.tasks import TaskStatus
-from narrator_app.textimport import ImportFileError, segments_from_file
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
-from narrator_app.ui.dialogs import ask_to_delete, ask_to_import, dropped_text_files
-from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
+from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.message_bar import Kind, MessageBar
@@ -47,6 +42,7 @@ from narrator_app.ui.segment_editor import SegmentEditor
 from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
+from narrator_app.ui.transfers import Transfers
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
 from narrator_app.ui.window_state import restore_window_state, save_last_project, save_window_state
 
@@ -63,11 +59,8 @@ class MainWindow(QMainWindow):
         self.resize(1100, 680)
         self.player = player or AudioPlayer(self)
         self.playlist = PlayAll(self.player, self)
-        # Asked before deleting segments that hold text, and before importing; tests replace them.
+        # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
-        self.confirm_import: Callable[[Path, int], bool] = lambda path, count: ask_to_import(
-            self, path, count
-        )
         self.setAcceptDrops(True)
 
         self.waveforms = WaveformCache(self)
@@ -135,8 +128,6 @@ class MainWindow(QMainWindow):
         self.model_progress.setMaximumWidth(200)
         self.model_progress.setFormat("Preparing model %p%")
         self.model_progress.hide()
-        self.export_status = ExportStatus(self.controller, self)
-        self.statusBar().addPermanentWidget(self.export_status)
         self.batch_status = BatchStatus(self.controller, self)
         self.statusBar().addPermanentWidget(self.batch_status)
         self.statusBar().addPermanentWidget(self.player_label)
@@ -253,16 +244,7 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
-        a.export.triggered.connect(self.open_export)
-        a.import_.triggered.connect(self.open_import)
-        self.controller.export_finished.connect(
-            lambda result: self.statusBar().showMessage(describe_export(result), 15000)
-        )
-        self.controller.export_finished.connect(lambda _result: a.export.setEnabled(True))
-        self.controller.export_failed.connect(lambda _message, _cancelled: a.export.setEnabled(True))
-        self.controller.export_failed.connect(
-            lambda message, cancelled: self.show_message(message, Kind.INFO if cancelled else Kind.ERROR)
-        )
+        self.transfers = Transfers(self)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
@@ -456,30 +438,6 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_message(problem, Kind.WARNING)
 
-    def open_import(self) -> None:
-        chosen, _filter = QFileDialog.getOpenFileNames(
-            self, "Import text", str(Path.home()), "Text (*.txt *.md *.markdown)"
-        )
-        self.import_files([Path(name) for name in chosen])
-
-    def import_files(self, paths: list[Path]) -> None:
-        """Each file's paragraphs become segments at the end, after the user saw how many."""
-        self.segment_editor.save_now()
-        for path in paths:
-            try:
-                texts = segments_from_file(path)
-            except ImportFileError as error:
-                self.show_message(str(error), Kind.WARNING)
-                continue
-            if not texts:
-                self.show_message(f"{path.name} has no text to import.", Kind.INFO)
-                continue
-            if not self.confirm_import(path, len(texts)):
-                continue
-            records = self.controller.import_texts(texts)
-            self.select_segment(records[0].id)
-            self.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_text_files(event.mimeData()):
             event.acceptProposedAction()
@@ -488,22 +446,7 @@ class MainWindow(QMainWindow):
         paths = dropped_text_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            self.import_files(paths)
-
-    def open_export(self) -> None:
-        self.segment_editor.save_now()
-        dialog = ExportDialog(self.controller, self)
-        dialog.generate_missing.connect(lambda: self.generate_all(regenerate=False))
-        if dialog.exec() == ExportDialog.DialogCode.Accepted:
-            self.start_export(dialog.request())
-
-    def start_export(self, request: ExportRequest) -> None:
-        _plan, started = self.controller.start_export(request, skip_missing=True)
-        if started:
-            self.export_status.started()
-            self.commands.export.setEnabled(False)  # one export at a time
-        else:
-            self.show_message("An export is already running; wait for it or cancel it.", Kind.INFO)
+            self.transfers.import_files(paths)
 
     def open_settings(self) -> None:
         SettingsDialog(self.controller, self).exec()

@@ -1,0 +1,102 @@
+"""Text in and narration out: File → Import text…, dropped files, and File → Export narration…."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog
+
+from narrator_app.exporting import ExportRequest
+from narrator_app.textimport import ImportFileError, segments_from_file
+from narrator_app.ui.background import BackgroundTasks
+from narrator_app.ui.dialogs import ask_to_import
+from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
+from narrator_app.ui.message_bar import Kind
+
+if TYPE_CHECKING:
+    from narrator_app.ui.main_window import MainWindow
+
+
+class Transfers(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._controller = controller = window.controller
+        self.background = BackgroundTasks(self)
+        # Asked before importing, with the number of segments a file makes; tests replace it.
+        self.confirm_import: Callable[[Path, int], bool] = lambda path, count: ask_to_import(
+            window, path, count
+        )
+        self.export_status = ExportStatus(controller, window)
+        window.statusBar().addPermanentWidget(self.export_status)
+        actions = window.commands
+        actions.import_.triggered.connect(self.open_import)
+        actions.export.triggered.connect(self.open_export)
+        controller.export_finished.connect(self._export_finished)
+        controller.export_failed.connect(self._export_failed)
+
+    # -- import -----------------------------------------------------------------------------
+    def open_import(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileNames(
+            self._window, "Import text", str(Path.home()), "Text (*.txt *.md *.markdown)"
+        )
+        self.import_files([Path(name) for name in chosen])
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Each file's paragraphs become segments at the end, after the user saw how many. Files are
+        read and parsed on a worker thread (a large one takes seconds)."""
+        self._window.segment_editor.save_now()
+        for path in paths:
+            self._window.statusBar().showMessage(f"Reading {path.name}…")
+            self.background.run(
+                functools.partial(segments_from_file, path),
+                functools.partial(self._add_imported, path),
+                self._import_failed,
+            )
+
+    def _add_imported(self, path: Path, texts: list[str]) -> None:
+        window = self._window
+        window.statusBar().clearMessage()
+        if not texts:
+            window.show_message(f"{path.name} has no text to import.", Kind.INFO)
+            return
+        if not self.confirm_import(path, len(texts)):
+            return
+        records = self._controller.import_texts(texts)
+        window.select_segment(records[0].id)
+        window.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
+
+    def _import_failed(self, error: BaseException) -> None:
+        self._window.statusBar().clearMessage()
+        if not isinstance(error, ImportFileError):
+            raise error  # unexpected: the error dialog shows it
+        self._window.show_message(str(error), Kind.WARNING)
+
+    # -- export -----------------------------------------------------------------------------
+    def open_export(self) -> None:
+        window = self._window
+        window.segment_editor.save_now()
+        dialog = ExportDialog(self._controller, window)
+        dialog.generate_missing.connect(lambda: window.generate_all(regenerate=False))
+        if dialog.exec() == ExportDialog.DialogCode.Accepted:
+            self.start_export(dialog.request())
+
+    def start_export(self, request: ExportRequest) -> None:
+        _plan, started = self._controller.start_export(request, skip_missing=True)
+        if started:
+            self.export_status.started()
+            self._window.commands.export.setEnabled(False)  # one export at a time
+        else:
+            self._window.show_message("An export is already running; wait for it or cancel it.", Kind.INFO)
+
+    def _export_finished(self, result: object) -> None:
+        self._window.commands.export.setEnabled(True)
+        self._window.statusBar().showMessage(describe_export(result), 15000)
+
+    def _export_failed(self, message: str, cancelled: bool) -> None:
+        self._window.commands.export.setEnabled(True)
+        self._window.show_message(message, Kind.INFO if cancelled else Kind.ERROR)
