@@ -59,9 +59,5 @@ class BackgroundTasks(QObject):
         signals.failed.connect(lambda error: finish(on_error, error))
         self._pool.start(_Task(work, signals))
 
-    @property
-    def busy(self) -> bool:
-        return bool(self._running)
-
     def wait(self, timeout_ms: int = -1) -> bool:
         return self._pool.waitForDone(timeout_ms)

@@ -533,4 +533,5 @@ class MainWindow(QMainWindow):
         self.hide()  # do not look frozen while a running job stops at its next chunk
         self.controller.shutdown()
         self.waveforms.wait(5_000)
+        self.transfers.background.wait(5_000)  # a file being read for import
         event.accept()
