@@ -34,6 +34,7 @@ from narrator_app.rules import (
     literal,
     locked_refusal,
     not_found,
+    segment_rule,
 )
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
@@ -302,16 +303,14 @@ class Controller(QObject):
     def check_generate(self, segment_id: int) -> SegmentRecord | Refusal:
         """The four rules, in order: not found, empty text, locked, model missing."""
         record = self.repository.get_segment(segment_id)
-        if record is None:
+        broken = segment_rule(record)
+        if broken is RefusalReason.NOT_FOUND:
             return not_found(segment_id)
-        if not record.text.strip():
-            return Refusal(
-                segment_id,
-                RefusalReason.EMPTY_TEXT,
-                "{subject} has no text to generate audio from.",
-            )
-        if record.is_locked:
+        if broken is RefusalReason.EMPTY_TEXT:
+            return Refusal(segment_id, broken, "{subject} has no text to generate audio from.")
+        if broken is RefusalReason.LOCKED:
             return locked_refusal(segment_id, "generate audio")
+        assert record is not None
         available, problem = self.loader.is_model_available()
         if not available:
             return Refusal(segment_id, RefusalReason.MODEL_MISSING, literal(problem))

@@ -18,12 +18,18 @@ from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
 from narrator_app.engine.voices import VoicesFileError
+from narrator_app.rules import RefusalReason, segment_rule
 from narrator_app.store import Repository
 from narrator_app.tasks import TaskManager, TaskStatus
 
 log = logging.getLogger(__name__)
 
 PROGRESS_INTERVAL_S = 0.1  # at most ten progress signals a second per job
+_DROPPED = {
+    RefusalReason.NOT_FOUND: "Dropped: the segment was deleted after it was queued.",
+    RefusalReason.EMPTY_TEXT: "Dropped: the segment's text was emptied after it was queued.",
+    RefusalReason.LOCKED: "Dropped: the segment was locked after it was queued.",
+}
 
 
 class JobSignals(QObject):
@@ -94,15 +100,9 @@ class TtsJob(QRunnable):
         if info is None or info.status is not TaskStatus.PENDING:
             return None  # cancelled while it waited
         record = self._repository.get_segment(req.segment_id)
-        reason = ""
-        if record is None:
-            reason = "Dropped: the segment was deleted after it was queued."
-        elif not record.text.strip():
-            reason = "Dropped: the segment's text was emptied after it was queued."
-        elif record.is_locked:
-            reason = "Dropped: the segment was locked after it was queued."
-        if reason:
-            self._tasks.finish(req.task_id, TaskStatus.CANCELLED, reason)
+        broken = segment_rule(record)
+        if broken is not None:
+            self._tasks.finish(req.task_id, TaskStatus.CANCELLED, _DROPPED[broken])
             self._emit_status()
             return None
         assert record is not None

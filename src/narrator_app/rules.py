@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from narrator_app.engine.fingerprint import Fingerprint
+from narrator_app.store import SegmentRecord
 
 
 class RefusalReason(StrEnum):
@@ -74,6 +75,18 @@ def locked_refusal(segment_id: int, doing: str) -> Refusal:
         RefusalReason.LOCKED,
         "{subject} is locked; unlock it first to " + doing + ".",
     )
+
+
+def segment_rule(record: SegmentRecord | None) -> RefusalReason | None:
+    """The first three generation rules, in their order: not found, empty text, locked. (The
+    fourth, model files, is the loader's.) Checked when a task is queued and again when it starts."""
+    if record is None:
+        return RefusalReason.NOT_FOUND
+    if not record.text.strip():
+        return RefusalReason.EMPTY_TEXT
+    if record.is_locked:
+        return RefusalReason.LOCKED
+    return None
 
 
 class ProjectError(ValueError):
