@@ -313,10 +313,26 @@ def _cmd_delete(args: argparse.Namespace, controller: Any) -> int:
     return EXIT_OK
 
 
+def _exec_interruptible(loop: Any, on_interrupt: Callable[[], None], on_tick: Callable[[], None]) -> None:
+    """Run `loop`, with Ctrl+C calling `on_interrupt` instead of killing the process mid-write. A
+    200 ms ticker calls `on_tick` and, by running Python now and then, lets the signal be handled."""
+    from PySide6.QtCore import QTimer
+
+    previous = signal.signal(signal.SIGINT, lambda *_: on_interrupt())
+    ticker = QTimer()
+    ticker.timeout.connect(on_tick)
+    ticker.start(200)
+    try:
+        loop.exec()
+    finally:
+        ticker.stop()
+        signal.signal(signal.SIGINT, previous)
+
+
 def _wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) -> bool:
     """Run the event loop until every task has ended. Ctrl+C cancels them instead of killing the
     process mid-write (the running one stops at its next chunk); returns True if that happened."""
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
 
     loop = QEventLoop()
     interrupted = False
@@ -325,7 +341,7 @@ def _wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) ->
         if all(not controller.task(t).status.is_active for t in task_ids):
             loop.quit()
 
-    def on_interrupt(*_: object) -> None:
+    def on_interrupt() -> None:
         nonlocal interrupted
         interrupted = True
         for task_id in task_ids:
@@ -338,17 +354,10 @@ def _wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) ->
 
     controller.task_changed.connect(check)
     controller.model_progress.connect(on_model_progress)
-    previous = signal.signal(signal.SIGINT, on_interrupt)
-    ticker = QTimer()
-    ticker.timeout.connect(check)  # also lets Python run its signal handlers
-    ticker.start(200)
     try:
-        check()
         if any(controller.task(t).status.is_active for t in task_ids):
-            loop.exec()
+            _exec_interruptible(loop, on_interrupt, check)
     finally:
-        ticker.stop()
-        signal.signal(signal.SIGINT, previous)
         controller.task_changed.disconnect(check)
         controller.model_progress.disconnect(on_model_progress)
     return interrupted
@@ -431,7 +440,7 @@ def _cmd_import(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
-    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtCore import QEventLoop
 
     from narrator_app.engine.export import FORMATS, MAX_PAUSE
     from narrator_app.exporting import ExportRequest
@@ -475,16 +484,7 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
             err=True,
         )
         return EXIT_FAILED
-    # Ctrl+C cancels (nothing is written); the ticker lets Python run its signal handler.
-    previous = signal.signal(signal.SIGINT, lambda *_: controller.cancel_export())
-    ticker = QTimer()
-    ticker.timeout.connect(lambda: None)
-    ticker.start(200)
-    try:
-        loop.exec()
-    finally:
-        ticker.stop()
-        signal.signal(signal.SIGINT, previous)
+    _exec_interruptible(loop, controller.cancel_export, lambda: None)  # Ctrl+C: nothing is written
     if "error" in outcome:
         status = "CANCELLED" if outcome.get("cancelled") else "FAILED"
         _emit(args, {"status": status, "message": outcome["error"]}, f"error: {outcome['error']}", err=True)
