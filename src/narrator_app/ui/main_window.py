@@ -529,7 +529,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         save_window_state(self, self.controller.data_dir)
         self.segment_editor.save_now()
-        self.player.stop()
+        self.playlist.stop()
+        self.player.shutdown()
         self.hide()  # do not look frozen while a running job stops at its next chunk
         self.controller.shutdown()
         self.waveforms.wait(5_000)

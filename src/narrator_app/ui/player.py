@@ -32,8 +32,12 @@ class AudioPlayer(QObject):
         self.unavailable_reason = unavailable_reason or _IMPORT_PROBLEM
         self.segment_id: int | None = None
         self._playing_id: int | None = None  # kept past the stop that ends a file
-        self._player = None
-        if self.unavailable_reason is None:
+        # Created on first use: a media player opens the audio device and starts backend threads,
+        # which a window that never plays (and its start-up) does not need.
+        self._player: QMediaPlayer | None = None
+
+    def _media_player(self) -> QMediaPlayer:
+        if self._player is None:
             self._player = QMediaPlayer(self)
             self._output = QAudioOutput(self)
             self._player.setAudioOutput(self._output)
@@ -41,10 +45,19 @@ class AudioPlayer(QObject):
             self._player.positionChanged.connect(lambda ms: self.position_changed.emit(int(ms)))
             self._player.errorOccurred.connect(self._on_error)
             self._player.mediaStatusChanged.connect(self._on_media_status)
+        return self._player
+
+    def shutdown(self) -> None:
+        """Stop and release the media player (closing the window)."""
+        if self._player is not None:
+            self._player.stop()
+            self._player.deleteLater()
+            self._output.deleteLater()
+            self._player = None
 
     @property
     def available(self) -> bool:
-        return self._player is not None
+        return self.unavailable_reason is None
 
     @property
     def is_playing(self) -> bool:
@@ -59,16 +72,17 @@ class AudioPlayer(QObject):
 
     def play(self, path: Path, segment_id: int) -> str | None:
         """Start playing; returns why it could not, or None."""
-        if self._player is None:
+        if self.unavailable_reason is not None:
             return self.unavailable_reason
         if not path.is_file():
             return f"The audio file {path} is missing; generate the segment's audio again."
-        self._player.stop()
+        player = self._media_player()
+        player.stop()
         self.segment_id = self._playing_id = segment_id
         # Setting the same URL again would not re-read a file that was regenerated in place.
-        self._player.setSource(QUrl())
-        self._player.setSource(QUrl.fromLocalFile(str(path)))
-        self._player.play()
+        player.setSource(QUrl())
+        player.setSource(QUrl.fromLocalFile(str(path)))
+        player.play()
         return None
 
     def stop(self) -> None:
