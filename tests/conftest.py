@@ -51,7 +51,9 @@ def fake_model_dir(tmp_path: Path) -> Path:
     """Model files that pass discovery, for tests that run the FakeKokoro instead of the model."""
     folder = tmp_path / "fake-model"
     folder.mkdir()
-    (folder / "kokoro-v1.0.int8.onnx").write_bytes(b"not loaded by the fake")
+    (folder / "kokoro-v1.0.int8.onnx").write_bytes(
+        b"\x08\x08 an ONNX-looking header; never loaded by the fake"
+    )
     with (folder / "voices-v1.0.bin").open("wb") as handle:
         voice = np.zeros((3, 1, 256), np.float32)
         np.savez(handle, af_heart=voice, am_michael=voice)

@@ -102,7 +102,8 @@ def test_assembly_reports_progress_and_verifies(tmp_path: Path) -> None:
 def test_voices_are_listed_in_file_order_and_a_bad_file_is_named(tmp_path: Path) -> None:
     good = tmp_path / "voices.bin"
     with good.open("wb") as handle:
-        np.savez(handle, jf_alpha=np.zeros(1), af_heart=np.zeros(1))
+        voice = np.zeros((3, 1, 256), np.float32)
+        np.savez(handle, jf_alpha=voice, af_heart=voice)
     assert list_voices(good) == ("jf_alpha", "af_heart")
     assert default_voice(("jf_alpha", "af_heart")) == "af_heart"
     assert default_voice(("jf_alpha", "jm_kumo")) == "jf_alpha"
@@ -112,12 +113,24 @@ def test_voices_are_listed_in_file_order_and_a_bad_file_is_named(tmp_path: Path)
         list_voices(bad)
 
 
-def test_providers_are_explicit_with_cpu_fallback() -> None:
-    assert select_providers(["CPUExecutionProvider"]) == ["CPUExecutionProvider"]
-    assert select_providers(["CUDAExecutionProvider", "CPUExecutionProvider"]) == [
-        "CUDAExecutionProvider",
-        "CPUExecutionProvider",
-    ]
+def test_providers_are_explicit_cpu_by_default_and_cuda_only_when_asked_and_offered() -> None:
+    cpu, cuda = "CPUExecutionProvider", "CUDAExecutionProvider"
+    assert select_providers([cpu]) == [cpu]
+    assert select_providers([cuda, cpu]) == [cpu]  # CUDA offered, the setting says CPU
+    assert select_providers([cuda, cpu], "cuda") == [cuda, cpu]
+    assert select_providers([cpu], "cuda") == [cpu]  # asked for, not offered: the CPU runs
+
+
+def test_the_loader_passes_the_providers_of_the_setting(tmp_path: Path, fake_model_dir: Path) -> None:
+    offered = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    loader = KokoroModelLoader(tmp_path, fake_model_dir, list_providers=lambda: offered)
+    assert loader.providers() == ["CPUExecutionProvider"]
+    assert loader.running_provider() == "CPUExecutionProvider"
+    loader.set_provider("cuda")
+    assert loader.providers() == offered
+    assert loader.running_provider() == "CUDAExecutionProvider"
+    offered.remove("CUDAExecutionProvider")  # e.g. onnxruntime without the GPU build
+    assert loader.running_provider() == "CPUExecutionProvider"
 
 
 def test_a_failed_write_leaves_the_earlier_file_and_no_temp(

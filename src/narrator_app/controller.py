@@ -18,11 +18,13 @@ from narrator_app.engine import KokoroModelLoader, construct_audio_path
 from narrator_app.engine.audio_files import AUDIO_DIR
 from narrator_app.engine.export import ExportItem
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
-from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load_kokoro, plan_concurrency
+from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, plan_concurrency
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
+from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
 from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
+from narrator_app.model_jobs import ModelManager
 from narrator_app.paths import database_path
 from narrator_app.rules import (
     AudioStatus,
@@ -60,7 +62,7 @@ class Controller(QObject):
         data_dir: Path,
         model_dir: Path | None = None,
         *,
-        model_factory: ModelFactory = load_kokoro,
+        model_factory: ModelFactory | None = None,
         project: str | int | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -88,6 +90,8 @@ class Controller(QObject):
         self.project: ProjectRecord = found
         jobs, threads = plan_concurrency()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
+        self.models = ModelManager(self.loader, self)  # install, download, use bundled
+        self.models.changed.connect(self._on_models_changed)
         self.tasks = TaskManager()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(jobs)
@@ -433,6 +437,22 @@ class Controller(QObject):
         if self.batch is not None and task_id in self.batch.chars:
             self.batch_changed.emit()
 
+    def _on_models_changed(self) -> None:
+        """New model files are in place: keep the voice if the new voices file has it, else take its
+        default; every segment's audio status may have changed."""
+        self._generation = None
+        try:
+            voices = self.available_voices()
+            current = self.repository.get_settings().default_voice_id
+            if current is not None:
+                check_voice_spec(current, voices)
+        except (ModelUnavailableError, VoicesFileError):
+            pass
+        except VoiceSpecError:
+            self.repository.update_settings(default_voice_id=default_voice(voices))
+        self.settings_changed.emit()
+        self.model_prepared.emit("")
+
     def _on_model_prepared(self, problem: str) -> None:
         self._generation = None  # the model file (part of every fingerprint) may be new
         self.model_prepared.emit(problem)
@@ -502,6 +522,15 @@ class Controller(QObject):
         """Voices in the installed voices file; raises ModelUnavailableError / VoicesFileError."""
         return self.loader.voices()
 
+    def check_voice(self, voice: str) -> str:
+        """A voice or blend (`af_bella:2,af_sky:1`) checked against the installed voices, in its
+        canonical form; raises SettingsError listing the voices (or ModelUnavailableError)."""
+        voices = self.available_voices()
+        try:
+            return check_voice_spec(voice, voices, self.loader.availability().voices)
+        except VoiceSpecError as error:
+            raise SettingsError(str(error)) from error
+
     def settings(self) -> SettingsRecord:
         """The global settings; the default voice is filled in once a voices file is known."""
         settings = self.repository.get_settings()
@@ -522,9 +551,7 @@ class Controller(QObject):
         if language is not None and language not in LANGUAGES:
             raise SettingsError(f"Unknown language {language!r}; choose one of: {', '.join(LANGUAGES)}.")
         if voice is not None:
-            voices = self.available_voices()
-            if voice not in voices:
-                raise SettingsError(f"Unknown voice {voice!r}; available voices: {', '.join(voices)}.")
+            voice = self.check_voice(voice)
         self.settings()  # make sure the row exists with its defaults
         updated = self.repository.update_settings(default_voice_id=voice, tts_speed=speed, language=language)
         self._generation = None
@@ -544,6 +571,9 @@ class Controller(QObject):
         # Queued jobs were cancelled and exit at once when their turn comes; a running job stops
         # at its next chunk. Either way the database and files are left consistent.
         self.cancel_export()
+        self.models.cancel()
+        if not self.models.wait(timeout_ms):
+            log.warning("Installing model files did not stop within %d ms", timeout_ms)
         if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
             log.warning("A background job did not stop within %d ms", timeout_ms)
         self.database.close()

@@ -17,6 +17,7 @@ from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audi
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
+from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.rules import RefusalReason, segment_rule
 from narrator_app.store import Repository
@@ -121,14 +122,12 @@ class TtsJob(QRunnable):
             voices = self._loader.voices()
         except (ModelUnavailableError, VoicesFileError) as error:
             return TaskStatus.FAILED, str(error), {}
-        if req.voice not in voices:
-            files = self._loader.availability()
-            return (
-                TaskStatus.FAILED,
-                f"Voice {req.voice!r} is not in the voices file {files.voices} "
-                f"(it has: {', '.join(voices)}). Choose a voice in Settings.",
-                {},
-            )
+        voices_file = self._loader.availability().voices
+        try:
+            check_voice_spec(req.voice, voices, voices_file)
+            style = voice_style(req.voice, voices_file) if voices_file is not None else req.voice
+        except (VoiceSpecError, OSError, KeyError) as error:
+            return TaskStatus.FAILED, f"{error} Choose a voice in Settings.", {}
         recorded: dict[str, object] = {}
 
         def commit(duration: float) -> None:
@@ -150,7 +149,7 @@ class TtsJob(QRunnable):
 
         result = generate_audio(
             text,
-            req.voice,
+            style,
             req.speed,
             req.language,
             req.output_path,
@@ -178,6 +177,9 @@ class PrepareModelJob(QRunnable):
         problem = ""
         try:
             self._loader.prepare(self._signals.model_progress.emit)
+            # Load it now, in the background: a damaged file is found (and explained) at start,
+            # not at the user's first generation, and that generation starts at once.
+            self._loader.get_model()
         except Exception as error:  # reported to the UI, never raised in a worker
             log.warning("Preparing the model failed: %s", error)
             problem = str(error)

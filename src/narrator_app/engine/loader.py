@@ -7,11 +7,11 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from narrator_app.engine.bundled import BundledModelError, assemble_bundled_model
 from narrator_app.engine.model_files import Availability, ModelFiles, locate_model_files
-from narrator_app.engine.voices import list_voices
+from narrator_app.engine.voices import VoicesFileError, list_voices
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +20,8 @@ class Synthesizer(Protocol):
     """What generation needs of a model: kokoro_onnx.Kokoro has it (and so can a test double)."""
 
     def create_stream(
-        self, text: str, voice: str, speed: float = 1.0, lang: str = "en-us"
-    ) -> object:  # an async iterator of (samples, sample_rate)
+        self, text: str, voice: Any, speed: float = 1.0, lang: str = "en-us"
+    ) -> object:  # voice: a name or a style array; returns an async iterator of (samples, rate)
         ...
 
 
@@ -33,10 +33,24 @@ class ModelUnavailableError(Exception):
     """The model cannot be used; the message says what is missing and how to install it."""
 
 
-def select_providers(available: list[str]) -> list[str]:
-    """Use CUDA when this onnxruntime build offers it, always with the CPU as fallback."""
-    preferred = [p for p in ("CUDAExecutionProvider",) if p in available]
-    return [*preferred, "CPUExecutionProvider"]
+CPU_PROVIDER = "CPUExecutionProvider"
+CUDA_PROVIDER = "CUDAExecutionProvider"
+PROVIDER_CHOICES = ("cpu", "cuda")  # the setting's values
+
+
+def select_providers(available: list[str], preference: str = "cpu") -> list[str]:
+    """The providers to pass to onnxruntime, explicitly (kokoro-onnx's own detection is unreliable):
+    the CPU by default; CUDA first when the setting asks for it and this onnxruntime offers it,
+    always with the CPU as fallback."""
+    if preference == "cuda" and CUDA_PROVIDER in available:
+        return [CUDA_PROVIDER, CPU_PROVIDER]
+    return [CPU_PROVIDER]
+
+
+def available_providers() -> list[str]:
+    import onnxruntime as ort
+
+    return list(ort.get_available_providers())
 
 
 def available_cores() -> int:
@@ -59,7 +73,7 @@ def plan_concurrency(cores: int | None = None) -> tuple[int, int]:
     return 1, max(1, cores)
 
 
-def load_kokoro(files: ModelFiles, threads: int = 0) -> Synthesizer:
+def load_kokoro(files: ModelFiles, threads: int = 0, providers: list[str] | None = None) -> Synthesizer:
     """Build the onnxruntime session ourselves, so the providers and threads are explicit."""
     import onnxruntime as ort
     from kokoro_onnx import Kokoro
@@ -67,7 +81,7 @@ def load_kokoro(files: ModelFiles, threads: int = 0) -> Synthesizer:
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = threads  # 0: onnxruntime's own choice
-    providers = select_providers(ort.get_available_providers())
+    providers = providers or select_providers(ort.get_available_providers())
     try:
         session = ort.InferenceSession(str(files.model), sess_options=options, providers=providers)
     except Exception as error:  # onnxruntime raises its own types for a truncated or foreign file
@@ -78,11 +92,29 @@ def load_kokoro(files: ModelFiles, threads: int = 0) -> Synthesizer:
         ) from error
     log.info("Loaded %s on %s", files.model, session.get_providers())
     try:
-        return Kokoro.from_session(session, str(files.voices))  # type: ignore[no-any-return]
+        model = Kokoro.from_session(session, str(files.voices))
     except Exception as error:
         raise ModelUnavailableError(
             f"The voices file {files.voices} cannot be loaded: it is damaged or not a Kokoro voices "
             f"archive ({_first_line(error)}). Replace it with a fresh copy of voices-v1.0.bin."
+        ) from error
+    model.narrator_providers = list(session.get_providers())  # which providers really run
+    return model  # type: ignore[no-any-return]
+
+
+def check_model_speaks(model: Synthesizer, files: ModelFiles) -> None:
+    """Render one short sentence: a model that loads but cannot speak is refused here, not later."""
+    from narrator_app.engine.synthesis import synthesize
+
+    try:
+        voice = list_voices(files.voices)[0]
+        synthesize(model, "Hello.", voice, 1.0, "en-us")
+    except (VoicesFileError, ModelUnavailableError) as error:
+        raise ModelUnavailableError(str(error)) from error
+    except Exception as error:  # onnxruntime or kokoro-onnx: a model that does not fit
+        raise ModelUnavailableError(
+            f"The model file {files.model} loads but cannot speak with the voices file {files.voices} "
+            f"({_first_line(error)}). They may be damaged or not a Kokoro v1.0 model and voices."
         ) from error
 
 
@@ -97,21 +129,58 @@ class KokoroModelLoader:
         data_dir: Path,
         model_dir: Path | None = None,
         *,
-        model_factory: ModelFactory = load_kokoro,
+        model_factory: ModelFactory | None = None,
         threads: int = 0,
+        provider: str = "cpu",
+        list_providers: Callable[[], list[str]] = available_providers,
     ) -> None:
         self.data_dir = data_dir
         self.model_dir = model_dir
-        self._factory = model_factory
+        self._factory: ModelFactory = model_factory or (
+            lambda files, threads: load_kokoro(files, threads, self.providers())
+        )
         self._threads = threads
+        self.provider = provider  # the setting: "cpu" or "cuda"
+        self._list_providers = list_providers
         self._lock = threading.Lock()
         self._model: Synthesizer | None = None
         self._files: ModelFiles | None = None
+        self._stamp: tuple[object, ...] | None = None
+        # A load that failed, by the files' names, sizes and times: those files are not available.
+        self._failures: dict[tuple[object, ...], str] = {}
         self.loaded_in_thread: int | None = None  # which thread loaded it (the UI thread never should)
 
+    def providers(self) -> list[str]:
+        """The providers a new session gets, passed explicitly to onnxruntime."""
+        return select_providers(self._list_providers(), self.provider)
+
+    def running_provider(self) -> str:
+        """The provider running the loaded model, or the one that would run it."""
+        model = self._model
+        running = getattr(model, "narrator_providers", None) if model is not None else None
+        return running[0] if running else self.providers()[0]
+
+    def set_provider(self, provider: str) -> None:
+        if provider != self.provider:
+            self.provider = provider
+            self.invalidate()
+
+    def invalidate(self) -> None:
+        """Forget the loaded model and past load failures (files were installed or replaced)."""
+        with self._lock:
+            self._model = None
+            self._files = None
+            self._stamp = None
+            self._failures.clear()
+
     def availability(self) -> Availability:
-        """Cheap: looks at file names and sizes, reads nothing."""
-        return locate_model_files(self.data_dir, self.model_dir)
+        """Cheap: looks at file names, sizes and headers, and at loads that failed before."""
+        found = locate_model_files(self.data_dir, self.model_dir)
+        if found.available and found.model is not None and found.voices is not None:
+            failure = self._failures.get(_stamp(ModelFiles(found.model, found.voices)))
+            if failure:
+                return found.with_problem(failure)
+        return found
 
     def is_model_available(self) -> tuple[bool, str]:
         found = self.availability()
@@ -140,14 +209,26 @@ class KokoroModelLoader:
         return files
 
     def get_model(self, on_progress: ProgressCallback | None = None) -> Synthesizer:
-        """The shared model, loaded on first use by whichever worker asks first. Blocking."""
+        """The shared model, loaded on first use by whichever worker asks first. Blocking. A load
+        that fails is remembered: those files then count as unavailable, with the reason."""
         with self._lock:
             files = self._prepare_locked(on_progress)
-            if self._model is None or self._files != files:
-                self._model = self._factory(files, self._threads)
+            stamp = _stamp(files)
+            if self._model is None or self._stamp != stamp:
+                try:
+                    self._model = self._factory(files, self._threads)
+                except ModelUnavailableError as error:
+                    self._failures[stamp] = str(error)
+                    raise
                 self._files = files
+                self._stamp = stamp
                 self.loaded_in_thread = threading.get_ident()
             return self._model
+
+    def validate(self, files: ModelFiles) -> None:
+        """Load `files` in a model of their own and make it speak one sentence; raises
+        ModelUnavailableError with what is wrong. Blocking (about a second); never on the UI thread."""
+        check_model_speaks(self._factory(files, self._threads), files)
 
     def _prepare_locked(self, on_progress: ProgressCallback | None) -> ModelFiles:
         found = self.availability()
@@ -164,3 +245,15 @@ class KokoroModelLoader:
                     f"Cannot write the bundled model to {found.model}: {error.strerror or error}."
                 ) from error
         return ModelFiles(found.model, found.voices)
+
+
+def _stamp(files: ModelFiles) -> tuple[object, ...]:
+    """Which version of the files: names, sizes and modification times."""
+    parts: list[object] = []
+    for path in (files.model, files.voices):
+        try:
+            stat = path.stat()
+            parts += [str(path), stat.st_size, stat.st_mtime_ns]
+        except OSError:
+            parts += [str(path), None, None]
+    return tuple(parts)

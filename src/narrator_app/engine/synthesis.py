@@ -45,7 +45,7 @@ class SynthesisResult:
 def synthesize(
     model: Synthesizer,
     text: str,
-    voice: str,
+    voice: str | NDArray[np.float32],
     speed: float,
     language: str,
     *,
@@ -100,7 +100,7 @@ def synthesize(
 
 def generate_audio(
     text: str,
-    voice: str,
+    voice: str | NDArray[np.float32],
     speed: float,
     language: str,
     output_path: Path,
