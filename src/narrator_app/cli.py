@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from narrator_app import APP_ID, __version__
+from narrator_app import APP_ID, __version__, cli_models
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130  # Ctrl+C: work was cancelled, what had finished was kept
@@ -127,6 +127,9 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--language")
 
     sub.add_parser("voices", help="list the voices in the installed voices file", parents=[common])
+    from narrator_app.cli_models import add_model_commands
+
+    add_model_commands(sub, common)
     return parser
 
 
@@ -187,7 +190,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
         )
         return EXIT_BY_REASON["not_found"]
     try:
-        key = f"{args.command} {args.action}" if args.command in ("segments", "projects") else args.command
+        grouped = ("segments", "projects", "models")
+        key = f"{args.command} {args.action}" if args.command in grouped else args.command
         handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[key]
         return handler(args, controller)
     except ProjectError as error:
@@ -563,4 +567,7 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "import": _cmd_import,
     "settings": _cmd_settings,
     "voices": _cmd_voices,
+    "models status": cli_models.cmd_models_status,
+    "models install": cli_models.cmd_models_install,
+    "models download": cli_models.cmd_models_download,
 }

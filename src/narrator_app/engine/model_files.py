@@ -163,7 +163,8 @@ def locate_model_files(data_dir: Path, model_dir: Path | None = None) -> Availab
                 voices = bundled.voices
             if model is None:
                 model = data_dir / "models" / BUNDLED_MODEL_NAME
-                source = Source.BUNDLED
+            if voices == bundled.voices and model == data_dir / "models" / BUNDLED_MODEL_NAME:
+                source = Source.BUNDLED  # assembled from the `model` extra (or still to be)
             else:
                 bundled = None  # only its voices are used; nothing to assemble
 
