@@ -18,7 +18,7 @@ from narrator_app.engine import KokoroModelLoader, construct_audio_path
 from narrator_app.engine.audio_files import AUDIO_DIR
 from narrator_app.engine.export import ExportItem
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
-from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, plan_concurrency
+from narrator_app.engine.loader import PROVIDER_CHOICES, ModelFactory, ModelUnavailableError, plan_concurrency
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
 from narrator_app.engine.voices import VoicesFileError, default_voice
@@ -26,6 +26,7 @@ from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportS
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.model_jobs import ModelManager
 from narrator_app.paths import database_path
+from narrator_app.previews import Previews
 from narrator_app.rules import (
     AudioStatus,
     GenerationSettings,
@@ -92,6 +93,7 @@ class Controller(QObject):
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
         self.models = ModelManager(self.loader, self)  # install, download, use bundled
         self.models.changed.connect(self._on_models_changed)
+        self.previews = Previews(self.loader, data_dir, self)
         self.tasks = TaskManager()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(jobs)
@@ -522,6 +524,12 @@ class Controller(QObject):
         """Voices in the installed voices file; raises ModelUnavailableError / VoicesFileError."""
         return self.loader.voices()
 
+    def set_provider(self, provider: str) -> None:
+        """Run the model on the CPU ("cpu") or, when onnxruntime offers it, on CUDA ("cuda")."""
+        if provider not in PROVIDER_CHOICES:
+            raise SettingsError(f"Unknown execution provider {provider!r}; choose cpu or cuda.")
+        self.loader.set_provider(provider)
+
     def check_voice(self, voice: str) -> str:
         """A voice or blend (`af_bella:2,af_sky:1`) checked against the installed voices, in its
         canonical form; raises SettingsError listing the voices (or ModelUnavailableError)."""
@@ -572,7 +580,7 @@ class Controller(QObject):
         # at its next chunk. Either way the database and files are left consistent.
         self.cancel_export()
         self.models.cancel()
-        if not self.models.wait(timeout_ms):
+        if not self.models.wait(timeout_ms) or not self.previews.wait(timeout_ms):
             log.warning("Installing model files did not stop within %d ms", timeout_ms)
         if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
             log.warning("A background job did not stop within %d ms", timeout_ms)

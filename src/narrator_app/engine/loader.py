@@ -150,6 +150,10 @@ class KokoroModelLoader:
         self._failures: dict[tuple[object, ...], str] = {}
         self.loaded_in_thread: int | None = None  # which thread loaded it (the UI thread never should)
 
+    def offered_providers(self) -> list[str]:
+        """What this onnxruntime build offers (CUDA needs onnxruntime-gpu)."""
+        return self._list_providers()
+
     def providers(self) -> list[str]:
         """The providers a new session gets, passed explicitly to onnxruntime."""
         return select_providers(self._list_providers(), self.provider)

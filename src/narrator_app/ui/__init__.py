@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrator_app.engine.loader import ModelFactory, load_kokoro
+from narrator_app.engine.loader import ModelFactory
 
 if TYPE_CHECKING:
     from narrator_app.ui.main_window import MainWindow
@@ -15,7 +15,7 @@ def build_main_window(
     data_dir: Path | str,
     model_dir: Path | str | None = None,
     *,
-    model_factory: ModelFactory = load_kokoro,
+    model_factory: ModelFactory | None = None,
     project: str | None = None,
 ) -> MainWindow:
     """Build the main window on the data dir (needs a QApplication)."""

@@ -28,6 +28,7 @@ class Actions:
     play_all: QAction
     stop: QAction
     settings: QAction
+    models: QAction
     export: QAction
     import_: QAction
     about: QAction
@@ -160,6 +161,14 @@ def create_actions(parent: QWidget) -> Actions:
         ),
         stop=_action(parent, "&Stop", "stopAction", "Shift+Space", sp.SP_MediaStop, "Stop playback"),
         settings=_action(parent, "S&ettings…", "settingsAction", "Ctrl+,", None, "Voice, speed and language"),
+        models=_action(
+            parent,
+            "&Model && voices…",
+            "modelsAction",
+            None,
+            None,
+            "Find, install, download and check the Kokoro model; choose and preview voices",
+        ),
         export=_action(
             parent,
             "&Export narration…",

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from narrator_app.controller import Controller
-from narrator_app.rules import Refusal
+from narrator_app.rules import Refusal, RefusalReason
 from narrator_app.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
@@ -35,6 +35,7 @@ from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.message_bar import Kind, MessageBar
+from narrator_app.ui.model_dialog import ModelDialog
 from narrator_app.ui.play_all import PlayAll
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.project_menu import ProjectMenu
@@ -145,7 +146,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.project_menu.rename_action)
         file_menu.addAction(self.project_menu.delete_action)
         file_menu.addSeparator()
-        self._fill(file_menu, (a.import_, a.export, None, a.settings, None, a.quit))
+        self._fill(file_menu, (a.import_, a.export, None, a.settings, a.models, None, a.quit))
         self._fill(
             self.menuBar().addMenu("&Edit"),
             (
@@ -241,6 +242,7 @@ class MainWindow(QMainWindow):
         a.play_all.triggered.connect(self.play_all)
         self.playlist.current_changed.connect(self.select_segment)
         a.settings.triggered.connect(self.open_settings)
+        a.models.triggered.connect(self.open_models)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
@@ -451,9 +453,24 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         SettingsDialog(self.controller, self).exec()
 
+    def open_models(self) -> None:
+        """Model & voices… (non-modal: an install or a preview runs while the window stays usable)."""
+        dialog = getattr(self, "model_dialog", None)
+        if dialog is None:
+            dialog = self.model_dialog = ModelDialog(self.controller, self.player, self)
+        else:
+            dialog.refresh()
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
     # -- feedback ---------------------------------------------------------------------------
     def show_message(self, text: str, kind: Kind = Kind.INFO) -> None:
         self.message_bar.show_message(text, kind)
+
+    def show_model_problem(self, text: str, kind: Kind = Kind.WARNING) -> None:
+        """A missing or damaged model, with a button that opens Model & voices…."""
+        self.message_bar.show_message(text, kind, self.commands.models)
 
     def show_refusal(self, refusal: Refusal) -> None:
         self._report_refusals([refusal])
@@ -467,6 +484,9 @@ class MainWindow(QMainWindow):
         if not refusals:
             return
         texts = [r.describe(self._segment_name(r.segment_id)) for r in refusals]
+        if any(r.reason is RefusalReason.MODEL_MISSING for r in refusals):
+            self.show_model_problem(texts[-1] if len(set(texts)) == 1 else "\n".join(dict.fromkeys(texts)))
+            return
         if len(refusals) == 1:
             self.show_message(texts[0], Kind.WARNING)
             return
@@ -501,7 +521,7 @@ class MainWindow(QMainWindow):
     def _check_model(self) -> None:
         found = self.controller.loader.availability()
         if not found.available:
-            self.show_message(found.problem, Kind.WARNING)
+            self.show_model_problem(found.problem)
         elif self.controller.prepare_model():
             self.model_progress.setValue(0)
             self.model_progress.show()
@@ -512,8 +532,10 @@ class MainWindow(QMainWindow):
 
     def _on_model_prepared(self, problem: str) -> None:
         if problem:
-            self.show_message(problem, Kind.ERROR)
-        elif self.model_progress.isVisible():
+            self.show_model_problem(problem, Kind.ERROR)
+        elif self.message_bar.isVisible() and self.message_bar.button.isVisible():
+            self.message_bar.hide()  # the model problem shown is solved
+        if not problem and self.model_progress.isVisible():
             self.statusBar().showMessage("The Kokoro model is ready.", 5000)
         self.model_progress.hide()
 

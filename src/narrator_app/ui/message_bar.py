@@ -5,7 +5,8 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
 
 class Kind(StrEnum):
@@ -38,9 +39,16 @@ class MessageBar(QFrame):
         close.setToolTip("Dismiss")
         close.setAccessibleName("Dismiss message")
         close.clicked.connect(self.hide)
+        # An optional way out, e.g. "Model & voices…" under "the model is missing".
+        self.button = QPushButton(self)
+        self.button.setObjectName("messageButton")
+        self.button.clicked.connect(self._trigger)
+        self.button.hide()
+        self._action: QAction | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addWidget(self._label, 1)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
@@ -48,7 +56,16 @@ class MessageBar(QFrame):
     def text(self) -> str:
         return self._label.text()
 
-    def show_message(self, text: str, kind: Kind = Kind.INFO) -> None:
+    def _trigger(self) -> None:
+        if self._action is not None:
+            self._action.trigger()
+
+    def show_message(self, text: str, kind: Kind = Kind.INFO, action: QAction | None = None) -> None:
+        """Show `text`; with `action`, a button beside it triggers that action."""
+        self._action = action
+        if action is not None:
+            self.button.setText(action.text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
+        self.button.setVisible(action is not None)
         self.kind = kind
         border, background = _COLOURS[kind]
         self.setStyleSheet(

@@ -44,6 +44,9 @@ class SettingsDialog(QDialog):
         self.voice = QComboBox(self)
         self.voice.setObjectName("voiceCombo")
         self.voice.setAccessibleName("Voice")
+        # Editable: a blend of installed voices, such as af_bella:2,af_sky:1, can be typed.
+        self.voice.setEditable(True)
+        self.voice.setToolTip("A voice, or a blend of voices with weights: af_bella:2,af_sky:1")
         self._voice_problem = ""
         try:
             voices = controller.available_voices()
@@ -51,7 +54,7 @@ class SettingsDialog(QDialog):
             voices = ()
             self._voice_problem = str(error)
         self.voice.addItems(list(voices))
-        if settings.default_voice_id in voices:
+        if settings.default_voice_id:
             self.voice.setCurrentText(settings.default_voice_id)
         self.voice.setEnabled(bool(voices))
         voices_file = controller.loader.availability().voices
