@@ -62,6 +62,7 @@ def test_segments_add_list_set_delete(run: Run) -> None:
         "audio_file",
         "audio_duration",
         "audio_status",
+        "voice",
     }
 
     code, changed = run("segments", "set", str(added["id"]), "--text", "Changed.", "--lock")

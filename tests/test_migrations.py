@@ -74,6 +74,9 @@ def test_a_first_release_database_is_backed_up_stamped_and_migrated_keeping_ever
     assert locked.is_locked and locked.text == "Locked words."
     settings = repo.get_settings()
     assert (settings.default_voice_id, settings.tts_speed, settings.language) == ("jf_alpha", 1.25, "en-gb")
+    # 0002: no segment has a voice of its own (they use the global one); the provider is the CPU.
+    assert [s.voice for s in repo.list_segments(1)] == [None, None]
+    assert settings.execution_provider == "cpu"
     # Ids keep counting from where the first release left them.
     assert repo.add_segment(3, "new").id == 6
     db.close()
@@ -165,3 +168,31 @@ def test_every_package_folder_ships_in_a_non_editable_install() -> None:
         if "__pycache__" not in init.parts
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
+
+
+def test_0002_segment_voice_and_provider_migrate_up_and_down(tmp_path: Path) -> None:
+    path = tmp_path / "narrator.sqlite3"
+    make_first_release_database(path)
+    db = open_database(path)
+    repo = Repository(db)
+    first = repo.list_segments(1)[0]
+    assert repo.set_segment_voice(first.id, "jf_alpha:2,jm_kumo:1") is not None
+    assert repo.update_settings(execution_provider="cuda").execution_provider == "cuda"
+    db.close()
+    reopened = Repository(open_database(path))
+    assert reopened.get_segment(first.id).voice == "jf_alpha:2,jm_kumo:1"  # type: ignore[union-attr]
+    assert reopened.get_settings().execution_provider == "cuda"
+
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{path}")
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    engine.dispose()
+    with closing(sqlite3.connect(path)) as conn:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(segments)")}
+        assert "voice" not in columns
+        assert conn.execute("SELECT text FROM segments WHERE id = ?", (first.id,)).fetchone()[0] == first.text

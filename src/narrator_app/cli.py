@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     set_ = seg_sub.add_parser("set", help="change a segment's text or lock", parents=[common])
     set_.add_argument("id", type=int)
     set_.add_argument("--text")
+    set_.add_argument("--voice", help='this segment\'s voice or blend; "" for the global voice')
     lock = set_.add_mutually_exclusive_group()
     lock.add_argument("--lock", dest="locked", action="store_const", const=True)
     lock.add_argument("--unlock", dest="locked", action="store_const", const=False)
@@ -235,6 +236,7 @@ def _segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
         "locked": record.is_locked,
         "audio_file": record.audio_file,
         "audio_duration": record.audio_duration,
+        "voice": record.voice,
         **extra,
     }
 
@@ -296,13 +298,22 @@ def _cmd_list(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_set(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.rules import Refusal
+    from narrator_app.rules import Refusal, SettingsError
 
-    if args.text is None and args.locked is None:
-        raise UsageError("nothing to change: give --text, --lock or --unlock")
-    result = controller.update_segment(args.id, text=args.text, locked=args.locked)
-    if isinstance(result, Refusal):
-        return _refused(args, result)
+    if args.text is None and args.locked is None and args.voice is None:
+        raise UsageError("nothing to change: give --text, --voice, --lock or --unlock")
+    result = None
+    if args.text is not None or args.locked is not None:
+        result = controller.update_segment(args.id, text=args.text, locked=args.locked)
+        if isinstance(result, Refusal):
+            return _refused(args, result)
+    if args.voice is not None:
+        try:
+            result = controller.set_segment_voice(args.id, args.voice)
+        except SettingsError as error:
+            raise UsageError(str(error)) from error
+        if isinstance(result, Refusal):
+            return _refused(args, result)
     _emit(args, _segment_json(result, controller), _segment_line(result))
     return EXIT_OK
 

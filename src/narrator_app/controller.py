@@ -91,6 +91,7 @@ class Controller(QObject):
         self.project: ProjectRecord = found
         jobs, threads = plan_concurrency()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
+        self.loader.provider = self.repository.get_settings().execution_provider
         self.models = ModelManager(self.loader, self)  # install, download, use bundled
         self.models.changed.connect(self._on_models_changed)
         self.previews = Previews(self.loader, data_dir, self)
@@ -212,6 +213,22 @@ class Controller(QObject):
             # A locked segment's audio is not to be touched.
             self.cancel_segment(segment_id, "Cancelled: the segment was locked.")
         record = self.repository.update_segment(segment_id, text=text, locked=locked)
+        if record is None:
+            return not_found(segment_id)
+        if record != current:
+            self.segment_changed.emit(segment_id)
+        return record
+
+    def set_segment_voice(self, segment_id: int, voice: str | None) -> SegmentRecord | Refusal:
+        """Give a segment its own voice or blend ("" or None: back to the global voice). Its audio
+        then shows as outdated. Raises SettingsError (listing the voices) for an unknown voice."""
+        current = self.repository.get_segment(segment_id)
+        if current is None:
+            return not_found(segment_id)
+        if current.is_locked:
+            return locked_refusal(segment_id, "change its voice")
+        checked = self.check_voice(voice) if voice and voice.strip() else None
+        record = self.repository.set_segment_voice(segment_id, checked)
         if record is None:
             return not_found(segment_id)
         if record != current:
@@ -368,11 +385,12 @@ class Controller(QObject):
         return None if self.batch is None else self.batch.state(self.tasks, self._fractions)
 
     def _queue(self, record: SegmentRecord, generation: GenerationSettings) -> str:
-        info = self.tasks.create(record.id, generation.voice, len(record.text))
+        voice = record.voice or generation.voice  # the segment's own voice wins
+        info = self.tasks.create(record.id, voice, len(record.text))
         request = TtsRequest(
             task_id=info.task_id,
             segment_id=record.id,
-            voice=generation.voice,
+            voice=voice,
             speed=generation.speed,
             language=generation.language,
             model_id=generation.model_id,
@@ -514,7 +532,7 @@ class Controller(QObject):
         made_with = Fingerprint.from_json(record.audio_fingerprint)
         if made_with is None:
             return AudioStatus.OUTDATED, "It is not known what produced this audio."
-        changes = made_with.changes_from(self.generation_settings().fingerprint(record.text))
+        changes = made_with.changes_from(self.generation_settings().fingerprint(record.text, record.voice))
         if not changes:
             return AudioStatus.READY, ""
         return AudioStatus.OUTDATED, f"The {' and '.join(changes)} changed since this audio was made."
@@ -528,6 +546,7 @@ class Controller(QObject):
         """Run the model on the CPU ("cpu") or, when onnxruntime offers it, on CUDA ("cuda")."""
         if provider not in PROVIDER_CHOICES:
             raise SettingsError(f"Unknown execution provider {provider!r}; choose cpu or cuda.")
+        self.repository.update_settings(execution_provider=provider)
         self.loader.set_provider(provider)
 
     def check_voice(self, voice: str) -> str:

@@ -52,8 +52,9 @@ class GenerationSettings:
     language: str
     model_id: str  # "" while no model file is known
 
-    def fingerprint(self, text: str) -> Fingerprint:
-        return Fingerprint.of(text, self.voice, self.speed, self.language, self.model_id)
+    def fingerprint(self, text: str, voice: str | None = None) -> Fingerprint:
+        """What a job would produce for `text`, with a segment's own voice if it has one."""
+        return Fingerprint.of(text, voice or self.voice, self.speed, self.language, self.model_id)
 
 
 class SettingsError(ValueError):

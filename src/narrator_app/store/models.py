@@ -62,6 +62,8 @@ class Segment(Base):
     audio_duration: Mapped[float | None] = mapped_column(Float, default=None)
     # JSON: what produced the audio (text digest, voice, speed, language, model); see engine/fingerprint.
     audio_fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
+    # A voice or blend for this segment only; NULL: the global voice.
+    voice: Mapped[str | None] = mapped_column(String(200), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by the repository when the text or lock changes; writing audio leaves it alone.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -79,3 +81,5 @@ class GlobalSettings(Base):
     default_voice_id: Mapped[str | None] = mapped_column(String(100), default=None)
     tts_speed: Mapped[float] = mapped_column(Float, default=1.0)
     language: Mapped[str] = mapped_column(String(20), default="en-us")
+    # "cpu", or "cuda" to run on the GPU when onnxruntime offers CUDA.
+    execution_provider: Mapped[str] = mapped_column(String(20), default="cpu", server_default="cpu")

@@ -27,6 +27,7 @@ class SegmentRecord:
     audio_fingerprint: str | None
     created_at: datetime
     updated_at: datetime
+    voice: str | None = None  # this segment's own voice or blend; None: the global voice
 
     @property
     def has_audio(self) -> bool:
@@ -38,3 +39,4 @@ class SettingsRecord:
     default_voice_id: str | None
     tts_speed: float
     language: str
+    execution_provider: str = "cpu"

@@ -31,12 +31,16 @@ def _segment_record(row: Segment) -> SegmentRecord:
         audio_fingerprint=row.audio_fingerprint,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        voice=row.voice,
     )
 
 
 def _settings_record(row: GlobalSettings) -> SettingsRecord:
     return SettingsRecord(
-        default_voice_id=row.default_voice_id, tts_speed=row.tts_speed, language=row.language
+        default_voice_id=row.default_voice_id,
+        tts_speed=row.tts_speed,
+        language=row.language,
+        execution_provider=row.execution_provider or "cpu",
     )
 
 
@@ -154,6 +158,19 @@ class Repository:
                 session.flush()
             return _segment_record(row)
 
+    def set_segment_voice(self, segment_id: int, voice: str | None) -> SegmentRecord | None:
+        """Give a segment its own voice (or blend), or None for the global voice; None when the
+        segment does not exist. Validation is the caller's."""
+        with self._sessions.begin() as session:
+            row = session.get(Segment, segment_id)
+            if row is None:
+                return None
+            if row.voice != voice:
+                row.voice = voice
+                row.updated_at = utcnow()
+                session.flush()
+            return _segment_record(row)
+
     def delete_segment(self, segment_id: int) -> SegmentRecord | None:
         """Delete a segment and close the gap in positions; returns what was deleted."""
         with self._sessions.begin() as session:
@@ -243,10 +260,13 @@ class Repository:
         default_voice_id: str | None = None,
         tts_speed: float | None = None,
         language: str | None = None,
+        execution_provider: str | None = None,
     ) -> SettingsRecord:
         """Store the given values (None leaves a value as it is). Validation is the caller's."""
         with self._sessions.begin() as session:
             row = self._settings_row(session)
+            if execution_provider is not None:
+                row.execution_provider = execution_provider
             if default_voice_id is not None:
                 row.default_voice_id = default_voice_id
             if tts_speed is not None:
@@ -260,7 +280,13 @@ class Repository:
     def _settings_row(session: Session) -> GlobalSettings:
         row = session.get(GlobalSettings, _SETTINGS_ID)
         if row is None:
-            row = GlobalSettings(id=_SETTINGS_ID, default_voice_id=None, tts_speed=1.0, language="en-us")
+            row = GlobalSettings(
+                id=_SETTINGS_ID,
+                default_voice_id=None,
+                tts_speed=1.0,
+                language="en-us",
+                execution_provider="cpu",
+            )
             session.add(row)
             session.flush()
         return row

@@ -19,6 +19,7 @@ class Actions:
     split: QAction
     merge: QAction
     lock: QAction
+    set_voice: QAction
     generate: QAction
     generate_all: QAction
     regenerate_all: QAction
@@ -107,6 +108,14 @@ def create_actions(parent: QWidget) -> Actions:
             "Ctrl+L",
             None,
             "Lock the selected segments to protect their text and audio",
+        ),
+        set_voice=_action(
+            parent,
+            "Set &voice…",
+            "setVoiceAction",
+            None,
+            None,
+            "Give the selected segments a voice (or blend) of their own, or the global voice again",
         ),
         generate=_action(
             parent,

@@ -42,6 +42,7 @@ from narrator_app.ui.project_menu import ProjectMenu
 from narrator_app.ui.segment_editor import SegmentEditor
 from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableModel
 from narrator_app.ui.segment_table import SegmentTable
+from narrator_app.ui.segment_voice import AskVoice, VoiceDelegate, ask_voice, set_voice_of_selected
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self.playlist = PlayAll(self.player, self)
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
+        # Asked by "Set voice…" for the selected segments; tests replace it.
+        self.ask_voice: AskVoice = ask_voice(self)
         self.setAcceptDrops(True)
 
         self.waveforms = WaveformCache(self)
@@ -95,12 +98,14 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegateForColumn(Column.WAVEFORM, WaveformDelegate(self.table))
+        self.table.setItemDelegateForColumn(Column.VOICE, VoiceDelegate(self))
         for column, width in (
             (Column.WAVEFORM, 120),
             (Column.NUMBER, 44),
             (Column.LOCK, 52),
             (Column.STATUS, 130),
             (Column.DURATION, 80),
+            (Column.VOICE, 130),
         ):
             self.table.setColumnWidth(column, width)
 
@@ -204,7 +209,20 @@ class MainWindow(QMainWindow):
         self.context_menu.setObjectName("segmentContextMenu")
         self._fill(
             self.context_menu,
-            (a.generate, a.cancel, a.play, a.stop, None, a.lock, a.duplicate, a.merge, a.delete, None, a.add),
+            (
+                a.generate,
+                a.cancel,
+                a.play,
+                a.stop,
+                None,
+                a.lock,
+                a.set_voice,
+                a.duplicate,
+                a.merge,
+                a.delete,
+                None,
+                a.add,
+            ),
         )
         self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
 
@@ -243,13 +261,14 @@ class MainWindow(QMainWindow):
         self.playlist.current_changed.connect(self.select_segment)
         a.settings.triggered.connect(self.open_settings)
         a.models.triggered.connect(self.open_models)
+        a.set_voice.triggered.connect(lambda: set_voice_of_selected(self))
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
         self.transfers = Transfers(self)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
-        self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
+        self.table.doubleClicked.connect(self._on_double_click)
         self.table.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.model.refused.connect(self.show_refusal)
         self.model.dataChanged.connect(lambda *_: self._update_actions())
@@ -302,7 +321,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         records = [r for i in ids if (r := self.model.record(i)) is not None]
         a = self.commands
-        for action in (a.delete, a.lock, a.generate, a.play):
+        for action in (a.delete, a.lock, a.generate, a.play, a.set_voice):
             action.setEnabled(bool(records))
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)
@@ -538,6 +557,13 @@ class MainWindow(QMainWindow):
         if not problem and self.model_progress.isVisible():
             self.statusBar().showMessage("The Kokoro model is ready.", 5000)
         self.model_progress.hide()
+
+    def _on_double_click(self, index: QModelIndex) -> None:
+        """The Voice column opens its editor; elsewhere the text editor below takes the focus."""
+        if index.column() == Column.VOICE and index.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.table.edit(index)
+        else:
+            self.editor.setFocus()
 
     def _show_context_menu(self, pos: QPoint) -> None:
         """Right-click acts on the row under the mouse (keeping a selection that includes it)."""

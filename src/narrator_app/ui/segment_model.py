@@ -19,7 +19,9 @@ from PySide6.QtCore import (
 from PySide6.QtWidgets import QApplication, QStyle
 
 from narrator_app.controller import Controller
-from narrator_app.rules import AudioStatus, Refusal
+from narrator_app.engine.loader import ModelUnavailableError
+from narrator_app.engine.voices import VoicesFileError
+from narrator_app.rules import AudioStatus, Refusal, RefusalReason, SettingsError, literal
 from narrator_app.store import SegmentRecord
 from narrator_app.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
@@ -38,6 +40,7 @@ class Column(IntEnum):
     STATUS = 3
     DURATION = 4
     WAVEFORM = 5
+    VOICE = 6
 
 
 HEADERS = {
@@ -47,6 +50,7 @@ HEADERS = {
     Column.STATUS: "Status",
     Column.DURATION: "Duration",
     Column.WAVEFORM: "Audio",
+    Column.VOICE: "Voice",
 }
 
 
@@ -108,7 +112,7 @@ class SegmentTableModel(QAbstractTableModel):
         record = self._rows[index.row()]
         if index.column() == Column.LOCK:
             flags |= Qt.ItemFlag.ItemIsUserCheckable
-        elif index.column() == Column.TEXT and not record.is_locked:
+        elif index.column() in (Column.TEXT, Column.VOICE) and not record.is_locked:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -126,6 +130,8 @@ class SegmentTableModel(QAbstractTableModel):
             return self._display(record, column)
         if role == Qt.ItemDataRole.EditRole and column == Column.TEXT:
             return record.text
+        if role == Qt.ItemDataRole.EditRole and column == Column.VOICE:
+            return record.voice or ""
         if role == Qt.ItemDataRole.CheckStateRole and column == Column.LOCK:
             return Qt.CheckState.Checked if record.is_locked else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -135,6 +141,13 @@ class SegmentTableModel(QAbstractTableModel):
                 return record.text or None
             if column == Column.LOCK:
                 return "Locked: its text and audio are protected" if record.is_locked else "Unlocked"
+            if column == Column.VOICE:
+                default = self._controller.generation_settings().voice
+                return (
+                    f"This segment's own voice: {record.voice}"
+                    if record.voice
+                    else f"The global voice ({default}); double-click to give this segment its own"
+                )
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             return self._status_icon(record)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.NUMBER, Column.DURATION):
@@ -147,6 +160,11 @@ class SegmentTableModel(QAbstractTableModel):
         segment_id = self._rows[index.row()].id
         if index.column() == Column.TEXT and role == Qt.ItemDataRole.EditRole:
             result = self._controller.update_segment(segment_id, text=str(value))
+        elif index.column() == Column.VOICE and role == Qt.ItemDataRole.EditRole:
+            try:
+                result = self._controller.set_segment_voice(segment_id, str(value or ""))
+            except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+                result = Refusal(segment_id, RefusalReason.INVALID, literal(str(error)))
         elif index.column() == Column.LOCK and role == Qt.ItemDataRole.CheckStateRole:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked
             result = self._controller.update_segment(segment_id, locked=checked)
@@ -279,6 +297,8 @@ class SegmentTableModel(QAbstractTableModel):
             return self._status(record)[0]
         if column == Column.DURATION:
             return format_duration(record.audio_duration) if record.audio_duration is not None else ""
+        if column == Column.VOICE:
+            return record.voice or "default"
         return None
 
     def _status(self, record: SegmentRecord) -> tuple[str, str]:
