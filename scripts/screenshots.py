@@ -119,6 +119,11 @@ def main() -> int:
         dialog.show()
         save_window(dialog, "images/settings.png")
         dialog.close()
+
+        window.commands.models.trigger()
+        window.model_dialog.picker.select_voice("jf_alpha")
+        save_window(window.model_dialog, "images/model-dialog.png")
+        window.model_dialog.close()
         window.close()
     return 0
 

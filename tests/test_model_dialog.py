@@ -44,7 +44,7 @@ def empty(tmp_path: Path) -> Path:
 
 def open_from_the_message_bar(qtbot, window: MainWindow) -> ModelDialog:  # type: ignore[no-untyped-def]
     bar = window.message_bar
-    assert bar.isVisible() and bar.button.isVisible() and bar.button.text() == "Model & voices…"
+    assert bar.isVisible() and bar.button.isVisible() and bar.button.text() == "Model && voices…"
     qtbot.mouseClick(bar.button, Qt.MouseButton.LeftButton)
     dialog = window.model_dialog
     qtbot.waitUntil(dialog.isVisible)

@@ -64,7 +64,8 @@ class MessageBar(QFrame):
         """Show `text`; with `action`, a button beside it triggers that action."""
         self._action = action
         if action is not None:
-            self.button.setText(action.text().replace("&&", "\0").replace("&", "").replace("\0", "&"))
+            # The action's text without its mnemonic ("&&" stays: it shows one "&").
+            self.button.setText(action.text().replace("&&", "\0").replace("&", "").replace("\0", "&&"))
         self.button.setVisible(action is not None)
         self.kind = kind
         border, background = _COLOURS[kind]

@@ -187,7 +187,7 @@ class ModelDialog(QDialog):
         loaded = "running" if self._controller.loader.is_loaded else "will run"
         self.provider_label.setText(f"{status.provider} {loaded} the model")
         places = [str(p) for p in status.searched]
-        if status.source != Source.MODEL_DIR:
+        if self._controller.loader.model_dir is None:  # with a model folder given, only it is searched
             places.append("the bundled model" + ("" if status.bundled else " (not installed)"))
         self.places_label.setText("\n".join(places))
         self.problem.setText(status.problem)
@@ -250,6 +250,7 @@ class ModelDialog(QDialog):
             button.setEnabled(not busy)
         self.bundled_button.setEnabled(not busy and model_status(self._controller.loader).bundled)
         self.cancel_button.setEnabled(busy)
+        self.cancel_button.setVisible(busy)
         self.progress.setVisible(busy)
 
     def _on_progress(self, fraction: float, what: str) -> None:

@@ -153,9 +153,11 @@ class VoicePicker(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         try:
             voices = self._controller.available_voices()
-        except (ModelUnavailableError, VoicesFileError) as error:
+        except (ModelUnavailableError, VoicesFileError):
             voices = ()
-            self.status.setText(str(error))
+            self.status.setText("No usable voices file: install one above to see and preview its voices.")
+        if voices:
+            self.status.clear()
         for name in voices:
             info = describe_voice(name)
             self.model.appendRow(
@@ -186,10 +188,9 @@ class VoicePicker(QWidget):
         name = index.data()
         if not name:
             return
+        # The preview keeps the language chosen (the project's by default): Kokoro voices read other
+        # languages too, e.g. the bundled Japanese voices read English well.
         self.spec.setText(name)
-        code = describe_voice(name).language_code
-        if code:  # preview in the voice's own language unless the user picks another
-            self.preview_language.setCurrentIndex(max(0, self.preview_language.findData(code)))
 
     def preview(self) -> None:
         voice = self.spec.text().strip()
