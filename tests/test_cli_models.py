@@ -142,3 +142,8 @@ def test_a_blend_is_a_voice_everywhere_and_renders_with_the_real_model(
     info = sf.info(out["audio_path"])
     assert info.samplerate == 24_000 and info.duration == pytest.approx(out["audio_duration"], abs=0.01)
     assert info.duration > 1.0
+    code, out = run("segments", "set", str(added["id"]), "--voice", "jf_nezumi", model_dir=real_model_dir)
+    assert code == 0 and out["voice"] == "jf_nezumi" and out["audio_status"] == "outdated"
+    code, out = run("generate", str(added["id"]), model_dir=real_model_dir)
+    assert code == 0 and out["voice"] == "jf_nezumi"
+    assert sf.info(out["audio_path"]).duration == pytest.approx(out["audio_duration"], abs=0.01)

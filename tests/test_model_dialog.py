@@ -3,6 +3,7 @@ picker with previews, and the provider shown."""
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -218,3 +219,55 @@ def test_the_provider_setting_is_shown_and_cuda_is_offered_only_when_available(
     qtbot.waitUntil(lambda: window.controller.loader.is_loaded)  # loaded at start, in the background
     dialog.refresh()
     assert dialog.provider_label.text() == "CPUExecutionProvider running the model"
+
+
+def test_the_settings_dialog_takes_a_blend_and_refuses_an_unknown_voice(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    from narrator_app.ui.settings_dialog import SettingsDialog
+
+    window = make_window(fake_model_dir, fake_kokoro)
+    dialog = SettingsDialog(window.controller, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.voice.setCurrentText("am_onyx")
+    dialog.accept()
+    assert dialog.isVisible() and "Unknown voice 'am_onyx'" in dialog.problem.text()
+    assert "af_heart, am_michael" in dialog.problem.text()
+    dialog.voice.setCurrentText("af_heart:1,am_michael:2")
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert window.controller.settings().default_voice_id == "af_heart:1,am_michael:2"
+
+
+def test_the_provider_choice_is_stored_and_used_by_the_next_start(
+    qtbot, tmp_path: Path, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    from narrator_app.controller import Controller
+
+    first = Controller(tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: fake_kokoro)
+    first.set_provider("cuda")
+    first.shutdown()
+    again = Controller(tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: fake_kokoro)
+    try:
+        assert again.settings().execution_provider == "cuda" and again.loader.provider == "cuda"
+        # This onnxruntime offers no CUDA: the CPU runs, and that is what is shown.
+        assert again.loader.providers() == ["CPUExecutionProvider"]
+        with pytest.raises(Exception, match="cpu or cuda"):
+            again.set_provider("tpu")
+    finally:
+        again.shutdown()
+
+
+def test_use_bundled_model_puts_the_checked_bundled_files_in_the_model_folder(
+    qtbot, make_window: MakeWindow, empty: Path
+) -> None:
+    window = make_window(empty)
+    window.commands.models.trigger()
+    dialog = window.model_dialog
+    assert dialog.bundled_button.isEnabled()
+    with qtbot.waitSignal(dialog.models.finished, timeout=120_000):
+        qtbot.mouseClick(dialog.bundled_button, Qt.MouseButton.LeftButton)
+    assert sorted(p.name for p in empty.iterdir()) == ["kokoro-v1.0.int8.onnx", "voices_ja.npz"]
+    assert hashlib.sha256((empty / INT8).read_bytes()).hexdigest() == downloads.OFFICIAL_FILES[INT8].sha256
+    assert dialog.voices_label.text() == "voices_ja.npz — 5 voices" and not dialog.problem.isVisible()

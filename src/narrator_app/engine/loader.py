@@ -160,7 +160,7 @@ class KokoroModelLoader:
 
     def running_provider(self) -> str:
         """The provider running the loaded model, or the one that would run it."""
-        model = self._model
+        model = self._model if self.is_loaded else None
         running = getattr(model, "narrator_providers", None) if model is not None else None
         return running[0] if running else self.providers()[0]
 
@@ -170,12 +170,10 @@ class KokoroModelLoader:
             self.invalidate()
 
     def invalidate(self) -> None:
-        """Forget the loaded model and past load failures (files were installed or replaced)."""
-        with self._lock:
-            self._model = None
-            self._files = None
-            self._stamp = None
-            self._failures.clear()
+        """Forget the loaded model and past load failures (files were installed or replaced, or the
+        provider changed). Never waits: a load in progress finishes, and the next use loads again."""
+        self._stamp = None
+        self._failures.clear()
 
     def availability(self) -> Availability:
         """Cheap: looks at file names, sizes and headers, and at loads that failed before."""
@@ -192,7 +190,8 @@ class KokoroModelLoader:
 
     @property
     def is_loaded(self) -> bool:
-        return self._model is not None
+        """A model is loaded and still current (not invalidated since)."""
+        return self._model is not None and self._stamp is not None
 
     def voices(self) -> tuple[str, ...]:
         """Voice names in the voices file that would be used (reads only the archive's index)."""
