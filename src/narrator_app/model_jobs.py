@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from narrator_app.engine.bundled import find_bundled_model
 from narrator_app.engine.download import official_downloads
 from narrator_app.engine.install import (
+    CHECKING,
     Incoming,
     InstallCancelled,
     InstallError,
@@ -57,9 +58,12 @@ class ModelTaskJob(QRunnable):
         if now - self._last < PROGRESS_INTERVAL_S and (total is None or done < total):
             return
         self._last = now
+        if what == CHECKING:  # loading takes a second or two: no fraction to show
+            self._signals.progress.emit(-1.0, "Checking that the model loads and speaks…")
+            return
         fraction = done / total if total else -1.0
         megabytes = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-        self._signals.progress.emit(fraction, f"{what}: {megabytes}" if "checking" not in what else what)
+        self._signals.progress.emit(fraction, f"{what}: {megabytes}")
 
     def run(self) -> None:
         try:

@@ -25,6 +25,9 @@ Writer = Callable[[BinaryIO, Report], None]  # writes a file's content, reportin
 Progress = Callable[[int, int | None, str], None]
 
 
+CHECKING = "checking that the model loads and speaks"  # the `what` of the last progress report
+
+
 class InstallError(Exception):
     """Nothing was installed; the message says why. The files in use were left as they were."""
 
@@ -162,7 +165,7 @@ def install(
             staged["voices"][1] if "voices" in staged else current.voices,  # type: ignore[union-attr]
         )
         if on_progress is not None:
-            on_progress(finished, expected, "checking that the model loads and speaks")
+            on_progress(finished, expected, CHECKING)
         try:
             validate(files)
         except ModelUnavailableError as error:
