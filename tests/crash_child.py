@@ -23,7 +23,7 @@ from typing import Any
 import soundfile
 
 from narrator_app.cli import main
-from narrator_app.engine import audio_files, synthesis
+from narrator_app.engine import audio_files
 from narrator_app.store.repository import Repository
 
 point, _, count = os.environ.get("NARRATOR_TEST_KILL_AT", "none:0").partition(":")
@@ -38,16 +38,16 @@ def reached(name: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
 
 
-real_write_wav_temp = audio_files.write_wav_temp
+real_finish = audio_files.TempWav.finish
 
 
-def write_wav_temp(*args: Any, **kwargs: Any) -> Any:
-    result = real_write_wav_temp(*args, **kwargs)
+def finish(self: audio_files.TempWav) -> Any:
+    result = real_finish(self)
     reached("wav-written")
     return result
 
 
-synthesis.write_wav_temp = write_wav_temp  # type: ignore[assignment]
+audio_files.TempWav.finish = finish  # type: ignore[method-assign]
 
 real_replace = os.replace
 

@@ -130,7 +130,7 @@ def test_a_failed_write_leaves_the_earlier_file_and_no_temp(
     def broken_write(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audio_files.sf, "write", broken_write)
+    monkeypatch.setattr(audio_files.sf.SoundFile, "write", broken_write)
     result = generate_audio("Hello.", "af_heart", 1.0, "en-us", target, model=FakeKokoro())
     assert not result.success and "No space left" in result.error
     assert target.read_bytes() == b"earlier audio"
