@@ -19,6 +19,7 @@ from narrator_app.engine.export import (
     export_narration,
     subtitle_path,
 )
+from narrator_app.logs import error_for_log
 from narrator_app.recovery import pending_export
 from narrator_app.store import SegmentRecord
 
@@ -79,7 +80,7 @@ class ExportJob(QRunnable):
         except ExportError as error:
             self._signals.failed.emit(str(error), False)
         except Exception as error:  # never let an exception escape a worker thread
-            log.exception("Export crashed")
+            log.error("Export crashed: %s", error_for_log(error))
             self._signals.failed.emit(f"Export failed: {error}", False)
         else:
             self._signals.finished.emit(result)

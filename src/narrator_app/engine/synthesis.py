@@ -175,7 +175,9 @@ def generate_audio(
     except CommitRefused as refused:
         return SynthesisResult(False, error=str(refused), cancelled=True)
     except Exception as error:  # the model, espeak or the disk: report, never crash the worker
-        log.warning("Synthesis failed: %s", error, exc_info=log.isEnabledFor(logging.DEBUG))
+        # The message may quote the text (a phonemizer error): only with debug logging.
+        debug = log.isEnabledFor(logging.DEBUG)
+        log.warning("Synthesis failed: %s", error if debug else type(error).__qualname__, exc_info=debug)
         return SynthesisResult(False, error=f"Audio generation failed: {error}")
     finally:
         wav.discard()  # a no-op once the file was moved into place
