@@ -308,7 +308,9 @@ def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("frames", [0, 5, 47, 48, 1000, 24_011])
 @pytest.mark.parametrize("block_frames", [1, 7, 4096])
-def test_waveform_peaks_read_in_blocks_match_the_whole_file(tmp_path: Path, frames: int, block_frames: int) -> None:
+def test_waveform_peaks_read_in_blocks_match_the_whole_file(
+    tmp_path: Path, frames: int, block_frames: int
+) -> None:
     """Reading in blocks (memory bounded for long audio) gives exactly the peaks of the whole file."""
     from narrator_app.engine.waveform import compute_peaks
 
