@@ -17,8 +17,9 @@ from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audi
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
-from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, voice_style
+from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
+from narrator_app.logs import error_for_log
 from narrator_app.rules import RefusalReason, segment_rule
 from narrator_app.store import Repository
 from narrator_app.tasks import TaskManager, TaskStatus
@@ -83,7 +84,7 @@ class TtsJob(QRunnable):
             self._emit_status()
             status, message, values = self._generate(text)
         except Exception as error:  # never let an exception escape a worker thread
-            log.exception("Task %s crashed", req.task_id)
+            log.error("Task %s crashed: %s", req.task_id, error_for_log(error))
             self._tasks.mark_running(req.task_id)  # FAILED only ever follows RUNNING
             status, message, values = TaskStatus.FAILED, f"Unexpected error: {error}", {}
         # A no-op when the task was cancelled meanwhile: it ended then, and nothing was written.
@@ -123,6 +124,13 @@ class TtsJob(QRunnable):
         except (ModelUnavailableError, VoicesFileError) as error:
             return TaskStatus.FAILED, str(error), {}
         voices_file = self._loader.availability().voices
+        if not is_blend(req.voice) and req.voice not in voices:
+            return (
+                TaskStatus.FAILED,
+                f"Voice {req.voice!r} is not in the voices file {voices_file} "
+                f"(it has: {', '.join(voices)}). Choose a voice in Settings.",
+                {},
+            )
         try:
             check_voice_spec(req.voice, voices, voices_file)
             style = voice_style(req.voice, voices_file) if voices_file is not None else req.voice

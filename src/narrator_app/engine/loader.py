@@ -93,6 +93,10 @@ def load_kokoro(files: ModelFiles, threads: int = 0, providers: list[str] | None
     log.info("Loaded %s on %s", files.model, session.get_providers())
     try:
         model = Kokoro.from_session(session, str(files.voices))
+        # kokoro-onnx opens the archive lazily (np.load, allow_pickle=False): read every voice now,
+        # so a damaged or pickled one is reported here, naming the file, not in the middle of a text.
+        for name in getattr(model.voices, "files", ()):
+            model.voices[name]
     except Exception as error:
         raise ModelUnavailableError(
             f"The voices file {files.voices} cannot be loaded: it is damaged or not a Kokoro voices "

@@ -95,9 +95,9 @@ def check_voice_spec(spec: str, voices: tuple[str, ...], voices_file: Path | str
     parts = parse_voice_spec(spec)
     unknown = [name for name, _ in parts if name not in voices]
     if unknown:
-        where = f" in {voices_file}" if voices_file else ""
+        where = f" (in {voices_file})" if voices_file else ""
         which = ", ".join(repr(n) for n in unknown)
-        raise VoiceSpecError(f"Unknown voice {which}{where}; available voices: {', '.join(voices)}.")
+        raise VoiceSpecError(f"Unknown voice {which}; available voices: {', '.join(voices)}{where}.")
     return format_voice_spec(parts)
 
 

@@ -29,13 +29,16 @@ def list_voices(path: Path) -> tuple[str, ...]:
     except OSError as error:
         raise VoicesFileError(f"Cannot read the voices file {path}: {error.strerror}") from error
     if stat.st_size == 0:
-        raise VoicesFileError(f"The voices file {path} is empty (0 bytes).")
+        raise VoicesFileError(f"The voices file {path} is empty (0 bytes): not a Kokoro voices archive.")
     return _list_voices(str(path), stat.st_mtime_ns, stat.st_size)
 
 
 @functools.lru_cache(maxsize=8)
 def _list_voices(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     try:
+        with open(path, "rb") as raw:
+            if raw.read(6) == b"\x93NUMPY":  # an .npy file: one array, not an archive of voices
+                raise VoicesFileError(f"{path} is a single array, not a voices archive.")
         with zipfile.ZipFile(path) as archive:
             names: list[str] = []
             for member in archive.namelist():
