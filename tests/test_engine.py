@@ -303,3 +303,62 @@ def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
     assert peaks[0] == peaks[1] == 0.0  # silence
     assert peaks[2] == pytest.approx(1.0) and peaks[3] == pytest.approx(1.0, abs=0.01)
     assert peaks[4] == pytest.approx(0.25, abs=0.01)  # a quarter as loud
+
+
+def test_quick_start_cuts_the_first_chunks_short_at_sentence_or_clause_ends() -> None:
+    from narrator_app.engine.chunks import split_for_quick_start, split_into_chunks
+
+    text = (
+        "The lighthouse stood at the end of the long stone pier, and every evening the keeper "
+        "climbed the stairs. He lit the lamp, whatever the weather. Ships passing in the night "
+        "looked for its beam and knew where the rocks were. Nobody remembered a night when the "
+        "light had failed. It was a point of pride for him and for his father before him."
+    )
+    chunks = split_for_quick_start(text)
+    assert " ".join(chunks) == text  # nothing lost, nothing reordered
+    # The first sentence is long: cut at its comma; then whole sentences up to 120 characters.
+    assert chunks[0] == "The lighthouse stood at the end of the long stone pier,"
+    assert chunks[1] == (
+        "and every evening the keeper climbed the stairs. He lit the lamp, whatever the weather."
+    )
+    assert len(chunks[0]) <= 60 and len(chunks[1]) <= 120
+    assert chunks[2:] == split_into_chunks(" ".join(chunks[2:]))
+    assert split_for_quick_start("One. Two. Three.") == ["One. Two. Three."]  # short: as it is
+    assert split_for_quick_start("x" * 300) == ["x" * 300]  # nowhere to cut
+    assert split_for_quick_start("") == []
+
+
+def test_on_audio_gets_every_piece_in_order_with_the_pauses(tmp_path: Path) -> None:
+    pieces: list[np.ndarray] = []
+    target = tmp_path / "segment_1.wav"
+    result = generate_audio(
+        "One, two.\nThree.",  # two lines: two chunks, a sentence pause between them
+        "af_heart",
+        1.0,
+        "en-us",
+        target,
+        model=FakeKokoro(),
+        on_audio=lambda samples, rate: pieces.append(samples),
+    )
+    assert result.success
+    assert [round(len(p) / 24_000, 2) for p in pieces] == [0.5, 0.25, 0.5]
+    written, _ = sf.read(target, dtype="float32")
+    assert np.abs(np.concatenate(pieces) - written).max() < 1 / 16_000  # what was written, to 16 bits
+
+
+def test_a_chunk_cut_at_a_comma_is_followed_by_a_clause_pause() -> None:
+    from narrator_app.engine.synthesis import synthesize
+
+    pieces: list[float] = []
+    samples, _ = synthesize(
+        FakeKokoro(),
+        "The lighthouse stood at the end of the long stone pier, and every evening the keeper "
+        "climbed the stairs.",
+        "af_heart",
+        1.0,
+        "en-us",
+        on_audio=lambda part, rate: pieces.append(round(len(part) / rate, 2)),
+        quick_start=True,
+    )
+    assert pieces == [0.5, 0.1, 0.5]  # cut after "pier,": a comma's pause, not a sentence's
+    assert len(samples) == int(1.1 * 24_000)

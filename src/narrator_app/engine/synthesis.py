@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import replacing, write_wav_temp
-from narrator_app.engine.chunks import split_into_chunks
+from narrator_app.engine.chunks import CLAUSE_MARKS, split_for_quick_start, split_into_chunks
 from narrator_app.engine.loader import Synthesizer
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,11 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 24_000
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 LANGUAGES = ("en-us", "en-gb", "es", "fr-fr", "hi", "it", "pt-br", "ja", "cmn")
-# Silence between chunks: what kokoro-onnx puts after a sentence when it joins its own batches.
+# Silence between chunks: what kokoro-onnx puts after a sentence (or a clause) when it joins its
+# own batches.
 CHUNK_PAUSE = 0.25
+CLAUSE_PAUSE = 0.1
+AudioCallback = Callable[[NDArray[np.float32], int], None]  # (samples, sample rate)
 
 
 class SynthesisCancelled(Exception):
@@ -51,13 +54,17 @@ def synthesize(
     *,
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
+    on_audio: AudioCallback | None = None,
+    quick_start: bool = False,
 ) -> tuple[NDArray[np.float32], int]:
     """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream.
 
     `should_cancel` is checked after every piece of audio the model returns; `on_progress` gets the
-    fraction of the text done (0..1) after every chunk.
+    fraction of the text done (0..1) after every chunk; `on_audio` gets every piece of the result
+    as soon as it exists, in order (to play it while the rest renders). `quick_start` makes the
+    first chunks short, so that the first piece comes sooner.
     """
-    chunks = split_into_chunks(text)
+    chunks = split_for_quick_start(text) if quick_start else split_into_chunks(text)
     total = sum(len(chunk) for chunk in chunks) or 1
 
     def cancel_requested() -> bool:
@@ -70,7 +77,10 @@ def synthesize(
         spoken = 0  # samples from the model, not counting the pauses we add
         for index, chunk in enumerate(chunks):
             if index:
-                parts.append(np.zeros(int(CHUNK_PAUSE * rate), dtype=np.float32))
+                pause = CLAUSE_PAUSE if chunks[index - 1][-1] in CLAUSE_MARKS else CHUNK_PAUSE
+                parts.append(np.zeros(int(pause * rate), dtype=np.float32))
+                if on_audio is not None:
+                    on_audio(parts[-1], rate)
             stream = cast(
                 AsyncIterator[tuple[NDArray[np.float32], int]],
                 model.create_stream(chunk, voice, speed=speed, lang=language),
@@ -80,6 +90,8 @@ def synthesize(
                     rate = sample_rate
                     parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
                     spoken += len(parts[-1])
+                    if on_audio is not None:
+                        on_audio(parts[-1], rate)
                     if cancel_requested():
                         raise SynthesisCancelled()
             finally:
@@ -109,13 +121,16 @@ def generate_audio(
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
     commit: Callable[[float], None] | None = None,
+    on_audio: AudioCallback | None = None,
+    quick_start: bool = False,
 ) -> SynthesisResult:
     """Synthesize `text` into a 24 kHz mono WAV at `output_path`.
 
     The WAV is written to a temporary file beside `output_path` and renamed into place. `commit`, if
     given, is called with the duration once the new file is in place (to record it); if it raises,
-    the earlier file is put back. Never raises for a synthesis problem: the result says what went
-    wrong, and on failure or cancel no partial file is left and an earlier file is untouched.
+    the earlier file is put back. `on_audio` and `quick_start`: see synthesize. Never raises for a
+    synthesis problem: the result says what went wrong, and on failure or cancel no partial file is
+    left and an earlier file is untouched.
     """
     if not text.strip():
         return SynthesisResult(False, error="There is no text to generate audio from.")
@@ -127,7 +142,15 @@ def generate_audio(
         )
     try:
         samples, rate = synthesize(
-            model, text, voice, speed, language, should_cancel=should_cancel, on_progress=on_progress
+            model,
+            text,
+            voice,
+            speed,
+            language,
+            should_cancel=should_cancel,
+            on_progress=on_progress,
+            on_audio=on_audio,
+            quick_start=quick_start,
         )
         tmp, duration = write_wav_temp(output_path, samples, rate)
         with replacing(output_path, tmp):
