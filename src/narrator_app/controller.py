@@ -43,6 +43,8 @@ from narrator_app.tasks import TaskInfo, TaskManager
 
 log = logging.getLogger(__name__)
 
+PREVIEW_PRIORITY = 1  # a preview runs before queued generations (QThreadPool priority)
+
 
 class Controller(QObject):
     segments_reset = Signal()  # rows added or removed: re-read the list
@@ -54,6 +56,8 @@ class Controller(QObject):
     settings_changed = Signal()  # voice, speed or language: audio may have become outdated
     model_progress = Signal(float)
     model_prepared = Signal(str)
+    # task_id, segment_id, 16-bit mono PCM, sample rate: a previewed segment's audio as it renders
+    audio_rendered = Signal(str, int, object, int)
 
     def __init__(
         self,
@@ -99,6 +103,8 @@ class Controller(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.model_progress.connect(self.model_progress)
         self._signals.model_prepared.connect(self._on_model_prepared)
+        self._signals.audio.connect(self.audio_rendered)
+        self._jobs: dict[str, TtsJob] = {}  # queued or running, by task id (to stream a preview)
         self._export_pool = QThreadPool(self)
         self._export_pool.setMaxThreadCount(1)
         self._export_job: ExportJob | None = None
@@ -358,10 +364,28 @@ class Controller(QObject):
         self.batch_changed.emit()
         return summary
 
+    def preview_audio(self, segment_id: int) -> str | Refusal:
+        """Generate the segment's audio, sending it as it renders (`audio_rendered`) so that it can
+        be played at once. An ordinary task otherwise: the same rules, the WAV written and recorded,
+        Cancel stops it. It runs before queued work; a task already queued or running for the
+        segment is reused (a running one sends what it has rendered so far first)."""
+        checked = self.check_generate(segment_id)
+        if isinstance(checked, Refusal):
+            return checked
+        active = self.tasks.active_for(segment_id)
+        job = None if active is None else self._jobs.get(active.task_id)
+        if active is None or job is None:
+            return self._queue(checked, self.generation_settings(refresh=True), preview=True)
+        if self.pool.tryTake(job):  # still waiting its turn: move it to the front, quick to start
+            job.quick_start = True
+            self.pool.start(job, PREVIEW_PRIORITY)
+        job.stream()
+        return active.task_id
+
     def batch_state(self) -> BatchState | None:
         return None if self.batch is None else self.batch.state(self.tasks, self._fractions)
 
-    def _queue(self, record: SegmentRecord, generation: GenerationSettings) -> str:
+    def _queue(self, record: SegmentRecord, generation: GenerationSettings, *, preview: bool = False) -> str:
         info = self.tasks.create(record.id, generation.voice, len(record.text))
         request = TtsRequest(
             task_id=info.task_id,
@@ -373,7 +397,12 @@ class Controller(QObject):
             output_path=construct_audio_path(self.data_dir, record.project_id, record.id),
             data_dir=self.data_dir,
         )
-        self.pool.start(TtsJob(request, self.loader, self.repository, self.tasks, self._signals))
+        job = TtsJob(request, self.loader, self.repository, self.tasks, self._signals)
+        self._jobs[info.task_id] = job
+        if preview:
+            job.quick_start = True
+            job.stream()
+        self.pool.start(job, PREVIEW_PRIORITY if preview else 0)
         self.task_changed.emit(info.task_id, record.id)
         return info.task_id
 
@@ -406,18 +435,19 @@ class Controller(QObject):
             self.cancel_task(info.task_id)
         return len(active)
 
-    def prepare_model(self) -> bool:
-        """In the background: assemble the bundled model if needed and import the TTS libraries.
-        True if the model has to be assembled (the window shows progress)."""
+    def prepare_model(self, *, load: bool = False) -> bool:
+        """In the background: assemble the bundled model if needed, import the TTS libraries and,
+        if `load`, load the model. True if the model has to be assembled (the window shows progress)."""
         found = self.loader.availability()
         if found.available:
-            self.pool.start(PrepareModelJob(self.loader, self._signals))
+            self.pool.start(PrepareModelJob(self.loader, self._signals, load=load))
         return found.needs_assembly
 
     def _on_status_changed(self, task_id: str, segment_id: int) -> None:
         info = self.tasks.get(task_id)
         if info is not None and not info.status.is_active:
             self._fractions.pop(task_id, None)
+            self._jobs.pop(task_id, None)
         if info is not None and info.audio_file is not None:
             self.segment_changed.emit(segment_id)
         self.task_changed.emit(task_id, segment_id)

@@ -7,10 +7,13 @@ QObject that lives on the GUI thread, so every slot runs there.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audio_path
@@ -39,6 +42,14 @@ class JobSignals(QObject):
     progress = Signal(str, int, float)  # task_id, segment_id, fraction of the text done (0..1)
     model_progress = Signal(float)  # 0..1 while the bundled model is assembled
     model_prepared = Signal(str)  # "" when the model files are ready, else the problem
+    # task_id, segment_id, 16-bit mono PCM (bytes), sample rate: audio as it is rendered, for the
+    # jobs asked to stream it (a preview). A few signals per sentence, never more.
+    audio = Signal(str, int, object, int)
+
+
+def pcm16(samples: NDArray[np.float32]) -> bytes:
+    """Float samples (-1..1) as little-endian 16-bit PCM, as the WAV file holds them."""
+    return np.rint(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,31 @@ class TtsJob(QRunnable):
         self._tasks = tasks
         self._signals = signals
         self._last_progress = 0.0
+        self.quick_start = False  # short first chunks: the audio is played as it comes (a preview)
+        self._stream_lock = threading.Lock()
+        self._streaming = False
+        self._rendered: list[tuple[NDArray[np.float32], int]] = []  # until someone streams it
+
+    def stream(self) -> None:
+        """From now on hand the audio to the GUI as it is rendered (JobSignals.audio), starting
+        with what was rendered so far. Call on the GUI thread; once is enough."""
+        with self._stream_lock:
+            if self._streaming:
+                return
+            self._streaming = True
+            backlog, self._rendered = self._rendered, []
+        if backlog:
+            samples = np.concatenate([part for part, _ in backlog])
+            self._signals.audio.emit(
+                self.request.task_id, self.request.segment_id, pcm16(samples), backlog[-1][1]
+            )
+
+    def _on_audio(self, samples: NDArray[np.float32], rate: int) -> None:
+        with self._stream_lock:
+            if not self._streaming:
+                self._rendered.append((samples, rate))  # the same arrays the engine keeps: no copy
+                return
+        self._signals.audio.emit(self.request.task_id, self.request.segment_id, pcm16(samples), rate)
 
     def run(self) -> None:
         req = self.request
@@ -85,6 +121,8 @@ class TtsJob(QRunnable):
             log.exception("Task %s crashed", req.task_id)
             self._tasks.mark_running(req.task_id)  # FAILED only ever follows RUNNING
             status, message, values = TaskStatus.FAILED, f"Unexpected error: {error}", {}
+        with self._stream_lock:
+            self._rendered = []
         # A no-op when the task was cancelled meanwhile: it ended then, and nothing was written.
         self._tasks.finish(req.task_id, status, message, **values)
         self._emit_status()
@@ -158,6 +196,8 @@ class TtsJob(QRunnable):
             should_cancel=lambda: self._tasks.should_stop(req.task_id),
             on_progress=self._on_progress,
             commit=commit,
+            on_audio=self._on_audio,
+            quick_start=self.quick_start,
         )
         if result.cancelled:
             return TaskStatus.CANCELLED, result.error, {}
@@ -167,12 +207,14 @@ class TtsJob(QRunnable):
 
 
 class PrepareModelJob(QRunnable):
-    """Assemble the bundled model (if needed) in the background, reporting progress."""
+    """Assemble the bundled model (if needed) in the background, reporting progress; then, if
+    `load`, load it, so that the first generation or preview does not wait for it."""
 
-    def __init__(self, loader: KokoroModelLoader, signals: JobSignals) -> None:
+    def __init__(self, loader: KokoroModelLoader, signals: JobSignals, *, load: bool = False) -> None:
         super().__init__()
         self._loader = loader
         self._signals = signals
+        self._load = load
 
     def run(self) -> None:
         problem = ""
@@ -182,3 +224,8 @@ class PrepareModelJob(QRunnable):
             log.warning("Preparing the model failed: %s", error)
             problem = str(error)
         self._signals.model_prepared.emit(problem)
+        if self._load and not problem:
+            try:
+                self._loader.get_model()
+            except Exception as error:  # a generation will report it, with its task
+                log.warning("Loading the model in advance failed: %s", error)

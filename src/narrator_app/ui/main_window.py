@@ -34,6 +34,7 @@ from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
+from narrator_app.ui.live_preview import LivePreview
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.play_all import PlayAll
 from narrator_app.ui.player import AudioPlayer
@@ -59,6 +60,7 @@ class MainWindow(QMainWindow):
         self.resize(1100, 680)
         self.player = player or AudioPlayer(self)
         self.playlist = PlayAll(self.player, self)
+        self.live_preview = LivePreview(controller, self)  # Play on a segment without current audio
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
         self.setAcceptDrops(True)
@@ -264,6 +266,11 @@ class MainWindow(QMainWindow):
         self.player.playing_changed.connect(lambda _playing: self._update_actions())
         self.player.position_changed.connect(lambda _ms: self._update_player_label())
         self.player.error.connect(lambda message: self.show_message(message, Kind.ERROR))
+        self.live_preview.playing_changed.connect(
+            lambda _: (self._update_player_label(), self._update_actions())
+        )
+        self.live_preview.position_changed.connect(lambda _ms: self._update_player_label())
+        self.live_preview.message.connect(lambda message: self.show_message(message, Kind.WARNING))
 
     # -- selection --------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -304,7 +311,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(records))
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)
-        a.stop.setEnabled(self.player.is_playing or self.playlist.active)
+        a.stop.setEnabled(self.player.is_playing or self.playlist.active or self.live_preview.active)
         a.cancel.setEnabled(any(self.controller.tasks.active_for(r.id) is not None for r in records))
         a.cancel_all.setEnabled(self.controller.tasks.has_active())
         a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
@@ -411,6 +418,7 @@ class MainWindow(QMainWindow):
 
     def play_all(self) -> None:
         queue = [(item.segment_id, item.audio_path) for item in self.controller.export_plan().items]
+        self.live_preview.stop()
         problem = self.playlist.start(queue)
         if problem:
             self.show_message(problem, Kind.INFO)
@@ -418,15 +426,30 @@ class MainWindow(QMainWindow):
     def stop_playback(self) -> None:
         self.playlist.stop()
         self.player.stop()
+        segment_id = self.live_preview.segment_id
+        if self.live_preview.stop() and segment_id and self.controller.tasks.active_for(segment_id):
+            self.statusBar().showMessage(
+                f"Stopped playing; {self._segment_name(segment_id)} is still being generated "
+                "(Cancel stops that).",
+                8000,
+            )
 
     def toggle_play(self) -> None:
-        if self.player.is_playing or self.playlist.active:
+        if self.player.is_playing or self.playlist.active or self.live_preview.active:
             self.stop_playback()
             return
         segment_id = self.current_id()
         record = None if segment_id is None else self.model.record(segment_id)
         if record is None:
             self.show_message("Select a segment to play.", Kind.INFO)
+            return
+        if self.player.available and self.live_preview.wants(record):  # play as it is generated
+            self.player.stop()
+            result = self.live_preview.play(record)
+            if isinstance(result, Refusal):
+                self.show_refusal(result)
+            elif result:
+                self.show_message(result, Kind.WARNING)
             return
         path = self.controller.audio_path(record)
         if path is None:
@@ -488,6 +511,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
 
     def _update_player_label(self) -> None:
+        if self.live_preview.active:
+            self.player_label.setText(
+                self.live_preview.label_text(self._segment_name(self.live_preview.segment_id))
+            )
+            return
         segment_id = self.player.segment_id
         record = None if segment_id is None else self.model.record(segment_id)
         if not self.player.is_playing or record is None:
@@ -502,7 +530,7 @@ class MainWindow(QMainWindow):
         found = self.controller.loader.availability()
         if not found.available:
             self.show_message(found.problem, Kind.WARNING)
-        elif self.controller.prepare_model():
+        elif self.controller.prepare_model(load=True):
             self.model_progress.setValue(0)
             self.model_progress.show()
             self.statusBar().showMessage("Preparing the bundled Kokoro model…")
@@ -530,6 +558,7 @@ class MainWindow(QMainWindow):
         save_window_state(self, self.controller.data_dir)
         self.segment_editor.save_now()
         self.playlist.stop()
+        self.live_preview.shutdown()
         self.player.shutdown()
         self.hide()  # do not look frozen while a running job stops at its next chunk
         self.controller.shutdown()
