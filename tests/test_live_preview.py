@@ -127,11 +127,37 @@ def test_without_an_audio_device_play_generates_and_says_so(
     assert len(wav_pcm(path)) == pytest.approx(24_000, abs=2)  # two 0.5 s tones
 
 
-def test_the_default_output_is_missing_headless() -> None:
+def test_the_default_output_is_a_sink_or_the_reason_there_is_none(qapp) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtMultimedia import QAudioSink, QMediaDevices
+
     from narrator_app.ui.live_preview import default_sink
 
-    # Offscreen (and in CI) there is no audio output: the reason is given, not an unusable sink.
-    assert default_sink(24_000) == "no audio output device was found"
+    sink = default_sink(24_000)
+    if QMediaDevices.defaultAudioOutput().isNull():  # offscreen and in CI: no audio output
+        assert sink == "no audio output device was found"
+    else:  # a desktop with sound
+        assert isinstance(sink, QAudioSink) and sink.format().sampleRate() == 24_000
+
+
+class BrokenSink(ClockSink):
+    """An output that fails to open, as a QAudioSink does on a device that is gone."""
+
+    def error(self) -> object:
+        from PySide6.QtMultimedia import QAudio
+
+        return QAudio.Error.OpenError
+
+
+def test_an_output_that_will_not_open_is_reported_and_the_generation_goes_on(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    window = make_window(fake_model_dir, fake_kokoro, sink=BrokenSink())
+    c = window.controller
+    segment = c.add_segment("One. Two.")
+    with qtbot.waitSignal(window.live_preview.playing_changed, check_params_cb=lambda playing: not playing):
+        play(window, segment.id)
+    assert "the audio output could not be opened" in window.message_bar.text
+    qtbot.waitUntil(lambda: c.segment(segment.id).audio_file is not None, timeout=10_000)
 
 
 def test_stop_silences_the_preview_and_the_generation_goes_on(

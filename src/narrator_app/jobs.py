@@ -208,7 +208,7 @@ class TtsJob(QRunnable):
 
 class PrepareModelJob(QRunnable):
     """Assemble the bundled model (if needed) in the background, reporting progress; then, if
-    `load`, load it, so that the first generation or preview does not wait for it."""
+    `load`, load it and run it once, so that the first generation or preview does not wait."""
 
     def __init__(self, loader: KokoroModelLoader, signals: JobSignals, *, load: bool = False) -> None:
         super().__init__()
@@ -226,6 +226,6 @@ class PrepareModelJob(QRunnable):
         self._signals.model_prepared.emit(problem)
         if self._load and not problem:
             try:
-                self._loader.get_model()
+                self._loader.warm_up()
             except Exception as error:  # a generation will report it, with its task
                 log.warning("Loading the model in advance failed: %s", error)
