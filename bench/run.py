@@ -1,6 +1,6 @@
 """Narrator's benchmark: one run, one JSON object on stdout (progress on stderr).
 
-    .venv/bin/python bench/run.py            # the full benchmark (about 5 minutes on 2 quiet cores)
+    .venv/bin/python bench/run.py            # the full benchmark (about 8 minutes on 2 quiet cores)
     .venv/bin/python bench/run.py --smoke    # everything on tiny inputs: checks that it runs
 
 Measures, with the real Kokoro model (the bundled one, or --model-dir / NARRATOR_APP_MODEL_DIR):

@@ -121,6 +121,7 @@ def main() -> int:
                 check=True,
             )
             results.append(json.loads(proc.stdout.splitlines()[-1]))
+            print(f"[sweep] {json.dumps(results[-1])}", file=sys.stderr, flush=True)
     print(json.dumps({"load_average": os.getloadavg(), "results": results}, indent=2))
     return 0
 
