@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-# Eight paragraphs, about 60 s of speech: the plain kokoro-onnx loop and the app's generate-all.
+# Eight paragraphs, about 110 s of speech (jf_alpha): the plain kokoro-onnx loop and the app's generate-all.
 PARAGRAPHS = [
     "The lighthouse stood at the end of the long stone pier, where the harbour wall met the open "
     "sea. Every evening the keeper climbed the one hundred and twelve steps and lit the lamp. He did "
@@ -43,7 +43,7 @@ def segment_text(n: int) -> str:
     return " ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(1 + n % 3))
 
 
-# 200 words (about 80 s of speech): previewed with Play while it renders.
+# 200 words (about 60 s of speech): previewed with Play while it renders.
 _WORDS = " ".join(PARAGRAPHS).split()
 PREVIEW_200_WORDS = " ".join(_WORDS[:200]).rstrip(",;.") + "."
 

@@ -306,7 +306,7 @@ def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
 
 
 def test_quick_start_cuts_the_first_chunks_short_at_sentence_or_clause_ends() -> None:
-    from narrator_app.engine.chunks import split_for_quick_start, split_into_chunks
+    from narrator_app.engine.chunks import plan_chunks, split_into_chunks
 
     text = (
         "The lighthouse stood at the end of the long stone pier, and every evening the keeper "
@@ -314,18 +314,24 @@ def test_quick_start_cuts_the_first_chunks_short_at_sentence_or_clause_ends() ->
         "looked for its beam and knew where the rocks were. Nobody remembered a night when the "
         "light had failed. It was a point of pride for him and for his father before him."
     )
-    chunks = split_for_quick_start(text)
+    plan = plan_chunks(text, quick_start=True)
+    chunks = [chunk for chunk, _ in plan]
     assert " ".join(chunks) == text  # nothing lost, nothing reordered
-    # The first sentence is long: cut at its comma; then whole sentences up to 120 characters.
-    assert chunks[0] == "The lighthouse stood at the end of the long stone pier,"
-    assert chunks[1] == (
-        "and every evening the keeper climbed the stairs. He lit the lamp, whatever the weather."
-    )
-    assert len(chunks[0]) <= 60 and len(chunks[1]) <= 120
-    assert chunks[2:] == split_into_chunks(" ".join(chunks[2:]))
-    assert split_for_quick_start("One. Two. Three.") == ["One. Two. Three."]  # short: as it is
-    assert split_for_quick_start("x" * 300) == ["x" * 300]  # nowhere to cut
-    assert split_for_quick_start("") == []
+    # The first clause (55 characters) is too long to start with: cut between words, no pause.
+    assert plan[0] == ("The lighthouse stood at the end of the", 0.0)
+    assert plan[1] == ("long stone pier, and every evening the keeper climbed the stairs.", 0.25)
+    assert plan[2] == ("He lit the lamp, whatever the weather.", 0.25)  # within 120 characters
+    assert chunks[3:] == split_into_chunks(" ".join(chunks[3:]))
+    assert plan[-1][1] == 0.0  # nothing after the last
+    assert plan_chunks("Short. Two.", quick_start=True) == [("Short. Two.", 0.0)]
+    assert plan_chunks("x" * 300, quick_start=True) == [("x" * 300, 0.0)]  # nowhere to cut
+    assert plan_chunks("", quick_start=True) == []
+    # A first clause short enough is kept whole, with a clause's pause after it.
+    assert plan_chunks(
+        "At the end of the long pier, where the wall met the sea, a light stood.", quick_start=True
+    )[0] == ("At the end of the long pier,", 0.1)
+    # Without quick start: whole sentences up to 200 characters, as always.
+    assert [c for c, _ in plan_chunks(text)] == split_into_chunks(text)
 
 
 def test_on_audio_gets_every_piece_in_order_with_the_pauses(tmp_path: Path) -> None:
@@ -346,19 +352,30 @@ def test_on_audio_gets_every_piece_in_order_with_the_pauses(tmp_path: Path) -> N
     assert np.abs(np.concatenate(pieces) - written).max() < 1 / 16_000  # what was written, to 16 bits
 
 
-def test_a_chunk_cut_at_a_comma_is_followed_by_a_clause_pause() -> None:
+def test_quick_start_pauses_after_a_clause_and_runs_on_between_words() -> None:
     from narrator_app.engine.synthesis import synthesize
 
-    pieces: list[float] = []
-    samples, _ = synthesize(
-        FakeKokoro(),
-        "The lighthouse stood at the end of the long stone pier, and every evening the keeper "
-        "climbed the stairs.",
-        "af_heart",
-        1.0,
-        "en-us",
-        on_audio=lambda part, rate: pieces.append(round(len(part) / rate, 2)),
-        quick_start=True,
-    )
-    assert pieces == [0.5, 0.1, 0.5]  # cut after "pier,": a comma's pause, not a sentence's
-    assert len(samples) == int(1.1 * 24_000)
+    def pieces(text: str) -> list[float]:
+        heard: list[float] = []
+        samples, _ = synthesize(
+            FakeKokoro(),
+            text,
+            "af_heart",
+            1.0,
+            "en-us",
+            on_audio=lambda part, rate: heard.append(round(len(part) / rate, 2)),
+            quick_start=True,
+        )
+        assert len(samples) == round(sum(heard) * 24_000)
+        return heard
+
+    # Cut after "pier,": a comma's pause, not a sentence's.
+    assert pieces("At the end of the long pier, where the wall met the sea, a light stood.") == [
+        0.5,
+        0.1,
+        0.5,
+    ]
+    # Cut between two words: no pause at all.
+    assert pieces(
+        "The lighthouse stood at the end of the long stone pier, and every evening the keeper climbed."
+    ) == [0.5, 0.5]

@@ -18,7 +18,7 @@ from narrator_app.ui.segment_model import Column
 
 MakeWindow = Callable[..., MainWindow]
 
-# 200 words, 15 sentences: about 80 s of speech.
+# 200 words, 15 sentences: more than a minute of speech.
 TEXT_200_WORDS = (
     "The lighthouse stood at the end of the long stone pier, where the harbour wall met the open sea. "
     "Every evening the keeper climbed the one hundred and twelve steps and lit the lamp. "
@@ -67,7 +67,7 @@ def play(window: MainWindow, segment_id: int) -> None:
 def test_a_200_word_segment_starts_playing_long_before_it_is_rendered(
     qtbot, make_window: MakeWindow, real_model_dir: Path
 ) -> None:
-    # The clock sink plays at 10× real time so that the test does not last the 80 s of speech;
+    # The clock sink plays at 10× real time so that the test does not last the minute of speech;
     # what is measured is when the first samples reach it.
     sink = ClockSink(speed=10.0)
     window = make_window(real_model_dir, sink=sink)

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import replacing, write_wav_temp
-from narrator_app.engine.chunks import CLAUSE_MARKS, split_for_quick_start, split_into_chunks
+from narrator_app.engine.chunks import plan_chunks
 from narrator_app.engine.loader import Synthesizer
 
 log = logging.getLogger(__name__)
@@ -21,10 +21,6 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 24_000
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 LANGUAGES = ("en-us", "en-gb", "es", "fr-fr", "hi", "it", "pt-br", "ja", "cmn")
-# Silence between chunks: what kokoro-onnx puts after a sentence (or a clause) when it joins its
-# own batches.
-CHUNK_PAUSE = 0.25
-CLAUSE_PAUSE = 0.1
 AudioCallback = Callable[[NDArray[np.float32], int], None]  # (samples, sample rate)
 
 
@@ -64,8 +60,8 @@ def synthesize(
     as soon as it exists, in order (to play it while the rest renders). `quick_start` makes the
     first chunks short, so that the first piece comes sooner.
     """
-    chunks = split_for_quick_start(text) if quick_start else split_into_chunks(text)
-    total = sum(len(chunk) for chunk in chunks) or 1
+    plan = plan_chunks(text, quick_start=quick_start)
+    total = sum(len(chunk) for chunk, _ in plan) or 1
 
     def cancel_requested() -> bool:
         return should_cancel is not None and should_cancel()
@@ -75,12 +71,13 @@ def synthesize(
         rate = SAMPLE_RATE
         done = 0
         spoken = 0  # samples from the model, not counting the pauses we add
-        for index, chunk in enumerate(chunks):
-            if index:
-                pause = CLAUSE_PAUSE if chunks[index - 1][-1] in CLAUSE_MARKS else CHUNK_PAUSE
+        pause = 0.0  # after the chunk before
+        for chunk, pause_after in plan:
+            if pause:
                 parts.append(np.zeros(int(pause * rate), dtype=np.float32))
                 if on_audio is not None:
                     on_audio(parts[-1], rate)
+            pause = pause_after
             stream = cast(
                 AsyncIterator[tuple[NDArray[np.float32], int]],
                 model.create_stream(chunk, voice, speed=speed, lang=language),
