@@ -22,7 +22,8 @@ def test_engine_and_store_import_no_qt() -> None:
     code = (
         "import sys, narrator_app.engine, narrator_app.store, narrator_app.rules, narrator_app.tasks,"
         " narrator_app.batch, narrator_app.textimport, narrator_app.logs, narrator_app.paths,"
-        " narrator_app.desktop, narrator_app.engine.export, narrator_app.engine.waveform;"
+        " narrator_app.desktop, narrator_app.engine.export, narrator_app.engine.waveform,"
+        " narrator_app.recovery, narrator_app.store.schema;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))];"
         "assert not bad, bad"
     )
@@ -129,7 +130,7 @@ def test_a_failed_write_leaves_the_earlier_file_and_no_temp(
     def broken_write(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audio_files.sf, "write", broken_write)
+    monkeypatch.setattr(audio_files.sf.SoundFile, "write", broken_write)
     result = generate_audio("Hello.", "af_heart", 1.0, "en-us", target, model=FakeKokoro())
     assert not result.success and "No space left" in result.error
     assert target.read_bytes() == b"earlier audio"
@@ -353,20 +354,19 @@ def test_on_audio_gets_every_piece_in_order_with_the_pauses(tmp_path: Path) -> N
 
 
 def test_quick_start_pauses_after_a_clause_and_runs_on_between_words() -> None:
-    from narrator_app.engine.synthesis import synthesize
+    from narrator_app.engine.synthesis import synthesize_into
 
     def pieces(text: str) -> list[float]:
         heard: list[float] = []
-        samples, _ = synthesize(
+        synthesize_into(
+            lambda part, rate: heard.append(round(len(part) / rate, 2)),
             FakeKokoro(),
             text,
             "af_heart",
             1.0,
             "en-us",
-            on_audio=lambda part, rate: heard.append(round(len(part) / rate, 2)),
             quick_start=True,
         )
-        assert len(samples) == round(sum(heard) * 24_000)
         return heard
 
     # Cut after "pier,": a comma's pause, not a sentence's.
@@ -379,3 +379,25 @@ def test_quick_start_pauses_after_a_clause_and_runs_on_between_words() -> None:
     assert pieces(
         "The lighthouse stood at the end of the long stone pier, and every evening the keeper climbed."
     ) == [0.5, 0.5]
+
+
+@pytest.mark.parametrize("frames", [0, 5, 47, 48, 1000, 24_011])
+@pytest.mark.parametrize("block_frames", [1, 7, 4096])
+def test_waveform_peaks_read_in_blocks_match_the_whole_file(
+    tmp_path: Path, frames: int, block_frames: int
+) -> None:
+    """Reading in blocks (memory bounded for long audio) gives exactly the peaks of the whole file."""
+    from narrator_app.engine.waveform import compute_peaks
+
+    samples = np.random.default_rng(frames).uniform(-1, 1, frames).astype(np.float32)
+    path = tmp_path / "a.wav"
+    sf.write(str(path), samples, 24_000, subtype="FLOAT")
+    bins = 48
+    expected = np.zeros(bins)
+    edges = np.linspace(0, frames, bins + 1).astype(int)
+    for i, (start, end) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        if end > start:
+            expected[i] = np.abs(samples[start:end]).max()
+    if expected.max() > 0:
+        expected /= expected.max()
+    assert compute_peaks(path, bins, block_frames) == pytest.approx(tuple(expected))

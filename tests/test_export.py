@@ -110,6 +110,7 @@ def test_export_from_the_controller_and_the_command_line(
     plan = c.export_plan()
     assert [i.segment_id for i in plan.items] == [1, locked.id]  # locked segments are exported
     assert [r.id for r in plan.missing] == [waiting.id]
+    c.shutdown()  # one process per data folder: the command line is refused while a controller is open
 
     def run(*args: str) -> tuple[int, dict]:
         code = main(["--data-dir", str(c.data_dir), "--model-dir", str(fake_model_dir), *args, "--json"])

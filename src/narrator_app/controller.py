@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
+from narrator_app.datalock import lock_data_dir
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
 from narrator_app.engine.audio_files import AUDIO_DIR
 from narrator_app.engine.export import ExportItem
@@ -24,6 +25,7 @@ from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
+from narrator_app.recovery import RecoveryReport, recover
 from narrator_app.rules import (
     AudioStatus,
     GenerationSettings,
@@ -72,24 +74,21 @@ class Controller(QObject):
         none), or on the default project, created on first use."""
         super().__init__(parent)
         self.data_dir = data_dir
-        self.database = open_database(database_path(data_dir))
+        self._data_lock = lock_data_dir(data_dir)  # one process per data folder (datalock.py)
+        try:
+            self.database = open_database(database_path(data_dir))
+        except BaseException:
+            self._data_lock.unlock()
+            raise
         self.repository = Repository(self.database)
         try:
-            if isinstance(project, int):
-                found = self.repository.get_project(project)
-            else:
-                found = self.repository.find_project(project) if project else None
-            if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
-                found = self.repository.ensure_project()
-        except SQLAlchemyError as error:
+            found = self._find_project(project)
+        except BaseException:
             self.database.close()
-            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
-        if found is None:
-            self.database.close()
-            raise ProjectError(
-                f"There is no project named {project!r}; `narrator-app projects list` shows them."
-            )
+            self._data_lock.unlock()
+            raise
         self.project: ProjectRecord = found
+        self.recovery = self._recover()
         jobs, threads = plan_concurrency()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
         self.tasks = TaskManager()
@@ -113,6 +112,30 @@ class Controller(QObject):
         self.export_finished = self._export_signals.finished
         self.export_failed = self._export_signals.failed
         self._closed = False
+
+    def _find_project(self, project: str | int | None) -> ProjectRecord:
+        try:
+            if isinstance(project, int):
+                found = self.repository.get_project(project)
+            else:
+                found = self.repository.find_project(project) if project else None
+            if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
+                found = self.repository.ensure_project()
+        except SQLAlchemyError as error:
+            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
+        if found is None:
+            raise ProjectError(
+                f"There is no project named {project!r}; `narrator-app projects list` shows them."
+            )
+        return found
+
+    def _recover(self) -> RecoveryReport:
+        """Repair what a crash left half-written (recovery.py); never stops Narrator from starting."""
+        try:
+            return recover(self.data_dir, self.repository)
+        except (OSError, SQLAlchemyError) as error:
+            log.warning("Could not check the data folder after an interruption: %s", error)
+            return RecoveryReport()
 
     # -- projects ---------------------------------------------------------------------------
     def projects(self) -> list[tuple[ProjectRecord, int]]:
@@ -367,20 +390,20 @@ class Controller(QObject):
     def preview_audio(self, segment_id: int) -> str | Refusal:
         """Generate the segment's audio, sending it as it renders (`audio_rendered`) so that it can
         be played at once. An ordinary task otherwise: the same rules, the WAV written and recorded,
-        Cancel stops it. It runs before queued work; a task already queued or running for the
-        segment is reused (a running one sends what it has rendered so far first)."""
+        Cancel stops it. It runs before queued work: a task of the segment still queued is moved to
+        the front; one already running is started again (its audio so far was not kept)."""
         checked = self.check_generate(segment_id)
         if isinstance(checked, Refusal):
             return checked
         active = self.tasks.active_for(segment_id)
         job = None if active is None else self._jobs.get(active.task_id)
-        if active is None or job is None:
-            return self._queue(checked, self.generation_settings(refresh=True), preview=True)
-        if self.pool.tryTake(job):  # still waiting its turn: move it to the front, quick to start
-            job.quick_start = True
+        if active is not None and job is not None and self.pool.tryTake(job):
+            job.quick_start = job.streaming = True  # nothing rendered yet
             self.pool.start(job, PREVIEW_PRIORITY)
-        job.stream()
-        return active.task_id
+            return active.task_id
+        if active is not None:
+            self.cancel_task(active.task_id, "Cancelled: generated again to be played as it renders.")
+        return self._queue(checked, self.generation_settings(refresh=True), preview=True)
 
     def batch_state(self) -> BatchState | None:
         return None if self.batch is None else self.batch.state(self.tasks, self._fractions)
@@ -399,9 +422,7 @@ class Controller(QObject):
         )
         job = TtsJob(request, self.loader, self.repository, self.tasks, self._signals)
         self._jobs[info.task_id] = job
-        if preview:
-            job.quick_start = True
-            job.stream()
+        job.quick_start = job.streaming = preview
         self.pool.start(job, PREVIEW_PRIORITY if preview else 0)
         self.task_changed.emit(info.task_id, record.id)
         return info.task_id
@@ -492,7 +513,7 @@ class Controller(QObject):
         plan = self.export_plan()
         if self.exporting or (plan.missing and not skip_missing):
             return plan, False
-        self._export_job = ExportJob(plan.items, request, self._export_signals)
+        self._export_job = ExportJob(plan.items, request, self._export_signals, self.data_dir)
         self._export_pool.start(self._export_job)
         return plan, True
 
@@ -577,3 +598,4 @@ class Controller(QObject):
         if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
             log.warning("A background job did not stop within %d ms", timeout_ms)
         self.database.close()
+        self._data_lock.unlock()

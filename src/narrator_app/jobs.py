@@ -7,7 +7,6 @@ QObject that lives on the GUI thread, so every slot runs there.
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +20,7 @@ from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
 from narrator_app.engine.voices import VoicesFileError
+from narrator_app.logs import error_for_log
 from narrator_app.rules import RefusalReason, segment_rule
 from narrator_app.store import Repository
 from narrator_app.tasks import TaskManager, TaskStatus
@@ -83,31 +83,14 @@ class TtsJob(QRunnable):
         self._tasks = tasks
         self._signals = signals
         self._last_progress = 0.0
-        self.quick_start = False  # short first chunks: the audio is played as it comes (a preview)
-        self._stream_lock = threading.Lock()
-        self._streaming = False
-        self._rendered: list[tuple[NDArray[np.float32], int]] = []  # until someone streams it
-
-    def stream(self) -> None:
-        """From now on hand the audio to the GUI as it is rendered (JobSignals.audio), starting
-        with what was rendered so far. Call on the GUI thread; once is enough."""
-        with self._stream_lock:
-            if self._streaming:
-                return
-            self._streaming = True
-            backlog, self._rendered = self._rendered, []
-        if backlog:
-            samples = np.concatenate([part for part, _ in backlog])
-            self._signals.audio.emit(
-                self.request.task_id, self.request.segment_id, pcm16(samples), backlog[-1][1]
-            )
+        # A preview: short first chunks, and every piece of audio handed to the GUI as it is rendered
+        # (JobSignals.audio). Both set before the job starts, never after: the audio is not kept.
+        self.quick_start = False
+        self.streaming = False
 
     def _on_audio(self, samples: NDArray[np.float32], rate: int) -> None:
-        with self._stream_lock:
-            if not self._streaming:
-                self._rendered.append((samples, rate))  # the same arrays the engine keeps: no copy
-                return
-        self._signals.audio.emit(self.request.task_id, self.request.segment_id, pcm16(samples), rate)
+        if self.streaming:
+            self._signals.audio.emit(self.request.task_id, self.request.segment_id, pcm16(samples), rate)
 
     def run(self) -> None:
         req = self.request
@@ -118,11 +101,9 @@ class TtsJob(QRunnable):
             self._emit_status()
             status, message, values = self._generate(text)
         except Exception as error:  # never let an exception escape a worker thread
-            log.exception("Task %s crashed", req.task_id)
+            log.error("Task %s crashed: %s", req.task_id, error_for_log(error))
             self._tasks.mark_running(req.task_id)  # FAILED only ever follows RUNNING
             status, message, values = TaskStatus.FAILED, f"Unexpected error: {error}", {}
-        with self._stream_lock:
-            self._rendered = []
         # A no-op when the task was cancelled meanwhile: it ended then, and nothing was written.
         self._tasks.finish(req.task_id, status, message, **values)
         self._emit_status()

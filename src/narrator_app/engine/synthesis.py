@@ -12,7 +12,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from narrator_app.engine.audio_files import replacing, write_wav_temp
+from narrator_app.engine.audio_files import TempWav, replacing
 from narrator_app.engine.chunks import plan_chunks
 from narrator_app.engine.loader import Synthesizer
 
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 24_000
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 LANGUAGES = ("en-us", "en-gb", "es", "fr-fr", "hi", "it", "pt-br", "ja", "cmn")
-AudioCallback = Callable[[NDArray[np.float32], int], None]  # (samples, sample rate)
 
 
 class SynthesisCancelled(Exception):
@@ -41,6 +40,9 @@ class SynthesisResult:
     cancelled: bool = False
 
 
+AudioSink = Callable[[NDArray[np.float32], int], None]
+
+
 def synthesize(
     model: Synthesizer,
     text: str,
@@ -50,15 +52,49 @@ def synthesize(
     *,
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
-    on_audio: AudioCallback | None = None,
     quick_start: bool = False,
 ) -> tuple[NDArray[np.float32], int]:
-    """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream.
+    """All of `text`'s audio in memory (see `synthesize_into`; `generate_audio` streams to disk)."""
+    parts: list[NDArray[np.float32]] = []
+    rates = [SAMPLE_RATE]
+
+    def keep(samples: NDArray[np.float32], rate: int) -> None:
+        parts.append(samples)
+        rates[0] = rate
+
+    synthesize_into(
+        keep,
+        model,
+        text,
+        voice,
+        speed,
+        language,
+        should_cancel=should_cancel,
+        on_progress=on_progress,
+        quick_start=quick_start,
+    )
+    return np.concatenate(parts), rates[0]
+
+
+def synthesize_into(
+    sink: AudioSink,
+    model: Synthesizer,
+    text: str,
+    voice: str,
+    speed: float,
+    language: str,
+    *,
+    should_cancel: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    quick_start: bool = False,
+) -> None:
+    """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream,
+    handing each piece of audio to `sink` as it comes: memory holds one piece, however long the text.
 
     `should_cancel` is checked after every piece of audio the model returns; `on_progress` gets the
-    fraction of the text done (0..1) after every chunk; `on_audio` gets every piece of the result
-    as soon as it exists, in order (to play it while the rest renders). `quick_start` makes the
-    first chunks short, so that the first piece comes sooner.
+    fraction of the text done (0..1) after every chunk. ValueError if the model said nothing at all.
+    `quick_start` makes the first chunks short, so that the first piece comes sooner (to play the
+    audio while the rest renders; chunks.plan_chunks).
     """
     plan = plan_chunks(text, quick_start=quick_start)
     total = sum(len(chunk) for chunk, _ in plan) or 1
@@ -66,17 +102,14 @@ def synthesize(
     def cancel_requested() -> bool:
         return should_cancel is not None and should_cancel()
 
-    async def collect() -> tuple[NDArray[np.float32], int]:
-        parts: list[NDArray[np.float32]] = []
+    async def collect() -> None:
         rate = SAMPLE_RATE
         done = 0
         spoken = 0  # samples from the model, not counting the pauses we add
         pause = 0.0  # after the chunk before
         for chunk, pause_after in plan:
-            if pause:
-                parts.append(np.zeros(int(pause * rate), dtype=np.float32))
-                if on_audio is not None:
-                    on_audio(parts[-1], rate)
+            if pause and spoken:
+                sink(np.zeros(int(pause * rate), dtype=np.float32), rate)
             pause = pause_after
             stream = cast(
                 AsyncIterator[tuple[NDArray[np.float32], int]],
@@ -85,10 +118,9 @@ def synthesize(
             try:
                 async for samples, sample_rate in stream:
                     rate = sample_rate
-                    parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
-                    spoken += len(parts[-1])
-                    if on_audio is not None:
-                        on_audio(parts[-1], rate)
+                    piece = np.asarray(samples, dtype=np.float32).reshape(-1)
+                    sink(piece, rate)
+                    spoken += len(piece)
                     if cancel_requested():
                         raise SynthesisCancelled()
             finally:
@@ -100,11 +132,10 @@ def synthesize(
                 on_progress(done / total)
         if not spoken:
             raise ValueError("the model produced no audio for this text")
-        return np.concatenate(parts), rate
 
     if cancel_requested():
         raise SynthesisCancelled()
-    return asyncio.run(collect())
+    asyncio.run(collect())
 
 
 def generate_audio(
@@ -118,16 +149,18 @@ def generate_audio(
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
     commit: Callable[[float], None] | None = None,
-    on_audio: AudioCallback | None = None,
+    on_audio: AudioSink | None = None,
     quick_start: bool = False,
 ) -> SynthesisResult:
     """Synthesize `text` into a 24 kHz mono WAV at `output_path`.
 
-    The WAV is written to a temporary file beside `output_path` and renamed into place. `commit`, if
+    The WAV is written piece by piece (memory stays bounded for any length of text) to a temporary
+    file beside `output_path` and renamed into place. `commit`, if
     given, is called with the duration once the new file is in place (to record it); if it raises,
-    the earlier file is put back. `on_audio` and `quick_start`: see synthesize. Never raises for a
-    synthesis problem: the result says what went wrong, and on failure or cancel no partial file is
-    left and an earlier file is untouched.
+    the earlier file is put back. `on_audio`, if given, also gets every piece as it is written (to
+    play it while the rest renders); `quick_start`: see synthesize_into. Never raises for a synthesis
+    problem: the result says what went wrong, and on failure or cancel no partial file is left and an
+    earlier file is untouched.
     """
     if not text.strip():
         return SynthesisResult(False, error="There is no text to generate audio from.")
@@ -137,8 +170,16 @@ def generate_audio(
         return SynthesisResult(
             False, error=f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}."
         )
+    wav = TempWav(output_path)
+
+    def sink(samples: NDArray[np.float32], rate: int) -> None:
+        wav.write(samples, rate)
+        if on_audio is not None:
+            on_audio(samples, rate)
+
     try:
-        samples, rate = synthesize(
+        synthesize_into(
+            sink,
             model,
             text,
             voice,
@@ -146,10 +187,9 @@ def generate_audio(
             language,
             should_cancel=should_cancel,
             on_progress=on_progress,
-            on_audio=on_audio,
             quick_start=quick_start,
         )
-        tmp, duration = write_wav_temp(output_path, samples, rate)
+        tmp, duration = wav.finish()
         with replacing(output_path, tmp):
             if commit is not None:
                 commit(duration)
@@ -158,6 +198,10 @@ def generate_audio(
     except CommitRefused as refused:
         return SynthesisResult(False, error=str(refused), cancelled=True)
     except Exception as error:  # the model, espeak or the disk: report, never crash the worker
-        log.warning("Synthesis failed: %s", error, exc_info=log.isEnabledFor(logging.DEBUG))
+        # The message may quote the text (a phonemizer error): only with debug logging.
+        debug = log.isEnabledFor(logging.DEBUG)
+        log.warning("Synthesis failed: %s", error if debug else type(error).__qualname__, exc_info=debug)
         return SynthesisResult(False, error=f"Audio generation failed: {error}")
+    finally:
+        wav.discard()  # a no-op once the file was moved into place
     return SynthesisResult(True, path=output_path, duration=duration)
