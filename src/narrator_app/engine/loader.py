@@ -159,10 +159,10 @@ class KokoroModelLoader:
             return self._model
 
     def warm_up(self) -> None:
-        """Load the model and run it once on a word, in the calling (worker) thread. The first run
-        of a session (and of espeak) costs about a second of CPU more than the next ones (see
-        docs/performance.md): better paid at start-up than by the user's first Play. A model
-        without an onnxruntime session (a test double) is left alone."""
+        """Load the model and run it once on a word, in the calling (worker) thread: whatever the
+        first run of a session (and of espeak) costs more is better paid at start-up than by the
+        user's first Play (docs/performance.md). A model without an onnxruntime session (a test
+        double) is left alone."""
         model = self.get_model()
         if getattr(model, "sess", None) is None:
             return
