@@ -433,7 +433,7 @@ def _cmd_import(args: argparse.Namespace, controller: Any) -> int:
         texts = segments_from_file(Path(args.file).expanduser())
     except ImportFileError as error:
         raise UsageError(str(error)) from error
-    records = controller.import_texts(texts)
+    records = controller.import_texts(texts, source=Path(args.file).name)
     ids = [r.id for r in records]
     _emit(args, {"added": len(ids), "segment_ids": ids}, f"added {len(ids)} segments from {args.file}")
     return EXIT_OK

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -22,6 +24,7 @@ from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
+from narrator_app.history import Edit, History
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
 from narrator_app.rules import (
@@ -40,6 +43,7 @@ from narrator_app.store import ProjectRecord, Repository, SegmentRecord, Setting
 from narrator_app.store.database import DatabaseError
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 from narrator_app.tasks import TaskInfo, TaskManager
+from narrator_app.undo import UndoHistory
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +56,7 @@ class Controller(QObject):
     task_progress = Signal(str, int, float)  # task_id, segment_id, fraction of its text done
     batch_changed = Signal()  # the current generate-all batch moved on (or ended)
     settings_changed = Signal()  # voice, speed or language: audio may have become outdated
+    history_changed = Signal()  # an edit was recorded, undone or redone (or another project opened)
     model_progress = Signal(float)
     model_prepared = Signal(str)
 
@@ -106,6 +111,7 @@ class Controller(QObject):
         self.export_progress = self._export_signals.progress
         self.export_finished = self._export_signals.finished
         self.export_failed = self._export_signals.failed
+        self.edits = UndoHistory(self)
         self._closed = False
 
     # -- projects ---------------------------------------------------------------------------
@@ -120,6 +126,7 @@ class Controller(QObject):
             self.batch = None
             self.project_changed.emit()
             self.batch_changed.emit()
+            self.history_changed.emit()
         return found
 
     def create_project(self, name: str) -> ProjectRecord:
@@ -154,12 +161,14 @@ class Controller(QObject):
             self.cancel_segment(record.id, "Cancelled: its project was deleted.")
         self.repository.delete_project(found.id)
         shutil.rmtree(self.data_dir / AUDIO_DIR / str(found.id), ignore_errors=True)
+        self.edits.forget(found.id)
         if found.id == self.project.id:
             remaining = self.repository.list_projects()
             self.project = remaining[0][0] if remaining else self.repository.ensure_project()
             self.batch = None
             self.project_changed.emit()
             self.batch_changed.emit()
+            self.history_changed.emit()
         return found
 
     def _free_name(self, name: str, keep: int | None = None) -> str:
@@ -181,21 +190,32 @@ class Controller(QObject):
         return self.repository.get_segment(segment_id)
 
     def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
-        record = self.repository.add_segment(self.project.id, text, locked=locked)
+        with self.edits.group("Add segment"):
+            record = self.repository.add_segment(self.project.id, text, locked=locked)
         self.segments_reset.emit()
         return record
 
-    def import_texts(self, texts: list[str]) -> list[SegmentRecord]:
-        """Append one segment per text (see textimport.segments_from_file), in one transaction."""
-        records = self.repository.add_segments(self.project.id, texts)
+    def import_texts(self, texts: list[str], source: str = "") -> list[SegmentRecord]:
+        """Append one segment per text (see textimport.segments_from_file), in one transaction.
+        `source` (a file name) names the undo step."""
+        with self.edits.group(f"Import {source}" if source else f"Import {len(texts)} segments"):
+            records = self.repository.add_segments(self.project.id, texts)
         if records:
             self.segments_reset.emit()
         return records
 
     def update_segment(
-        self, segment_id: int, *, text: str | None = None, locked: bool | None = None
+        self, segment_id: int, *, text: str | None = None, locked: bool | None = None, typing: bool = False
     ) -> SegmentRecord | Refusal:
-        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it."""
+        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it.
+        With `typing`, successive text edits of one segment are one undo step."""
+        label = "Edit text" if locked is None else ("Lock segment" if locked else "Unlock segment")
+        with self.edits.group(label, typing=segment_id if typing and locked is None else None):
+            return self._update_segment(segment_id, text, locked)
+
+    def _update_segment(
+        self, segment_id: int, text: str | None, locked: bool | None
+    ) -> SegmentRecord | Refusal:
         current = self.repository.get_segment(segment_id)
         if current is None:
             return not_found(segment_id)
@@ -217,7 +237,8 @@ class Controller(QObject):
         current = self.repository.get_segment(segment_id)
         if current is None:
             return not_found(segment_id)
-        moved = self.repository.move_segment(segment_id, current.position + offset)
+        with self.edits.group("Move segment"):
+            moved = self.repository.move_segment(segment_id, current.position + offset)
         if moved is None:
             return not_found(segment_id)
         if moved.position != current.position:
@@ -229,7 +250,8 @@ class Controller(QObject):
         current = self.repository.get_segment(segment_id)
         if current is None:
             return not_found(segment_id)
-        copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
+        with self.edits.group("Duplicate segment"):
+            copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
         self.segments_reset.emit()
         return copy
 
@@ -246,8 +268,9 @@ class Controller(QObject):
                 segment_id, RefusalReason.INVALID, "Put the cursor inside {subject}'s text to split it there."
             )
         self.cancel_segment(segment_id, "Cancelled: the segment was split.")
-        first = self.repository.update_segment(segment_id, text=head)
-        second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
+        with self.edits.group("Split segment"):
+            first = self.repository.update_segment(segment_id, text=head)
+            second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
         assert first is not None
         self.segments_reset.emit()
         self.segment_changed.emit(segment_id)
@@ -270,9 +293,10 @@ class Controller(QObject):
                 return locked_refusal(record.id, "merge it")
         self.cancel_segment(segment_id, "Cancelled: the segment was merged.")
         merged_text = "\n".join(t for t in (current.text.strip(), following.text.strip()) if t)
-        deleted = self.delete_segment(following.id)
-        assert not isinstance(deleted, Refusal)
-        merged = self.repository.update_segment(segment_id, text=merged_text)
+        with self.edits.group("Merge segments"):
+            deleted = self.delete_segment(following.id)
+            assert not isinstance(deleted, Refusal)
+            merged = self.repository.update_segment(segment_id, text=merged_text)
         assert merged is not None
         self.segment_changed.emit(segment_id)
         return merged
@@ -284,16 +308,33 @@ class Controller(QObject):
         if current.is_locked:
             return locked_refusal(segment_id, "delete it")
         self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
-        deleted = self.repository.delete_segment(segment_id)
-        if deleted is None:
-            return not_found(segment_id)
-        if (path := self.audio_path(deleted)) is not None:
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as error:  # the segment is gone either way; its file is only clutter
-                log.warning("Could not remove %s: %s", path, error)
+        with self.edits.group("Delete segment"):
+            deleted = self.repository.delete_segment(segment_id)
+            if deleted is None:
+                return not_found(segment_id)
+            if (path := self.audio_path(deleted)) is not None:
+                self.edits.trash.keep(segment_id, path)  # until its delete can no longer be undone
         self.segments_reset.emit()
         return deleted
+
+    # -- undo and redo ----------------------------------------------------------------------
+    @property
+    def history(self) -> History:
+        """The open project's undo history (labels, can_undo, can_redo)."""
+        return self.edits.of(self.project.id)
+
+    def undo(self) -> Edit | Refusal:
+        """Undo the open project's last edit; the Edit says what (its label), or why not."""
+        return self.edits.step(undo=True)
+
+    def redo(self) -> Edit | Refusal:
+        return self.edits.step(undo=False)
+
+    @contextmanager
+    def edit_group(self, label: str) -> Iterator[None]:
+        """The edits made inside are one undo step (e.g. deleting several selected segments)."""
+        with self.edits.group(label):
+            yield
 
     def audio_path(self, record: SegmentRecord) -> Path | None:
         """The absolute path of a segment's recorded audio, if it has any."""
@@ -546,4 +587,5 @@ class Controller(QObject):
         self.cancel_export()
         if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
             log.warning("A background job did not stop within %d ms", timeout_ms)
+        self.edits.close()
         self.database.close()

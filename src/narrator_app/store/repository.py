@@ -199,6 +199,50 @@ class Repository:
                 session.flush()
             return _segment_record(row)
 
+    def apply_step(
+        self,
+        project_id: int,
+        *,
+        remove: tuple[int, ...] = (),
+        restore: tuple[SegmentRecord, ...] = (),
+        updates: tuple[SegmentRecord, ...] = (),
+        order: tuple[int, ...] = (),
+    ) -> None:
+        """Undo or redo one edit in one transaction: delete rows, bring rows back with their ids (and
+        audio columns), set text and lock, and give the project's rows the positions of `order`."""
+        with self._sessions.begin() as session:
+            for segment_id in remove:
+                row = session.get(Segment, segment_id)
+                if row is not None:
+                    session.delete(row)
+            session.flush()
+            for record in restore:
+                session.add(
+                    Segment(
+                        id=record.id,
+                        project_id=project_id,
+                        position=record.position,
+                        text=record.text,
+                        is_locked=record.is_locked,
+                        audio_file=record.audio_file,
+                        audio_duration=record.audio_duration,
+                        audio_fingerprint=record.audio_fingerprint,
+                        created_at=record.created_at,
+                        updated_at=utcnow(),
+                    )
+                )
+            for record in updates:
+                row = session.get(Segment, record.id)
+                if row is not None and (row.text, row.is_locked) != (record.text, record.is_locked):
+                    row.text, row.is_locked, row.updated_at = record.text, record.is_locked, utcnow()
+            session.flush()
+            for position, segment_id in enumerate(order):
+                session.execute(
+                    update(Segment)
+                    .where(Segment.id == segment_id, Segment.project_id == project_id)
+                    .values(position=position)
+                )
+
     @staticmethod
     def _shift(session: Session, project_id: int, start: int, by: int, upto: int | None = None) -> None:
         statement = update(Segment).where(Segment.project_id == project_id).where(Segment.position >= start)

@@ -43,6 +43,7 @@ from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableM
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
+from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
 from narrator_app.ui.window_state import restore_window_state, save_last_project, save_window_state
 
@@ -149,6 +150,9 @@ class MainWindow(QMainWindow):
         self._fill(
             self.menuBar().addMenu("&Edit"),
             (
+                a.undo,
+                a.redo,
+                None,
                 a.add,
                 a.duplicate,
                 a.delete,
@@ -245,6 +249,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
         self.transfers = Transfers(self)
+        self.undo_commands = UndoCommands(self)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
@@ -337,7 +342,9 @@ class MainWindow(QMainWindow):
         with_text = [i for i in ids if (r := self.model.record(i)) is not None and r.text.strip()]
         if with_text and not self.confirm_delete(len(ids)):
             return
-        refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
+        label = f"Delete {len(ids)} segments" if len(ids) > 1 else "Delete segment"
+        with self.controller.edit_group(label):  # one undo step
+            refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
         self._report_refusals(refusals)
         deleted = len(ids) - len(refusals)
         if deleted:
@@ -359,8 +366,11 @@ class MainWindow(QMainWindow):
 
     def set_selected_locked(self, locked: bool) -> None:
         self.segment_editor.save_now()
-        for segment_id in self.selected_ids():
-            self.controller.update_segment(segment_id, locked=locked)
+        ids = self.selected_ids()
+        word = "Lock" if locked else "Unlock"
+        with self.controller.edit_group(f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"):
+            for segment_id in ids:
+                self.controller.update_segment(segment_id, locked=locked)
         self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 

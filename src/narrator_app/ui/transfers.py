@@ -66,7 +66,7 @@ class Transfers(QObject):
             return
         if not self.confirm_import(path, len(texts)):
             return
-        records = self._controller.import_texts(texts)
+        records = self._controller.import_texts(texts, source=path.name)
         window.select_segment(records[0].id)
         window.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
 

@@ -1,0 +1,174 @@
+"""Undo and redo of segment edits, per project. Plain data, no Qt and no I/O here.
+
+An edit is recorded as the difference between the project's segments before and after it: the order
+of ids, and the rows it changed (text or lock), created or deleted, as they were on either side. That
+one shape covers every edit (add, import, text, lock, delete, move, split, merge, duplicate, and groups
+of them), so undo and redo are one generic step: make the rows and the order what they were on the
+other side. Audio columns are not part of an edit: generating audio is not undone, and a row brought
+back keeps the audio it has (the controller keeps a deleted row's file until its edit is forgotten).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from narrator_app.store import SegmentRecord
+
+HISTORY_LIMIT = 100  # steps kept per project
+
+
+def _content(record: SegmentRecord) -> tuple[str, bool]:
+    """What an edit can change in a row (besides its place in the order)."""
+    return record.text, record.is_locked
+
+
+@dataclass
+class Edit:
+    """One undoable step. `before` holds the rows it changed or deleted as they were; `after` the rows
+    it changed or created as they became. Rows in both were changed; in one only, deleted or created."""
+
+    label: str
+    project_id: int
+    order_before: tuple[int, ...]
+    order_after: tuple[int, ...]
+    before: dict[int, SegmentRecord] = field(default_factory=dict)
+    after: dict[int, SegmentRecord] = field(default_factory=dict)
+    typing: int | None = None  # the segment, when this is typing in one segment's text
+
+    def segment_ids(self) -> set[int]:
+        return set(self.before) | set(self.after)
+
+    def step(self, *, undo: bool) -> Step:
+        """What undoing (or redoing) this edit does to the project."""
+        source, target = (self.after, self.before) if undo else (self.before, self.after)
+        expected_order, order = (
+            (self.order_after, self.order_before) if undo else (self.order_before, self.order_after)
+        )
+        return Step(
+            expected_order=expected_order,
+            expected=tuple(source.values()),
+            order=order,
+            remove=tuple(i for i in source if i not in target),
+            restore=tuple(r for i, r in target.items() if i not in source),
+            update=tuple(r for i, r in target.items() if i in source),
+        )
+
+    def shown(self, *, undone: bool) -> list[int]:
+        """The rows this edit changed or brought (back) that exist once it is undone (or redone),
+        in the project's order then: what a window selects."""
+        rows, order = (self.before, self.order_before) if undone else (self.after, self.order_after)
+        return [i for i in order if i in rows]
+
+    def keep_rows(self, records: Iterable[SegmentRecord], *, undone: bool) -> None:
+        """Remember rows as they were when a step removed them (with the audio made since), so that
+        the opposite step brings them back as they were."""
+        side = self.after if undone else self.before
+        for record in records:
+            side[record.id] = record
+
+
+@dataclass(frozen=True)
+class Step:
+    """Undo or redo of one edit: from the expected state to the new one."""
+
+    expected_order: tuple[int, ...]
+    expected: tuple[SegmentRecord, ...]  # rows that must exist with this text and lock
+    order: tuple[int, ...]  # the project's order afterwards
+    remove: tuple[int, ...]  # rows to delete
+    restore: tuple[SegmentRecord, ...]  # rows to bring back, with their ids
+    update: tuple[SegmentRecord, ...]  # rows whose text and lock go back to these
+
+    def conflict(self, current: list[SegmentRecord]) -> bool:
+        """True when the project is no longer as the edit left it (changed elsewhere meanwhile)."""
+        if tuple(r.id for r in current) != self.expected_order:
+            return True
+        by_id = {r.id: r for r in current}
+        return any(r.id not in by_id or _content(by_id[r.id]) != _content(r) for r in self.expected)
+
+
+def diff(
+    label: str,
+    project_id: int,
+    before: list[SegmentRecord],
+    after: list[SegmentRecord],
+    *,
+    typing: int | None = None,
+) -> Edit | None:
+    """The edit that turned `before` into `after` (both in order), or None if nothing changed."""
+    old = {r.id: r for r in before}
+    new = {r.id: r for r in after}
+    changed = {i for i in old.keys() & new.keys() if _content(old[i]) != _content(new[i])}
+    edit = Edit(
+        label,
+        project_id,
+        order_before=tuple(r.id for r in before),
+        order_after=tuple(r.id for r in after),
+        before={i: r for i, r in old.items() if i in changed or i not in new},
+        after={i: r for i, r in new.items() if i in changed or i not in old},
+        typing=typing,
+    )
+    if not edit.before and not edit.after and edit.order_before == edit.order_after:
+        return None
+    return edit
+
+
+class History:
+    """The undo and redo stacks of one project."""
+
+    def __init__(self, limit: int = HISTORY_LIMIT) -> None:
+        self._limit = limit
+        self._done: list[Edit] = []
+        self._undone: list[Edit] = []
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._undone)
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._done[-1].label if self._done else None
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._undone[-1].label if self._undone else None
+
+    def next(self, *, undo: bool) -> Edit | None:
+        stack = self._done if undo else self._undone
+        return stack[-1] if stack else None
+
+    def record(self, edit: Edit) -> None:
+        """A new edit: it can be undone, and what was undone before can no longer be redone.
+        Typing in the same segment as the last edit extends that edit instead of adding a step."""
+        self._undone.clear()
+        last = self._done[-1] if self._done else None
+        if edit.typing is not None and last is not None and last.typing == edit.typing:
+            merged = replace(
+                last,
+                order_after=edit.order_after,
+                before={**edit.before, **last.before},
+                after={**last.after, **edit.after},
+            )
+            self._done.pop()
+            if any(_content(merged.before[i]) != _content(merged.after[i]) for i in merged.before):
+                self._done.append(merged)  # typing that ends where it began is no step at all
+            return
+        self._done.append(edit)
+        del self._done[: -self._limit]
+
+    def moved(self, *, undo: bool) -> None:
+        """The last edit was undone (or the last undone one redone)."""
+        source, target = (self._done, self._undone) if undo else (self._undone, self._done)
+        target.append(source.pop())
+
+    def clear(self) -> None:
+        self._done.clear()
+        self._undone.clear()
+
+    def segment_ids(self) -> set[int]:
+        """Every segment some step could bring back (or change)."""
+        return {i for edit in (*self._done, *self._undone) for i in edit.segment_ids()}

@@ -1,0 +1,121 @@
+"""Undo and redo for the controller: every segment edit becomes one step of its project's history
+(see history.py), and a step is played back with the side effects an edit has: generation of a row
+that goes away (or gets locked) is cancelled, a deleted row's audio is kept and put back.
+
+Histories live in memory, one per project, for as long as the controller runs: switching projects
+and back keeps both. They are not saved: closing the window (or the end of a command) forgets them,
+and the kept audio of deleted segments with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from narrator_app.history import Edit, History, diff
+from narrator_app.rules import Refusal, RefusalReason
+from narrator_app.store import SegmentRecord
+from narrator_app.trash import AudioTrash
+
+if TYPE_CHECKING:
+    from narrator_app.controller import Controller
+
+
+class UndoHistory:
+    def __init__(self, controller: Controller) -> None:
+        self._controller = controller
+        self._histories: dict[int, History] = {}
+        self._recording = False
+        self.trash = AudioTrash(controller.data_dir)
+
+    def of(self, project_id: int) -> History:
+        return self._histories.setdefault(project_id, History())
+
+    @contextmanager
+    def group(self, label: str, *, typing: int | None = None) -> Iterator[None]:
+        """Record everything done inside as one step (nested groups are part of the outer one)."""
+        if self._recording:
+            yield
+            return
+        c = self._controller
+        project_id = c.project.id
+        before = c.repository.list_segments(project_id)
+        self._recording = True
+        try:
+            yield
+        finally:  # even a failed edit records what it did change, so that it can be undone
+            self._recording = False
+            edit = diff(label, project_id, before, c.repository.list_segments(project_id), typing=typing)
+            if edit is not None:
+                self.of(project_id).record(edit)
+                self._collect()
+                c.history_changed.emit()
+
+    def step(self, *, undo: bool) -> Edit | Refusal:
+        c = self._controller
+        word = "undo" if undo else "redo"
+        history = self.of(c.project.id)
+        edit = history.next(undo=undo)
+        if edit is None or self._recording:
+            return Refusal(None, RefusalReason.INVALID, f"Nothing to {word}.")
+        step = edit.step(undo=undo)
+        current = c.repository.list_segments(edit.project_id)
+        if step.conflict(current):
+            history.clear()
+            self._collect()
+            c.history_changed.emit()
+            return Refusal(
+                None,
+                RefusalReason.INVALID,
+                f"Cannot {word} “{edit.label}”: the project was changed elsewhere since (from the "
+                "command line?). Its undo history was cleared; nothing was changed.",
+            )
+        by_id = {r.id: r for r in current}
+        removed = [by_id[i] for i in step.remove]
+        for record in removed:
+            c.cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
+        for record in step.update:
+            if record.is_locked and not by_id[record.id].is_locked:
+                c.cancel_segment(record.id, "Cancelled: the segment was locked.")
+        restore = tuple(self._bring_back(record) for record in step.restore)
+        try:
+            c.repository.apply_step(
+                edit.project_id, remove=step.remove, restore=restore, updates=step.update, order=step.order
+            )
+        except Exception:
+            for record in restore:  # the rows did not come back: their audio stays kept
+                if (path := c.audio_path(record)) is not None:
+                    self.trash.keep(record.id, path)
+            raise
+        for record in removed:
+            if (path := c.audio_path(record)) is not None:
+                self.trash.keep(record.id, path)
+        edit.keep_rows(removed, undone=undo)
+        history.moved(undo=undo)
+        c.segments_reset.emit()
+        for record in step.update:
+            c.segment_changed.emit(record.id)
+        c.history_changed.emit()
+        return edit
+
+    def _bring_back(self, record: SegmentRecord) -> SegmentRecord:
+        """The row as it comes back: with its kept audio, or without audio if that is gone."""
+        path = self._controller.audio_path(record)
+        if path is None or self.trash.take_back(record.id, path):
+            return record
+        return replace(record, audio_file=None, audio_duration=None, audio_fingerprint=None)
+
+    def forget(self, project_id: int) -> None:
+        """A project was deleted: its history (and its kept audio) go too."""
+        self._histories.pop(project_id, None)
+        self._collect()
+
+    def _collect(self) -> None:
+        """Kept audio that no step can bring back any more is removed."""
+        self.trash.keep_only(set().union(*(h.segment_ids() for h in self._histories.values())))
+
+    def close(self) -> None:
+        self._histories.clear()
+        self.trash.close()
