@@ -379,3 +379,20 @@ def test_dragging_rows_is_one_step(qtbot, window) -> None:  # type: ignore[no-un
     window.commands.undo.trigger()
     assert texts(c) == ["A.", "B.", "C.", "D."]
     assert [model.index(r, 2).data() for r in range(4)] == ["A.", "B.", "C.", "D."]
+
+
+def test_undo_that_locks_a_segment_ends_its_generation(
+    qtbot, make_controller: MakeController, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    fake = FakeKokoro()
+    fake.hold()
+    c = make_controller(fake_model_dir, fake)
+    segment = c.add_segment("One. Two.", locked=True)
+    c.update_segment(segment.id, locked=False)
+    task = c.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.task(task).status is TaskStatus.RUNNING)
+    assert c.undo().label == "Unlock segment"
+    assert c.segment(segment.id).is_locked and c.task(task).status is TaskStatus.CANCELLED
+    fake.release()
+    wait_for_tasks(qtbot, c, [task])
+    assert c.segment(segment.id).audio_file is None

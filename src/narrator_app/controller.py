@@ -312,6 +312,7 @@ class Controller(QObject):
             deleted = self.repository.delete_segment(segment_id)
             if deleted is None:
                 return not_found(segment_id)
+            self.edits.deleted(deleted)
             if (path := self.audio_path(deleted)) is not None:
                 self.edits.trash.keep(segment_id, path)  # until its delete can no longer be undone
         self.segments_reset.emit()

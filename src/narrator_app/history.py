@@ -17,23 +17,24 @@ from narrator_app.store import SegmentRecord
 
 HISTORY_LIMIT = 100  # steps kept per project
 
-
-def _content(record: SegmentRecord) -> tuple[str, bool]:
-    """What an edit can change in a row (besides its place in the order)."""
-    return record.text, record.is_locked
+Content = tuple[str, bool]  # what an edit can change in a row besides its place: text and lock
+Snapshot = list[tuple[int, str, bool]]  # a project's rows in order: id, text, locked
 
 
 @dataclass
 class Edit:
-    """One undoable step. `before` holds the rows it changed or deleted as they were; `after` the rows
-    it changed or created as they became. Rows in both were changed; in one only, deleted or created."""
+    """One undoable step. `before` holds the content of the rows it changed or deleted as it was,
+    `after` of the rows it changed or created as it became: rows in both were changed, in one only
+    deleted or created. `removed` holds the whole rows (audio columns too) of those absent on one
+    side, as they were when they went, to bring them back with their ids."""
 
     label: str
     project_id: int
     order_before: tuple[int, ...]
     order_after: tuple[int, ...]
-    before: dict[int, SegmentRecord] = field(default_factory=dict)
-    after: dict[int, SegmentRecord] = field(default_factory=dict)
+    before: dict[int, Content] = field(default_factory=dict)
+    after: dict[int, Content] = field(default_factory=dict)
+    removed: dict[int, SegmentRecord] = field(default_factory=dict)
     typing: int | None = None  # the segment, when this is typing in one segment's text
 
     def segment_ids(self) -> set[int]:
@@ -42,16 +43,16 @@ class Edit:
     def step(self, *, undo: bool) -> Step:
         """What undoing (or redoing) this edit does to the project."""
         source, target = (self.after, self.before) if undo else (self.before, self.after)
-        expected_order, order = (
-            (self.order_after, self.order_before) if undo else (self.order_before, self.order_after)
-        )
+        expected_order, order = self.order_before, self.order_after
+        if undo:
+            expected_order, order = order, expected_order
         return Step(
             expected_order=expected_order,
-            expected=tuple(source.values()),
+            expected=dict(source),
             order=order,
             remove=tuple(i for i in source if i not in target),
-            restore=tuple(r for i, r in target.items() if i not in source),
-            update=tuple(r for i, r in target.items() if i in source),
+            restore=tuple(self.removed[i] for i in target if i not in source),
+            update=tuple((i, *content) for i, content in target.items() if i in source),
         )
 
     def shown(self, *, undone: bool) -> list[int]:
@@ -60,12 +61,11 @@ class Edit:
         rows, order = (self.before, self.order_before) if undone else (self.after, self.order_after)
         return [i for i in order if i in rows]
 
-    def keep_rows(self, records: Iterable[SegmentRecord], *, undone: bool) -> None:
-        """Remember rows as they were when a step removed them (with the audio made since), so that
-        the opposite step brings them back as they were."""
-        side = self.after if undone else self.before
+    def keep_rows(self, records: Iterable[SegmentRecord]) -> None:
+        """Remember rows as a step removed them (with the audio made since), so that the opposite
+        step brings them back as they were."""
         for record in records:
-            side[record.id] = record
+            self.removed[record.id] = record
 
 
 @dataclass(frozen=True)
@@ -73,39 +73,42 @@ class Step:
     """Undo or redo of one edit: from the expected state to the new one."""
 
     expected_order: tuple[int, ...]
-    expected: tuple[SegmentRecord, ...]  # rows that must exist with this text and lock
+    expected: dict[int, Content]  # rows that must exist with this text and lock
     order: tuple[int, ...]  # the project's order afterwards
     remove: tuple[int, ...]  # rows to delete
     restore: tuple[SegmentRecord, ...]  # rows to bring back, with their ids
-    update: tuple[SegmentRecord, ...]  # rows whose text and lock go back to these
+    update: tuple[tuple[int, str, bool], ...]  # rows whose text and lock go back to these
 
-    def conflict(self, current: list[SegmentRecord]) -> bool:
+    def conflict(self, current: Snapshot) -> bool:
         """True when the project is no longer as the edit left it (changed elsewhere meanwhile)."""
-        if tuple(r.id for r in current) != self.expected_order:
+        if tuple(i for i, _text, _locked in current) != self.expected_order:
             return True
-        by_id = {r.id: r for r in current}
-        return any(r.id not in by_id or _content(by_id[r.id]) != _content(r) for r in self.expected)
+        now = {i: (text, locked) for i, text, locked in current}
+        return any(now.get(i) != content for i, content in self.expected.items())
 
 
 def diff(
     label: str,
     project_id: int,
-    before: list[SegmentRecord],
-    after: list[SegmentRecord],
+    before: Snapshot,
+    after: Snapshot,
     *,
+    deleted: dict[int, SegmentRecord],
     typing: int | None = None,
 ) -> Edit | None:
-    """The edit that turned `before` into `after` (both in order), or None if nothing changed."""
-    old = {r.id: r for r in before}
-    new = {r.id: r for r in after}
-    changed = {i for i in old.keys() & new.keys() if _content(old[i]) != _content(new[i])}
+    """The edit that turned `before` into `after`, or None if nothing changed. `deleted` has the
+    whole rows of the segments the edit deleted."""
+    old = {i: (text, locked) for i, text, locked in before}
+    new = {i: (text, locked) for i, text, locked in after}
+    changed = {i for i in old.keys() & new.keys() if old[i] != new[i]}
     edit = Edit(
         label,
         project_id,
-        order_before=tuple(r.id for r in before),
-        order_after=tuple(r.id for r in after),
-        before={i: r for i, r in old.items() if i in changed or i not in new},
-        after={i: r for i, r in new.items() if i in changed or i not in old},
+        order_before=tuple(i for i, _text, _locked in before),
+        order_after=tuple(i for i, _text, _locked in after),
+        before={i: c for i, c in old.items() if i in changed or i not in new},
+        after={i: c for i, c in new.items() if i in changed or i not in old},
+        removed={i: r for i, r in deleted.items() if i in old and i not in new},
         typing=typing,
     )
     if not edit.before and not edit.after and edit.order_before == edit.order_after:
@@ -154,7 +157,7 @@ class History:
                 after={**last.after, **edit.after},
             )
             self._done.pop()
-            if any(_content(merged.before[i]) != _content(merged.after[i]) for i in merged.before):
+            if merged.before != merged.after:
                 self._done.append(merged)  # typing that ends where it began is no step at all
             return
         self._done.append(edit)

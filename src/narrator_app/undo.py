@@ -28,6 +28,7 @@ class UndoHistory:
         self._controller = controller
         self._histories: dict[int, History] = {}
         self._recording = False
+        self._deleted: dict[int, SegmentRecord] = {}  # rows deleted by the edit being recorded
         self.trash = AudioTrash(controller.data_dir)
 
     def of(self, project_id: int) -> History:
@@ -41,17 +42,23 @@ class UndoHistory:
             return
         c = self._controller
         project_id = c.project.id
-        before = c.repository.list_segments(project_id)
+        before = c.repository.snapshot(project_id)
         self._recording = True
         try:
             yield
         finally:  # even a failed edit records what it did change, so that it can be undone
             self._recording = False
-            edit = diff(label, project_id, before, c.repository.list_segments(project_id), typing=typing)
+            after = c.repository.snapshot(project_id)
+            edit = diff(label, project_id, before, after, deleted=self._deleted, typing=typing)
+            self._deleted = {}
             if edit is not None:
                 self.of(project_id).record(edit)
                 self._collect()
                 c.history_changed.emit()
+
+    def deleted(self, record: SegmentRecord) -> None:
+        """The edit being recorded deleted this row (kept whole, to bring it back)."""
+        self._deleted[record.id] = record
 
     def step(self, *, undo: bool) -> Edit | Refusal:
         c = self._controller
@@ -61,8 +68,7 @@ class UndoHistory:
         if edit is None or self._recording:
             return Refusal(None, RefusalReason.INVALID, f"Nothing to {word}.")
         step = edit.step(undo=undo)
-        current = c.repository.list_segments(edit.project_id)
-        if step.conflict(current):
+        if step.conflict(c.repository.snapshot(edit.project_id)):
             history.clear()
             self._collect()
             c.history_changed.emit()
@@ -72,13 +78,12 @@ class UndoHistory:
                 f"Cannot {word} “{edit.label}”: the project was changed elsewhere since (from the "
                 "command line?). Its undo history was cleared; nothing was changed.",
             )
-        by_id = {r.id: r for r in current}
-        removed = [by_id[i] for i in step.remove]
+        removed = [r for i in step.remove if (r := c.repository.get_segment(i)) is not None]
         for record in removed:
             c.cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
-        for record in step.update:
-            if record.is_locked and not by_id[record.id].is_locked:
-                c.cancel_segment(record.id, "Cancelled: the segment was locked.")
+        for segment_id, _text, locked in step.update:
+            if locked and not step.expected[segment_id][1]:  # locked by this step
+                c.cancel_segment(segment_id, "Cancelled: the segment was locked.")
         restore = tuple(self._bring_back(record) for record in step.restore)
         try:
             c.repository.apply_step(
@@ -92,11 +97,11 @@ class UndoHistory:
         for record in removed:
             if (path := c.audio_path(record)) is not None:
                 self.trash.keep(record.id, path)
-        edit.keep_rows(removed, undone=undo)
+        edit.keep_rows(removed)
         history.moved(undo=undo)
         c.segments_reset.emit()
-        for record in step.update:
-            c.segment_changed.emit(record.id)
+        for segment_id, _text, _locked in step.update:
+            c.segment_changed.emit(segment_id)
         c.history_changed.emit()
         return edit
 
