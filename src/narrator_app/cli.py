@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="add a .txt or .md file's paragraphs as segments at the end", parents=[common]
     )
     import_.add_argument("file")
+    import_.add_argument(
+        "--max-chars",
+        type=int,
+        default=1000,
+        help="split paragraphs longer than this at sentence ends (default 1000)",
+    )
 
     export = sub.add_parser(
         "export", help="join every segment's audio into one file, with subtitles", parents=[common]
@@ -427,10 +433,12 @@ def _cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.textimport import ImportFileError, segments_from_file
+    from narrator_app.textimport import MAX_LIMIT, MIN_LIMIT, ImportFileError, segments_from_file
 
+    if not MIN_LIMIT <= args.max_chars <= MAX_LIMIT:
+        raise UsageError(f"--max-chars must be between {MIN_LIMIT} and {MAX_LIMIT}; got {args.max_chars}")
     try:
-        texts = segments_from_file(Path(args.file).expanduser())
+        texts = segments_from_file(Path(args.file).expanduser(), args.max_chars)
     except ImportFileError as error:
         raise UsageError(str(error)) from error
     records = controller.import_texts(texts, source=Path(args.file).name)

@@ -11,11 +11,12 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from narrator_app.exporting import ExportRequest
-from narrator_app.textimport import ImportFileError, segments_from_file
+from narrator_app.textimport import DEFAULT_LIMIT, ImportFileError, paragraphs_from_file
 from narrator_app.ui.background import BackgroundTasks
-from narrator_app.ui.dialogs import ask_to_import
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
+from narrator_app.ui.import_dialog import ImportPreview
 from narrator_app.ui.message_bar import Kind
+from narrator_app.ui.window_state import import_limit, save_import_limit
 
 if TYPE_CHECKING:
     from narrator_app.ui.main_window import MainWindow
@@ -27,10 +28,9 @@ class Transfers(QObject):
         self._window = window
         self._controller = controller = window.controller
         self.background = BackgroundTasks(self)
-        # Asked before importing, with the number of segments a file makes; tests replace it.
-        self.confirm_import: Callable[[Path, int], bool] = lambda path, count: ask_to_import(
-            window, path, count
-        )
+        # Shows what a file's paragraphs make and asks; returns the segments to add, or None.
+        # Tests replace it.
+        self.confirm_import: Callable[[Path, list[str]], list[str] | None] = self._preview_import
         self.export_status = ExportStatus(controller, window)
         window.statusBar().addPermanentWidget(self.export_status)
         actions = window.commands
@@ -53,18 +53,30 @@ class Transfers(QObject):
         for path in paths:
             self._window.statusBar().showMessage(f"Reading {path.name}…")
             self.background.run(
-                functools.partial(segments_from_file, path),
+                functools.partial(paragraphs_from_file, path),
                 functools.partial(self._add_imported, path),
                 self._import_failed,
             )
 
-    def _add_imported(self, path: Path, texts: list[str]) -> None:
+    def _preview_import(self, path: Path, paragraphs: list[str]) -> list[str] | None:
+        data_dir = self._controller.data_dir
+        existing = self._window.model.rowCount()
+        dialog = ImportPreview(
+            path, paragraphs, import_limit(data_dir, DEFAULT_LIMIT), existing, self._window
+        )
+        if dialog.exec() != ImportPreview.DialogCode.Accepted:
+            return None
+        save_import_limit(data_dir, dialog.limit.value())
+        return dialog.texts
+
+    def _add_imported(self, path: Path, paragraphs: list[str]) -> None:
         window = self._window
         window.statusBar().clearMessage()
-        if not texts:
+        if not paragraphs:
             window.show_message(f"{path.name} has no text to import.", Kind.INFO)
             return
-        if not self.confirm_import(path, len(texts)):
+        texts = self.confirm_import(path, paragraphs)
+        if not texts:
             return
         records = self._controller.import_texts(texts, source=path.name)
         window.select_segment(records[0].id)

@@ -53,3 +53,18 @@ def save_window_state(window: MainWindow, data_dir: Path) -> None:
     settings.setValue("window/splitter", window.splitter.saveState())
     settings.setValue("window/columns", window.table.horizontalHeader().saveState())
     settings.sync()
+
+
+def import_limit(data_dir: Path, default: int) -> int:
+    """The paragraph length above which an import splits, as last chosen."""
+    value = _settings(data_dir).value("import/limit")
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def save_import_limit(data_dir: Path, limit: int) -> None:
+    settings = _settings(data_dir)
+    settings.setValue("import/limit", limit)
+    settings.sync()
