@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--pause", type=float, default=0.5, help="seconds between segments (default 0.5)")
     export.add_argument("--subtitles", choices=("srt", "vtt"), help="also write subtitles beside the audio")
+    export.add_argument("--segments-dir", help="also write each segment's audio into this folder")
     export.add_argument(
         "--skip-missing",
         action="store_true",
@@ -457,7 +458,10 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
     fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")
     if not 0 <= args.pause <= MAX_PAUSE:
         raise UsageError(f"--pause must be between 0 and {MAX_PAUSE:g} seconds; got {args.pause:g}")
-    request = ExportRequest(out, fmt=fmt, pause=args.pause, subtitles=args.subtitles)
+    segments_dir = Path(args.segments_dir).expanduser().resolve() if args.segments_dir else None
+    request = ExportRequest(
+        out, fmt=fmt, pause=args.pause, subtitles=args.subtitles, segments_dir=segments_dir
+    )
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
@@ -504,6 +508,8 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
         "segments": result.segments,
         "subtitles": str(result.subtitles) if result.subtitles else None,
     }
+    if segments_dir is not None:
+        payload["segment_files"] = [str(path) for path in result.segment_files]
     _emit(args, payload, f"exported {result.segments} segments ({result.duration:.1f} s) to {result.path}")
     return EXIT_OK
 

@@ -31,6 +31,7 @@ class ExportRequest:
     fmt: str = "wav"
     pause: float = 0.5
     subtitles: str | None = None
+    segments_dir: Path | None = None  # also each segment's file, into this folder
 
 
 class ExportSignals(QObject):
@@ -56,6 +57,7 @@ class ExportJob(QRunnable):
                 fmt=req.fmt,
                 pause=req.pause,
                 subtitles=req.subtitles,
+                segments_dir=req.segments_dir,
                 should_cancel=self.cancelled.is_set,
                 on_progress=self._signals.progress.emit,
             )

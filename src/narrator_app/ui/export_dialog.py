@@ -7,6 +7,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -68,11 +69,27 @@ class ExportDialog(QDialog):
         for kind, label in SUBTITLE_LABELS.items():
             self.subtitles.addItem(label, kind)
 
+        self.per_segment = QCheckBox("Also each segment in its own &file, into:", self)
+        self.per_segment.setObjectName("exportPerSegment")
+        self.segments_dir = QLineEdit(str(default.with_name(f"{controller.project.name} segments")), self)
+        self.segments_dir.setObjectName("exportSegmentsDir")
+        self.segments_dir.setEnabled(False)
+        browse_dir = QPushButton("B&rowse…", self)
+        browse_dir.setEnabled(False)
+        browse_dir.clicked.connect(self._browse_dir)
+        self.per_segment.toggled.connect(self.segments_dir.setEnabled)
+        self.per_segment.toggled.connect(browse_dir.setEnabled)
+        dir_row = QHBoxLayout()
+        dir_row.addWidget(self.segments_dir, 1)
+        dir_row.addWidget(browse_dir)
+
         form = QFormLayout()
         form.addRow("File:", path_row)
         form.addRow("F&ormat:", self.fmt)
         form.addRow("&Pause between segments:", self.pause)
         form.addRow("&Subtitles:", self.subtitles)
+        form.addRow(self.per_segment)
+        form.addRow("", dir_row)
 
         self.summary = QLabel(self)
         self.summary.setObjectName("exportSummary")
@@ -116,10 +133,22 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         return path if path.is_absolute() else platformdirs.user_music_path() / path
 
+    def folder(self) -> Path | None:
+        """Where each segment's own file goes, if the user asked for them."""
+        text = self.segments_dir.text().strip()
+        if not self.per_segment.isChecked() or not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.is_absolute() else platformdirs.user_music_path() / path
+
     def accept(self) -> None:
         target = self.target()
         if target is None or target.is_dir():
             self.summary.setText(self._describe_plan() + "\nGive the name of the file to write.")
+            return
+        folder = self.folder()
+        if self.per_segment.isChecked() and (folder is None or folder.is_file()):
+            self.summary.setText(self._describe_plan() + "\nGive a folder for the segments' files.")
             return
         super().accept()
 
@@ -131,6 +160,7 @@ class ExportDialog(QDialog):
             fmt=self.fmt.currentData(),
             pause=round(self.pause.value(), 2),
             subtitles=self.subtitles.currentData(),
+            segments_dir=self.folder(),
         )
 
     def _format_changed(self) -> None:
@@ -147,6 +177,13 @@ class ExportDialog(QDialog):
             suffix = Path(chosen).suffix.lstrip(".").lower()
             if suffix in FORMATS:
                 self.fmt.setCurrentIndex(self.fmt.findData(suffix))
+
+    def _browse_dir(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Folder for the segments' files", self.segments_dir.text()
+        )
+        if chosen:
+            self.segments_dir.setText(chosen)
 
     def _generate_first(self) -> None:
         self.generate_missing.emit()
@@ -187,4 +224,7 @@ def describe_export(result: object) -> str:
     segments = getattr(result, "segments", 0)
     subtitles = getattr(result, "subtitles", None)
     extra = f" and subtitles to {subtitles}" if subtitles else ""
+    files = getattr(result, "segment_files", ())
+    if files:
+        extra += f", and {len(files)} segment files to {files[0].parent}"
     return f"Exported {segments} segments ({duration}) to {path}{extra}."
