@@ -113,3 +113,45 @@ def test_the_window_switches_projects_and_reopens_the_last_one(
     second.project_menu.ask_name = lambda title, label, text: "Default"
     second.project_menu.new_project()
     assert "already a project named 'Default'" in second.message_bar.text
+
+
+def test_the_open_project_menu_lists_the_recent_projects_first(
+    qtbot, tmp_path: Path, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui import build_main_window
+
+    def window():  # type: ignore[no-untyped-def]
+        w = build_main_window(
+            tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+        )
+        qtbot.addWidget(w)
+        return w
+
+    first = window()
+    c = first.controller
+    for name in ("Alpha", "Beta", "Gamma", "Zeta"):
+        c.create_project(name)
+    first.project_menu.rebuild()
+    assert [a.text() for a in first.project_menu.actions()] == [
+        "Default  (0)", "", "Alpha  (0)", "Beta  (0)", "Gamma  (0)", "Zeta  (0)"
+    ]  # fmt: skip
+    c.open_project("Zeta")
+    c.open_project("Beta")
+    first.project_menu.rebuild()
+    menu = first.project_menu.actions()
+    assert [a.text() for a in menu] == [
+        "Beta  (0)",
+        "Zeta  (0)",
+        "Default  (0)",
+        "",
+        "Alpha  (0)",
+        "Gamma  (0)",
+    ]
+    assert [a.isChecked() for a in menu] == [True, False, False, False, False, False]
+    menu[1].trigger()  # a recent one, a click away
+    assert c.project.name == "Zeta"
+    first.close()
+    second = window()  # the order is kept for the next start, and the last project opens
+    assert second.controller.project.name == "Zeta"
+    second.project_menu.rebuild()
+    assert [a.text() for a in second.project_menu.actions()][:3] == ["Zeta  (0)", "Beta  (0)", "Default  (0)"]

@@ -45,7 +45,12 @@ from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
 from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
-from narrator_app.ui.window_state import restore_window_state, save_last_project, save_window_state
+from narrator_app.ui.window_state import (
+    recent_projects,
+    restore_window_state,
+    save_last_project,
+    save_window_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +77,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._update_actions()
         restore_window_state(self, self.controller.data_dir)
+        save_last_project(self.controller.data_dir, self.controller.project.id)  # the latest of the recent
         self._check_model()
 
     # -- construction -----------------------------------------------------------------------
@@ -139,7 +145,10 @@ class MainWindow(QMainWindow):
         a = self.commands
         file_menu = self.menuBar().addMenu("&File")
         self.project_menu = ProjectMenu(
-            self.controller, self, lambda text: self.show_message(text, Kind.WARNING)
+            self.controller,
+            self,
+            lambda text: self.show_message(text, Kind.WARNING),
+            lambda: recent_projects(self.controller.data_dir),
         )
         file_menu.addAction(self.project_menu.new_action)
         file_menu.addMenu(self.project_menu)

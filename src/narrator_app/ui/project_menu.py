@@ -18,10 +18,18 @@ def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | N
 
 
 class ProjectMenu(QMenu):
-    """Open project ▸ (rebuilt each time it opens), plus New / Rename / Delete actions."""
+    """Open project ▸ (rebuilt each time it opens: the projects opened recently first, then the others
+    by name), plus New / Rename / Delete actions."""
 
-    def __init__(self, controller: Controller, parent: QWidget, report: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        parent: QWidget,
+        report: Callable[[str], None],
+        recent: Callable[[], list[int]] = list,
+    ) -> None:
         super().__init__("&Open project", parent)
+        self._recent = recent  # ids of the projects opened last, the latest first
         self.setObjectName("openProjectMenu")
         self._controller = controller
         self._report = report  # shows a problem to the user
@@ -49,10 +57,17 @@ class ProjectMenu(QMenu):
         group = self._group
         for old in group.actions():
             group.removeAction(old)
-        for project, segments in self._controller.projects():
+        projects = self._controller.projects()  # by name
+        current = self._controller.project.id
+        rank = {pid: n for n, pid in enumerate(dict.fromkeys([current, *self._recent()]))}
+        recent = sorted((p for p in projects if p[0].id in rank), key=lambda p: rank[p[0].id])
+        others = [p for p in projects if p[0].id not in rank]
+        for project, segments in [*recent, *others]:
+            if others and project == others[0][0]:
+                self.addSeparator()  # the recent ones first, then the rest by name
             action = self.addAction(f"{project.name}  ({segments})")
             action.setCheckable(True)
-            action.setChecked(project.id == self._controller.project.id)
+            action.setChecked(project.id == current)
             action.setActionGroup(group)
             action.triggered.connect(lambda _checked=False, name=project.name: self.open(name))
 
