@@ -279,3 +279,38 @@ def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
 def _seconds(stamp: str) -> float:
     hours, minutes, rest = stamp.split(":")
     return int(hours) * 3600 + int(minutes) * 60 + float(rest.replace(",", "."))
+
+
+def test_the_dialog_generates_the_missing_segments_then_exports(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from narrator_app.ui.export_dialog import ExportDialog
+    from narrator_app.ui.main_window import MainWindow
+
+    fake = FakeKokoro()
+    c = make_controller(fake_model_dir, fake)
+    window = MainWindow(c)
+    qtbot.addWidget(window)
+    ready = c.add_segment("Ready.")
+    wait_for_tasks(qtbot, c, [c.generate_audio(ready.id)])
+    c.add_segment("Missing one.")
+    c.add_segment("Missing two.")
+    dialog = ExportDialog(c, window)
+    assert "2 segment(s) have no current audio and will be left out: 2, 3." in dialog.summary.text()
+    dialog.path.setText(str(tmp_path / "all.wav"))
+    dialog.generate_missing.connect(window.transfers.generate_then_export)
+    button = dialog.findChild(QPushButton, "generateMissingButton")
+    assert button.text() == "&Generate missing, then export"
+    with qtbot.waitSignal(c.export_finished, timeout=20_000) as finished:
+        button.click()
+    assert finished.args[0].segments == 3
+    assert sf.info(str(tmp_path / "all.wav")).duration == pytest.approx(0.5 * 3 + 0.5 * 2, abs=1e-3)
+
+    # A failure while generating: no export, and the window says which rows are missing.
+    c.update_segment(c.segments()[2].id, text="Changed, so outdated.")
+    fake.fail_with = RuntimeError("the model broke")
+    window.transfers.generate_then_export(dialog.request())
+    qtbot.waitUntil(lambda: "export was not started" in window.message_bar.text, timeout=20_000)
+    assert "still have no current audio (failed or cancelled): 3." in window.message_bar.text

@@ -34,7 +34,8 @@ SUBTITLE_LABELS: dict[str | None, str] = {None: "None", "srt": "SRT", "vtt": "We
 
 
 class ExportDialog(QDialog):
-    generate_missing = Signal()  # the user chose to generate the missing segments first
+    # The user chose to generate the missing segments first: the ExportRequest to make afterwards.
+    generate_missing = Signal(object)
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -100,7 +101,10 @@ class ExportDialog(QDialog):
         self.export_button = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setEnabled(bool(self.plan.items))
         if any(not record.is_locked for record in self.plan.missing):  # locked ones cannot be generated
-            generate = buttons.addButton("&Generate missing first", QDialogButtonBox.ButtonRole.ActionRole)
+            generate = buttons.addButton(
+                "&Generate missing, then export", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            generate.setObjectName("generateMissingButton")
             generate.clicked.connect(self._generate_first)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -141,16 +145,20 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         return path if path.is_absolute() else platformdirs.user_music_path() / path
 
-    def accept(self) -> None:
+    def _valid(self) -> bool:
         target = self.target()
         if target is None or target.is_dir():
             self.summary.setText(self._describe_plan() + "\nGive the name of the file to write.")
-            return
+            return False
         folder = self.folder()
         if self.per_segment.isChecked() and (folder is None or folder.is_file()):
             self.summary.setText(self._describe_plan() + "\nGive a folder for the segments' files.")
-            return
-        super().accept()
+            return False
+        return True
+
+    def accept(self) -> None:
+        if self._valid():
+            super().accept()
 
     def request(self) -> ExportRequest:
         target = self.target()
@@ -186,8 +194,9 @@ class ExportDialog(QDialog):
             self.segments_dir.setText(chosen)
 
     def _generate_first(self) -> None:
-        self.generate_missing.emit()
-        self.reject()
+        if self._valid():
+            self.generate_missing.emit(self.request())
+            self.reject()
 
 
 class ExportStatus(QWidget):

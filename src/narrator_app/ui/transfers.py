@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from narrator_app.exporting import ExportRequest
+from narrator_app.rules import Refusal
 from narrator_app.textimport import DEFAULT_LIMIT, ImportFileError, paragraphs_from_file
 from narrator_app.ui.background import BackgroundTasks
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
@@ -36,6 +37,9 @@ class Transfers(QObject):
         actions = window.commands
         actions.import_.triggered.connect(self.open_import)
         actions.export.triggered.connect(self.open_export)
+        self._pending_export: ExportRequest | None = None  # made once the missing audio is generated
+        controller.batch_changed.connect(self._export_when_generated)
+        controller.project_changed.connect(self._forget_pending_export)
         controller.export_finished.connect(self._export_finished)
         controller.export_failed.connect(self._export_failed)
 
@@ -93,9 +97,40 @@ class Transfers(QObject):
         window = self._window
         window.segment_editor.save_now()
         dialog = ExportDialog(self._controller, window)
-        dialog.generate_missing.connect(lambda: window.generate_all(regenerate=False))
+        dialog.generate_missing.connect(self.generate_then_export)
         if dialog.exec() == ExportDialog.DialogCode.Accepted:
             self.start_export(dialog.request())
+
+    def generate_then_export(self, request: ExportRequest) -> None:
+        """Generate every segment whose audio is missing or outdated, then export."""
+        self._pending_export = request
+        result = self._controller.generate_all()
+        if isinstance(result, Refusal):
+            self._pending_export = None
+            self._window.show_refusal(result)
+        elif self._pending_export is not None:
+            self._window.statusBar().showMessage(
+                f"Generating {result.queued} segments; the export starts when they are ready.", 8000
+            )
+
+    def _forget_pending_export(self) -> None:
+        self._pending_export = None  # another project: not what the user asked to export
+
+    def _export_when_generated(self) -> None:
+        state = self._controller.batch_state()
+        if self._pending_export is None or (state is not None and not state.finished):
+            return
+        request, self._pending_export = self._pending_export, None
+        missing = [r for r in self._controller.export_plan().missing if not r.is_locked]
+        if missing:
+            rows = ", ".join(str(r.position + 1) for r in missing[:12]) + ("…" if len(missing) > 12 else "")
+            self._window.show_message(
+                f"The export was not started: {len(missing)} segment(s) still have no current audio "
+                f"(failed or cancelled): {rows}. Generate them, then export again.",
+                Kind.WARNING,
+            )
+            return
+        self.start_export(request)
 
     def start_export(self, request: ExportRequest) -> None:
         _plan, started = self._controller.start_export(request, skip_missing=True)
