@@ -7,7 +7,7 @@ import pytest
 
 from narrator_app.store import Repository, open_database
 from narrator_app.store.database import DatabaseError
-from narrator_app.store.models import SCHEMA_VERSION
+from narrator_app.store.schema import schema_version
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def test_connections_use_wal_foreign_keys_and_busy_timeout(tmp_path: Path) -> No
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar_one() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar_one() == 5000
-        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == SCHEMA_VERSION
+        assert conn.exec_driver_sql("PRAGMA user_version").scalar_one() == schema_version()
 
 
 def test_segments_are_appended_in_order_and_deleting_closes_the_gap(repo: Repository) -> None:
@@ -81,7 +81,7 @@ def test_settings_row_is_created_with_defaults_on_first_use(repo: Repository) ->
 def test_a_database_from_a_newer_version_is_refused_and_left_untouched(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite3"
     with sqlite3.connect(path) as conn:
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+        conn.execute(f"PRAGMA user_version = {schema_version() + 1}")
         conn.execute("CREATE TABLE keep (x)")
     before = path.read_bytes()
     with pytest.raises(DatabaseError, match="newer Narrator"):

@@ -394,6 +394,11 @@ def test_generate_all_and_cancel_all_from_the_window(
     # The summary reads the (already current) statuses; the last rows follow when their signals land.
     qtbot.waitUntil(lambda: all(cell(window, s.id, Column.STATUS) == "Ready" for s in [first, *rest]))
 
+    window.commands.generate_all.trigger()  # and once more: nothing left, said plainly
+    expected = "Nothing to generate: 4 up to date, 1 locked, 1 empty."
+    assert window.statusBar().currentMessage() == expected
+    assert window.batch_status.label.text() == expected
+
 
 def test_editing_a_generated_segment_shows_it_outdated(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro

@@ -9,8 +9,6 @@ from sqlalchemy import Boolean, DateTime, Dialect, Float, ForeignKey, Integer, S
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 1
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

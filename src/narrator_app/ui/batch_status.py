@@ -27,7 +27,9 @@ def describe_progress(state: BatchState) -> str:
 def describe_result(summary: BatchSummary, state: BatchState | None) -> str:
     """One line: what a Generate all did, from its summary and (once it ended) its final state."""
     parts = []
-    if state is not None and state.finished:
+    if not summary.queued:
+        parts.append("Nothing to generate")
+    elif state is not None and state.finished:
         parts.append(f"Generated {state.completed}")
         if state.failed:
             parts.append(f"{state.failed} failed")
@@ -41,6 +43,8 @@ def describe_result(summary: BatchSummary, state: BatchState | None) -> str:
         (summary.skipped_empty, "empty"),
     ]
     skipped_text = ", ".join(f"{count} {why}" for count, why in skipped if count)
+    if not summary.queued:
+        return f"{parts[0]}: {skipped_text or 'the project has no segments'}."
     if skipped_text:
         parts.append(f"skipped {skipped_text}")
     return "; ".join(parts) + "."

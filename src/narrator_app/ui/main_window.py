@@ -411,7 +411,7 @@ class MainWindow(QMainWindow):
             self._report_refusals([result])
             return
         if not result.queued:
-            self.statusBar().showMessage("Nothing to generate: " + describe_result(result, None), 8000)
+            self.statusBar().showMessage(describe_result(result, None), 8000)
         self._update_actions()
 
     def cancel_selected(self) -> None:
