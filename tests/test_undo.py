@@ -379,6 +379,9 @@ def test_dragging_rows_is_one_step(qtbot, window) -> None:  # type: ignore[no-un
     window.commands.undo.trigger()
     assert texts(c) == ["A.", "B.", "C.", "D."]
     assert [model.index(r, 2).data() for r in range(4)] == ["A.", "B.", "C.", "D."]
+    assert window.current_id() == c.segments()[2].id  # the first of the rows moved back
+    window.commands.redo.trigger()
+    assert texts(c) == ["C.", "D.", "A.", "B."] and window.current_id() == c.segments()[0].id
 
 
 def test_undo_that_locks_a_segment_ends_its_generation(
@@ -396,3 +399,27 @@ def test_undo_that_locks_a_segment_ends_its_generation(
     fake.release()
     wait_for_tasks(qtbot, c, [task])
     assert c.segment(segment.id).audio_file is None
+
+
+def test_the_history_keeps_a_limited_number_of_steps() -> None:
+    from narrator_app.history import History, diff
+
+    history = History(limit=3)
+    state: list[tuple[int, str, bool]] = []
+    for n in range(5):
+        new = [*state, (n, f"Segment {n}.", False)]
+        edit = diff(f"Add {n}", 1, state, new, deleted={})
+        assert edit is not None
+        history.record(edit)
+        state = new
+    assert history.undo_label == "Add 4" and history.segment_ids() == {2, 3, 4}
+    assert diff("Nothing", 1, state, list(state), deleted={}) is None
+    for label in ("Add 4", "Add 3", "Add 2"):
+        edit = history.next(undo=True)
+        assert edit is not None and edit.label == label
+        step = edit.step(undo=True)
+        assert step.remove == (edit.order_after[-1],) and step.restore == () and step.update == ()
+        assert not step.conflict(state) and step.conflict(state[:-1])
+        state = state[:-1]
+        history.moved(undo=True)
+    assert not history.can_undo and history.redo_label == "Add 2"

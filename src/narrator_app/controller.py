@@ -237,7 +237,7 @@ class Controller(QObject):
         current = self.repository.get_segment(segment_id)
         if current is None:
             return not_found(segment_id)
-        with self.edits.group("Move segment"):
+        with self.edits.group("Move segment", moving=segment_id):
             moved = self.repository.move_segment(segment_id, current.position + offset)
         if moved is None:
             return not_found(segment_id)

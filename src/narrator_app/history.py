@@ -36,6 +36,7 @@ class Edit:
     after: dict[int, Content] = field(default_factory=dict)
     removed: dict[int, SegmentRecord] = field(default_factory=dict)
     typing: int | None = None  # the segment, when this is typing in one segment's text
+    moved: frozenset[int] = frozenset()  # segments the edit moved (the others only made way)
 
     def segment_ids(self) -> set[int]:
         return set(self.before) | set(self.after)
@@ -59,7 +60,7 @@ class Edit:
         """The rows this edit changed or brought (back) that exist once it is undone (or redone),
         in the project's order then: what a window selects."""
         rows, order = (self.before, self.order_before) if undone else (self.after, self.order_after)
-        return [i for i in order if i in rows]
+        return [i for i in order if i in rows or i in self.moved]
 
     def keep_rows(self, records: Iterable[SegmentRecord]) -> None:
         """Remember rows as a step removed them (with the audio made since), so that the opposite
@@ -95,6 +96,7 @@ def diff(
     *,
     deleted: dict[int, SegmentRecord],
     typing: int | None = None,
+    moved: Iterable[int] = (),
 ) -> Edit | None:
     """The edit that turned `before` into `after`, or None if nothing changed. `deleted` has the
     whole rows of the segments the edit deleted."""
@@ -110,6 +112,7 @@ def diff(
         after={i: c for i, c in new.items() if i in changed or i not in old},
         removed={i: r for i, r in deleted.items() if i in old and i not in new},
         typing=typing,
+        moved=frozenset(moved),
     )
     if not edit.before and not edit.after and edit.order_before == edit.order_after:
         return None

@@ -29,14 +29,18 @@ class UndoHistory:
         self._histories: dict[int, History] = {}
         self._recording = False
         self._deleted: dict[int, SegmentRecord] = {}  # rows deleted by the edit being recorded
+        self._moved: set[int] = set()  # rows it moved
         self.trash = AudioTrash(controller.data_dir)
 
     def of(self, project_id: int) -> History:
         return self._histories.setdefault(project_id, History())
 
     @contextmanager
-    def group(self, label: str, *, typing: int | None = None) -> Iterator[None]:
-        """Record everything done inside as one step (nested groups are part of the outer one)."""
+    def group(self, label: str, *, typing: int | None = None, moving: int | None = None) -> Iterator[None]:
+        """Record everything done inside as one step (nested groups are part of the outer one).
+        `moving`: the segment a move is about (what a window selects after undo)."""
+        if moving is not None:
+            self._moved.add(moving)
         if self._recording:
             yield
             return
@@ -49,8 +53,10 @@ class UndoHistory:
         finally:  # even a failed edit records what it did change, so that it can be undone
             self._recording = False
             after = c.repository.snapshot(project_id)
-            edit = diff(label, project_id, before, after, deleted=self._deleted, typing=typing)
-            self._deleted = {}
+            edit = diff(
+                label, project_id, before, after, deleted=self._deleted, typing=typing, moved=self._moved
+            )
+            self._deleted, self._moved = {}, set()
             if edit is not None:
                 self.of(project_id).record(edit)
                 self._collect()
