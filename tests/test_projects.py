@@ -155,3 +155,30 @@ def test_the_open_project_menu_lists_the_recent_projects_first(
     assert second.controller.project.name == "Zeta"
     second.project_menu.rebuild()
     assert [a.text() for a in second.project_menu.actions()][:3] == ["Zeta  (0)", "Beta  (0)", "Default  (0)"]
+
+
+def test_a_segment_of_another_project_is_not_touched(
+    tmp_path: Path, fake_model_dir: Path, capsys, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    run("projects", "create", "Book")
+    _code, added = run("--project", "Book", "segments", "add", "In the book.")
+    book_id = added["id"]
+    for command in (("segments", "set", str(book_id), "--text", "X"), ("segments", "delete", str(book_id))):
+        code, out = run(*command)  # the default project: the id is not one of its segments
+        assert code == 4 and out["reason"] == "not_found"
+        assert (
+            out["message"]
+            == f"Segment {book_id} is not in the project 'Default'; name its project with --project."
+        )
+    code, out = run("generate", str(book_id))
+    assert code == 4 and "not in the project 'Default'" in out["message"]
+    code, out = run("--project", "Book", "segments", "list")
+    assert [s["text"] for s in out["segments"]] == ["In the book."]
+    code, out = run("--project", "Book", "segments", "set", str(book_id), "--text", "Edited in its project.")
+    assert code == 0 and out["text"] == "Edited in its project."

@@ -189,6 +189,22 @@ class Controller(QObject):
     def segment(self, segment_id: int) -> SegmentRecord | None:
         return self.repository.get_segment(segment_id)
 
+    def _own(self, segment_id: int) -> SegmentRecord | Refusal:
+        """A segment of the open project, for editing or generating; a refusal for one of another
+        project (the command line's --project names the project its ids belong to)."""
+        record = self.repository.get_segment(segment_id)
+        if record is None:
+            return not_found(segment_id)
+        if record.project_id != self.project.id:
+            return Refusal(
+                segment_id,
+                RefusalReason.NOT_FOUND,
+                "{subject} is not in the project "
+                + literal(repr(self.project.name))
+                + "; name its project with --project.",
+            )
+        return record
+
     def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
         with self.edits.group("Add segment"):
             record = self.repository.add_segment(self.project.id, text, locked=locked)
@@ -216,9 +232,9 @@ class Controller(QObject):
     def _update_segment(
         self, segment_id: int, text: str | None, locked: bool | None
     ) -> SegmentRecord | Refusal:
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         unlocking = current.is_locked and locked is False
         if text is not None and text != current.text and current.is_locked and not unlocking:
             return locked_refusal(segment_id, "edit its text")
@@ -234,9 +250,9 @@ class Controller(QObject):
 
     def move_segment(self, segment_id: int, offset: int) -> SegmentRecord | Refusal:
         """Move a segment up (negative) or down (positive) in the project's order."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         with self.edits.group("Move segment", moving=segment_id):
             moved = self.repository.move_segment(segment_id, current.position + offset)
         if moved is None:
@@ -247,9 +263,9 @@ class Controller(QObject):
 
     def duplicate_segment(self, segment_id: int) -> SegmentRecord | Refusal:
         """A copy of the segment's text right after it (unlocked, without audio)."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         with self.edits.group("Duplicate segment"):
             copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
         self.segments_reset.emit()
@@ -257,9 +273,9 @@ class Controller(QObject):
 
     def split_segment(self, segment_id: int, at: int) -> tuple[SegmentRecord, SegmentRecord] | Refusal:
         """Cut the text at character `at`: the rest becomes a new segment right after."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         if current.is_locked:
             return locked_refusal(segment_id, "split it")
         head, tail = current.text[:at].rstrip(), current.text[at:].lstrip()
@@ -278,9 +294,9 @@ class Controller(QObject):
 
     def merge_with_next(self, segment_id: int) -> SegmentRecord | Refusal:
         """Append the next segment's text to this one (on a new line) and delete the next one."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         following = next((s for s in self.segments() if s.position == current.position + 1), None)
         if following is None:
             return Refusal(
@@ -302,9 +318,9 @@ class Controller(QObject):
         return merged
 
     def delete_segment(self, segment_id: int) -> SegmentRecord | Refusal:
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         if current.is_locked:
             return locked_refusal(segment_id, "delete it")
         self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
@@ -344,10 +360,10 @@ class Controller(QObject):
     # -- generation -------------------------------------------------------------------------
     def check_generate(self, segment_id: int) -> SegmentRecord | Refusal:
         """The four rules, in order: not found, empty text, locked, model missing."""
-        record = self.repository.get_segment(segment_id)
+        record = self._own(segment_id)
+        if isinstance(record, Refusal):
+            return record
         broken = segment_rule(record)
-        if broken is RefusalReason.NOT_FOUND:
-            return not_found(segment_id)
         if broken is RefusalReason.EMPTY_TEXT:
             return Refusal(segment_id, broken, "{subject} has no text to generate audio from.")
         if broken is RefusalReason.LOCKED:
