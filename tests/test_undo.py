@@ -350,6 +350,11 @@ def test_ctrl_z_in_the_editor_undoes_typing_then_the_split(qtbot, window) -> Non
     QTest.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert texts(c) == ["One two. Three four."]
     assert window.current_id() == first.id and window.editor.hasFocus()
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    QTest.keyClick(window.editor, Qt.Key.Key_Z, shift_ctrl)  # and Redo the same way
+    assert texts(c) == ["One two.", "Three four."]
+    QTest.keyClick(window.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert texts(c) == ["One two. Three four."]
 
     # Typing is undone in the editor first, then (once saved) as one step of the project.
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
