@@ -428,3 +428,29 @@ def test_the_history_keeps_a_limited_number_of_steps() -> None:
         state = state[:-1]
         history.moved(undo=True)
     assert not history.can_undo and history.redo_label == "Add 2"
+
+
+def test_the_kept_audio_of_another_running_process_is_left_alone(
+    qapp, tmp_path: Path, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "data" / TRASH_DIR / "window"
+    folder.mkdir(parents=True)
+    (folder / "segment_5.wav").write_bytes(b"kept for undo")
+    script = (
+        "import sys; from PySide6.QtCore import QLockFile; lock = QLockFile(sys.argv[1]); "
+        "lock.setStaleLockTime(0); assert lock.tryLock(0); print('locked', flush=True); sys.stdin.read()"
+    )
+    holder = subprocess.Popen(  # a window, running while a command runs
+        [sys.executable, "-c", script, str(folder) + ".lock"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        Controller(tmp_path / "data", fake_model_dir).shutdown()
+        assert (folder / "segment_5.wav").read_bytes() == b"kept for undo"
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
