@@ -454,3 +454,22 @@ def test_the_kept_audio_of_another_running_process_is_left_alone(
         assert holder.stdin is not None
         holder.stdin.close()
         holder.wait(timeout=30)
+
+
+def test_undoing_a_large_import_and_deleting_it_again(
+    make_controller: MakeController, fake_model_dir: Path
+) -> None:
+    c = make_controller(fake_model_dir, FakeKokoro())
+    c.add_segment("Before the book.")
+    check_undo_redo(
+        c, "Import book.txt", lambda: c.import_texts([f"Line {n}." for n in range(1200)], "book.txt")
+    )
+    assert len(c.segments()) == 1201
+
+    def delete_most() -> None:
+        with c.edit_group("Delete 700 segments"):
+            for segment in c.segments()[1:701]:
+                c.delete_segment(segment.id)
+
+    check_undo_redo(c, "Delete 700 segments", delete_most)
+    assert [s.text for s in c.segments()][:2] == ["Before the book.", "Line 700."]

@@ -84,7 +84,7 @@ class UndoHistory:
                 f"Cannot {word} “{edit.label}”: the project was changed elsewhere since (from the "
                 "command line?). Its undo history was cleared; nothing was changed.",
             )
-        removed = [r for i in step.remove if (r := c.repository.get_segment(i)) is not None]
+        removed = c.repository.get_segments(step.remove) if step.remove else []
         for record in removed:
             c.cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
         for segment_id, _text, locked in step.update:

@@ -40,6 +40,11 @@ def _settings_record(row: GlobalSettings) -> SettingsRecord:
     )
 
 
+def _chunks(ids: tuple[int, ...], size: int = 500) -> list[tuple[int, ...]]:
+    """Ids in slices small enough for one SQL IN list (SQLite limits the number of parameters)."""
+    return [ids[n : n + size] for n in range(0, len(ids), size)]
+
+
 class Repository:
     def __init__(self, database: Database) -> None:
         self._sessions = database.sessions
@@ -116,6 +121,15 @@ class Repository:
         with self._sessions() as session:
             row = session.get(Segment, segment_id)
             return None if row is None else _segment_record(row)
+
+    def get_segments(self, segment_ids: tuple[int, ...]) -> list[SegmentRecord]:
+        """The segments with these ids that exist, in one query."""
+        with self._sessions() as session:
+            return [
+                _segment_record(row)
+                for chunk in _chunks(segment_ids)
+                for row in session.scalars(select(Segment).where(Segment.id.in_(chunk)))
+            ]
 
     def add_segment(self, project_id: int, text: str, *, locked: bool = False) -> SegmentRecord:
         (record,) = self.add_segments(project_id, [text], locked=locked)
@@ -223,8 +237,8 @@ class Repository:
         audio columns), set text and lock, and give the project's rows the positions of `order`."""
         now = utcnow()
         with self._sessions.begin() as session:
-            if remove:
-                session.execute(delete(Segment).where(Segment.id.in_(remove)))
+            for chunk in _chunks(remove):
+                session.execute(delete(Segment).where(Segment.id.in_(chunk)))
             for record in restore:
                 session.add(
                     Segment(
