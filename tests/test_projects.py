@@ -182,3 +182,29 @@ def test_a_segment_of_another_project_is_not_touched(
     assert [s["text"] for s in out["segments"]] == ["In the book."]
     code, out = run("--project", "Book", "segments", "set", str(book_id), "--text", "Edited in its project.")
     assert code == 0 and out["text"] == "Edited in its project."
+
+
+def test_text_being_typed_is_saved_in_its_project_before_switching(
+    qtbot, tmp_path: Path, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtTest import QTest
+
+    from narrator_app.ui import build_main_window
+
+    w = build_main_window(
+        tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+    )
+    qtbot.addWidget(w)
+    w.show()
+    c = w.controller
+    segment = c.add_segment("Draft")
+    c.create_project("Other")
+    w.select_segment(segment.id)
+    w.editor.moveCursor(w.editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(w.editor, " typed")  # within the 400 ms before it would be saved
+    assert w.segment_editor.has_unsaved_edits
+    w.project_menu.open("Other")
+    assert c.project.name == "Other" and w.message_bar.isHidden()
+    assert c.segment(segment.id).text == "Draft typed"
+    c.open_project("Default")
+    assert c.history.undo_label == "Edit text"

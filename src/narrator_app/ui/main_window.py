@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
             self,
             lambda text: self.show_message(text, Kind.WARNING),
             lambda: recent_projects(self.controller.data_dir),
+            lambda: self.segment_editor.save_now(),
         )
         file_menu.addAction(self.project_menu.new_action)
         file_menu.addMenu(self.project_menu)

@@ -27,9 +27,11 @@ class ProjectMenu(QMenu):
         parent: QWidget,
         report: Callable[[str], None],
         recent: Callable[[], list[int]] = list,
+        before_switch: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__("&Open project", parent)
         self._recent = recent  # ids of the projects opened last, the latest first
+        self._before_switch = before_switch  # e.g. save the text being typed, while its project is open
         self.setObjectName("openProjectMenu")
         self._controller = controller
         self._report = report  # shows a problem to the user
@@ -72,12 +74,14 @@ class ProjectMenu(QMenu):
             action.triggered.connect(lambda _checked=False, name=project.name: self.open(name))
 
     def open(self, name: str) -> None:
+        self._before_switch()
         try:
             self._controller.open_project(name)
         except ProjectError as error:
             self._report(str(error))
 
     def new_project(self) -> None:
+        self._before_switch()
         name = self.ask_name("New project", "Name of the new project:", "")
         if name is None:
             return
@@ -99,6 +103,7 @@ class ProjectMenu(QMenu):
             self._report(str(error))
 
     def delete_project(self) -> None:
+        self._before_switch()
         current = self._controller.project
         segments = dict((p.id, n) for p, n in self._controller.projects()).get(current.id, 0)
         if self.confirm_delete(current.name, segments):
