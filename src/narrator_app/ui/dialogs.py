@@ -25,7 +25,7 @@ def ask_to_delete(parent: QWidget, count: int) -> bool:
     return ask_yes(
         parent,
         "Delete segments",
-        f"Delete {_segments(count)} with their text and audio?",
+        f"Delete {_segments(count)} with their text and audio? Undo (Ctrl+Z) brings them back.",
         yes_by_default=False,
     )
 
