@@ -25,7 +25,8 @@ def ask_to_delete(parent: QWidget, count: int) -> bool:
     return ask_yes(
         parent,
         "Delete segments",
-        f"Delete {_segments(count)} with their text and audio? Undo (Ctrl+Z) brings them back.",
+        f"Delete {_segments(count)} with {'its' if count == 1 else 'their'} text and audio? "
+        f"Undo (Ctrl+Z) brings {'it' if count == 1 else 'them'} back.",
         yes_by_default=False,
     )
 
