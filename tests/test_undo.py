@@ -328,8 +328,10 @@ def test_the_edit_menu_says_what_ctrl_z_undoes(qtbot, window) -> None:  # type: 
     a.lock.trigger()
     assert [s.is_locked for s in c.segments()] == [True, False, True]
     assert a.undo.text() == "&Undo Lock 2 segments"
+    selected = window.selected_ids()
     a.undo.trigger()
     assert [s.is_locked for s in c.segments()] == [False, False, False]
+    assert window.selected_ids() == selected and a.lock.text() == "&Lock"  # rows stay selected
 
 
 def test_ctrl_z_in_the_editor_undoes_typing_then_the_split(qtbot, window) -> None:  # type: ignore[no-untyped-def]

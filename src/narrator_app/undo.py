@@ -105,7 +105,8 @@ class UndoHistory:
                 self.trash.keep(record.id, path)
         edit.keep_rows(removed)
         history.moved(undo=undo)
-        c.segments_reset.emit()
+        if step.remove or step.restore or step.order != step.expected_order:
+            c.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
         for segment_id, _text, _locked in step.update:
             c.segment_changed.emit(segment_id)
         c.history_changed.emit()

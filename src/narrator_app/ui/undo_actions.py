@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QApplication
 
 from narrator_app.rules import Refusal
@@ -51,8 +51,14 @@ class UndoCommands(QObject):
             window.show_refusal(result)
             return
         shown = result.shown(undone=undo)
-        if shown:
+        if shown:  # the rows the step changed or brought back, the first one current
             window.select_segment(shown[0])
+            model, selection = window.model, window.table.selectionModel()
+            flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+            rows = QItemSelection()  # one selection change, however many rows
+            for row in sorted(r for i in shown[1:] if (r := model.row_of(i)) is not None):
+                rows.select(model.index(row, 0), model.index(row, 0))
+            selection.select(rows, flags)
         if focus is not None and QApplication.focusWidget() is None and focus.isEnabled():
             focus.setFocus()
         word = "Undone" if undo else "Redone"
