@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
         self.setAcceptDrops(True)
+        self._failures_shown: set[str] = set()  # task ids whose failure the message bar told
 
         self.waveforms = WaveformCache(self)
         self.model = SegmentTableModel(controller, self, self.waveforms)
@@ -502,7 +503,10 @@ class MainWindow(QMainWindow):
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
             self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
-        elif info.status is TaskStatus.FAILED:
+        elif info.status is TaskStatus.FAILED and task_id not in self._failures_shown:
+            # Once: a late signal of the same task (statuses are read when signals arrive) must not
+            # cover what was said after it, e.g. that an export was not started.
+            self._failures_shown.add(task_id)
             self.show_message(f"{name}: {info.message}", Kind.ERROR)
         elif info.status is TaskStatus.RUNNING:
             self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
