@@ -12,6 +12,7 @@ import soundfile as sf
 
 from fakes import FakeKokoro
 from narrator_app.controller import Controller
+from narrator_app.history import HISTORY_LIMIT
 from narrator_app.rules import AudioStatus, Refusal
 from narrator_app.tasks import TaskStatus
 from narrator_app.trash import TRASH_DIR
@@ -475,3 +476,93 @@ def test_undoing_a_large_import_and_deleting_it_again(
 
     check_undo_redo(c, "Delete 700 segments", delete_most)
     assert [s.text for s in c.segments()][:2] == ["Before the book.", "Line 700."]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_edits_undos_and_redos_keep_to_the_states_seen(
+    make_controller: MakeController, fake_model_dir: Path, seed: int
+) -> None:
+    """Against a model: after any mix of edits, undos and redos the project is exactly the state
+    it was in at that point of the history (the histories' states kept here as plain lists)."""
+    import random
+
+    rng = random.Random(seed)
+    c = make_controller(fake_model_dir, FakeKokoro())
+    done: list[State] = [state(c)]  # done[-1] is now; undoing goes back one
+    undone: list[State] = []
+    typed: list[int] = []
+    merges = 0
+
+    def pick() -> int | None:
+        segments = c.segments()
+        return rng.choice(segments).id if segments else None
+
+    def edit() -> None:
+        target = pick()
+        kind = rng.choice(["add", "import", "text", "lock", "delete", "move", "split", "merge", "dup", "two"])
+        if typed and c.segment(typed[-1]) is not None and rng.random() < 0.3:
+            kind = "text"  # often go on typing
+        if kind == "add" or target is None:
+            c.add_segment(f"Added {rng.randint(0, 999)}. More.", locked=rng.random() < 0.2)
+        elif kind == "import":
+            c.import_texts([f"Imported {n}. Words." for n in range(rng.randint(1, 4))], source="f.txt")
+        elif kind == "text":
+            if typed and c.segment(typed[-1]) is not None and rng.random() < 0.6:
+                target = typed[-1]  # typing on in the same segment
+            typed.append(target)
+            c.update_segment(target, text=f"Typed {rng.randint(0, 999)}. Text.", typing=rng.random() < 0.8)
+        elif kind == "lock":
+            c.update_segment(target, locked=not c.segment(target).is_locked)
+        elif kind == "delete":
+            c.delete_segment(target)
+        elif kind == "move":
+            c.move_segment(target, rng.randint(-3, 3))
+        elif kind == "split":
+            c.split_segment(target, rng.randint(0, len(c.segment(target).text)))
+        elif kind == "merge":
+            c.merge_with_next(target)
+        elif kind == "dup":
+            c.duplicate_segment(target)
+        else:
+            with c.edit_group("Delete 2 segments"):
+                for segment in c.segments()[:2]:
+                    c.delete_segment(segment.id)
+
+    for _ in range(150):
+        roll = rng.random()
+        if roll < 0.6:
+            steps = c.history.undo_count
+            edit()
+            now = state(c)
+            assert c.history.undo_count < HISTORY_LIMIT
+            if c.history.undo_count == steps + 1:
+                done.append(now)  # a new step
+            elif c.history.undo_count == steps and now != done[-1]:
+                done[-1] = now  # typing in the same segment extended the last step
+                merges += 1
+            elif c.history.undo_count == steps - 1:
+                done.pop()  # typed back to where that typing began: no step at all
+                assert now == done[-1]
+            else:
+                assert c.history.undo_count == steps and now == done[-1]  # refused: nothing done
+                continue
+            undone.clear()
+            assert not c.history.can_redo
+        elif roll < 0.85 and c.history.can_undo:
+            assert not isinstance(c.undo(), Refusal)
+            undone.append(done.pop())
+            assert state(c) == done[-1]
+        elif c.history.can_redo:
+            assert not isinstance(c.redo(), Refusal)
+            done.append(undone.pop())
+            assert state(c) == done[-1]
+    while c.history.can_undo:
+        c.undo()
+        undone.append(done.pop())
+        assert state(c) == done[-1]
+    assert done == [[]] and merges > 0
+    while c.history.can_redo:
+        c.redo()
+        done.append(undone.pop())
+        assert state(c) == done[-1]
+    assert [s.position for s in c.segments()] == list(range(len(c.segments())))

@@ -136,6 +136,11 @@ class History:
         return bool(self._undone)
 
     @property
+    def undo_count(self) -> int:
+        """How many steps can be undone."""
+        return len(self._done)
+
+    @property
     def undo_label(self) -> str | None:
         return self._done[-1].label if self._done else None
 
