@@ -37,6 +37,7 @@ from narrator_app.rules import (
     literal,
     locked_refusal,
     not_found,
+    other_project,
     segment_rule,
 )
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
@@ -195,15 +196,9 @@ class Controller(QObject):
         record = self.repository.get_segment(segment_id)
         if record is None:
             return not_found(segment_id)
-        if record.project_id != self.project.id:
-            return Refusal(
-                segment_id,
-                RefusalReason.NOT_FOUND,
-                "{subject} is not in the project "
-                + literal(repr(self.project.name))
-                + "; name its project with --project.",
-            )
-        return record
+        return (
+            record if record.project_id == self.project.id else other_project(segment_id, self.project.name)
+        )
 
     def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
         with self.edits.group("Add segment"):
