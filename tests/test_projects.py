@@ -206,5 +206,6 @@ def test_text_being_typed_is_saved_in_its_project_before_switching(
     w.project_menu.open("Other")
     assert c.project.name == "Other" and w.message_bar.isHidden()
     assert c.segment(segment.id).text == "Draft typed"
-    c.open_project("Default")
-    assert c.history.undo_label == "Edit text"
+    assert not w.commands.undo.isEnabled() and w.commands.undo.text() == "&Undo"  # Other's own history
+    w.project_menu.open("Default")
+    assert w.commands.undo.isEnabled() and w.commands.undo.text() == "&Undo Edit text"
