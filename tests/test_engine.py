@@ -21,9 +21,9 @@ from narrator_app.engine.voices import VoicesFileError, default_voice, list_voic
 def test_engine_and_store_import_no_qt() -> None:
     code = (
         "import sys, narrator_app.engine, narrator_app.store, narrator_app.rules, narrator_app.tasks,"
-        " narrator_app.batch, narrator_app.textimport, narrator_app.history, narrator_app.logs,"
-        " narrator_app.paths,"
-        " narrator_app.desktop, narrator_app.engine.export, narrator_app.engine.waveform;"
+        " narrator_app.batch, narrator_app.textimport, narrator_app.history, narrator_app.trash,"
+        " narrator_app.logs, narrator_app.paths, narrator_app.desktop, narrator_app.engine.export,"
+        " narrator_app.engine.waveform, narrator_app.recovery, narrator_app.store.schema;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))];"
         "assert not bad, bad"
     )
@@ -130,7 +130,7 @@ def test_a_failed_write_leaves_the_earlier_file_and_no_temp(
     def broken_write(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(audio_files.sf, "write", broken_write)
+    monkeypatch.setattr(audio_files.sf.SoundFile, "write", broken_write)
     result = generate_audio("Hello.", "af_heart", 1.0, "en-us", target, model=FakeKokoro())
     assert not result.success and "No space left" in result.error
     assert target.read_bytes() == b"earlier audio"

@@ -110,6 +110,7 @@ def test_export_from_the_controller_and_the_command_line(
     plan = c.export_plan()
     assert [i.segment_id for i in plan.items] == [1, locked.id]  # locked segments are exported
     assert [r.id for r in plan.missing] == [waiting.id]
+    c.shutdown()  # one process per data folder: the command line is refused while a controller is open
 
     def run(*args: str) -> tuple[int, dict]:
         code = main(["--data-dir", str(c.data_dir), "--model-dir", str(fake_model_dir), *args, "--json"])
@@ -249,6 +250,7 @@ def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
     wait_for_tasks(qtbot, c, summary.task_ids)
     durations = [s.audio_duration for s in c.segments()]
     assert all(d is not None and d > 0.5 for d in durations)
+    c.shutdown()  # one process per data folder: the command line is refused while a controller is open
     out = tmp_path / "chapter.mp3"
     code = main(
         [

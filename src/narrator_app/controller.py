@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
+from narrator_app.datalock import lock_data_dir
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
 from narrator_app.engine.audio_files import AUDIO_DIR
 from narrator_app.engine.export import ExportItem
@@ -27,6 +28,7 @@ from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportS
 from narrator_app.history import Edit, History
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
+from narrator_app.recovery import RecoveryReport, recover
 from narrator_app.rules import (
     AudioStatus,
     GenerationSettings,
@@ -74,24 +76,21 @@ class Controller(QObject):
         none), or on the default project, created on first use."""
         super().__init__(parent)
         self.data_dir = data_dir
-        self.database = open_database(database_path(data_dir))
+        self._data_lock = lock_data_dir(data_dir)  # one process per data folder (datalock.py)
+        try:
+            self.database = open_database(database_path(data_dir))
+        except BaseException:
+            self._data_lock.unlock()
+            raise
         self.repository = Repository(self.database)
         try:
-            if isinstance(project, int):
-                found = self.repository.get_project(project)
-            else:
-                found = self.repository.find_project(project) if project else None
-            if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
-                found = self.repository.ensure_project()
-        except SQLAlchemyError as error:
+            found = self._find_project(project)
+        except BaseException:
             self.database.close()
-            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
-        if found is None:
-            self.database.close()
-            raise ProjectError(
-                f"There is no project named {project!r}; `narrator-app projects list` shows them."
-            )
+            self._data_lock.unlock()
+            raise
         self.project: ProjectRecord = found
+        self.recovery = self._recover()
         jobs, threads = plan_concurrency()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory, threads=threads)
         self.tasks = TaskManager()
@@ -114,6 +113,30 @@ class Controller(QObject):
         self.export_failed = self._export_signals.failed
         self.edits = UndoHistory(self)
         self._closed = False
+
+    def _find_project(self, project: str | int | None) -> ProjectRecord:
+        try:
+            if isinstance(project, int):
+                found = self.repository.get_project(project)
+            else:
+                found = self.repository.find_project(project) if project else None
+            if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
+                found = self.repository.ensure_project()
+        except SQLAlchemyError as error:
+            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
+        if found is None:
+            raise ProjectError(
+                f"There is no project named {project!r}; `narrator-app projects list` shows them."
+            )
+        return found
+
+    def _recover(self) -> RecoveryReport:
+        """Repair what a crash left half-written (recovery.py); never stops Narrator from starting."""
+        try:
+            return recover(self.data_dir, self.repository)
+        except (OSError, SQLAlchemyError) as error:
+            log.warning("Could not check the data folder after an interruption: %s", error)
+            return RecoveryReport()
 
     # -- projects ---------------------------------------------------------------------------
     def projects(self) -> list[tuple[ProjectRecord, int]]:
@@ -515,7 +538,7 @@ class Controller(QObject):
         plan = self.export_plan()
         if self.exporting or (plan.missing and not skip_missing):
             return plan, False
-        self._export_job = ExportJob(plan.items, request, self._export_signals)
+        self._export_job = ExportJob(plan.items, request, self._export_signals, self.data_dir)
         self._export_pool.start(self._export_job)
         return plan, True
 
@@ -601,3 +624,4 @@ class Controller(QObject):
             log.warning("A background job did not stop within %d ms", timeout_ms)
         self.edits.close()
         self.database.close()
+        self._data_lock.unlock()

@@ -5,12 +5,22 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from narrator_app.engine.export import ExportCancelled, ExportError, ExportItem, export_narration
+from narrator_app.engine.export import (
+    ExportCancelled,
+    ExportError,
+    ExportItem,
+    ExportResult,
+    export_narration,
+    subtitle_path,
+)
+from narrator_app.logs import error_for_log
+from narrator_app.recovery import pending_export
 from narrator_app.store import SegmentRecord
 
 log = logging.getLogger(__name__)
@@ -41,8 +51,17 @@ class ExportSignals(QObject):
 
 
 class ExportJob(QRunnable):
-    def __init__(self, items: list[ExportItem], request: ExportRequest, signals: ExportSignals) -> None:
+    def __init__(
+        self,
+        items: list[ExportItem],
+        request: ExportRequest,
+        signals: ExportSignals,
+        data_dir: Path | None = None,
+    ) -> None:
+        """`data_dir`: where to note the export while it runs, so a crash's temporary files are
+        removed at the next start (recovery.py)."""
         super().__init__()
+        self._data_dir = data_dir
         self._items = items
         self._request = request
         self._signals = signals
@@ -50,23 +69,32 @@ class ExportJob(QRunnable):
 
     def run(self) -> None:
         req = self._request
+        targets = [req.out_path] + ([subtitle_path(req.out_path, req.subtitles)] if req.subtitles else [])
+        journal: AbstractContextManager[None] = (
+            pending_export(self._data_dir, targets) if self._data_dir is not None else nullcontext()
+        )
         try:
-            result = export_narration(
-                self._items,
-                req.out_path,
-                fmt=req.fmt,
-                pause=req.pause,
-                subtitles=req.subtitles,
-                segments_dir=req.segments_dir,
-                should_cancel=self.cancelled.is_set,
-                on_progress=self._signals.progress.emit,
-            )
+            with journal:
+                result = self._export()
         except ExportCancelled:
             self._signals.failed.emit("Export cancelled; nothing was written.", True)
         except ExportError as error:
             self._signals.failed.emit(str(error), False)
         except Exception as error:  # never let an exception escape a worker thread
-            log.exception("Export crashed")
+            log.error("Export crashed: %s", error_for_log(error))
             self._signals.failed.emit(f"Export failed: {error}", False)
         else:
             self._signals.finished.emit(result)
+
+    def _export(self) -> ExportResult:
+        req = self._request
+        return export_narration(
+            self._items,
+            req.out_path,
+            fmt=req.fmt,
+            pause=req.pause,
+            subtitles=req.subtitles,
+            segments_dir=req.segments_dir,
+            should_cancel=self.cancelled.is_set,
+            on_progress=self._signals.progress.emit,
+        )

@@ -18,6 +18,7 @@ from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
 from narrator_app.engine.voices import VoicesFileError
+from narrator_app.logs import error_for_log
 from narrator_app.rules import RefusalReason, segment_rule
 from narrator_app.store import Repository
 from narrator_app.tasks import TaskManager, TaskStatus
@@ -82,7 +83,7 @@ class TtsJob(QRunnable):
             self._emit_status()
             status, message, values = self._generate(text)
         except Exception as error:  # never let an exception escape a worker thread
-            log.exception("Task %s crashed", req.task_id)
+            log.error("Task %s crashed: %s", req.task_id, error_for_log(error))
             self._tasks.mark_running(req.task_id)  # FAILED only ever follows RUNNING
             status, message, values = TaskStatus.FAILED, f"Unexpected error: {error}", {}
         # A no-op when the task was cancelled meanwhile: it ended then, and nothing was written.

@@ -9,6 +9,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import platformdirs
@@ -58,3 +59,13 @@ def setup_logging(*, debug: bool = False, to_file: bool = True) -> Path | None:
     file_handler._narrator = True  # type: ignore[attr-defined]
     root.addHandler(file_handler)
     return path
+
+
+def error_for_log(error: BaseException) -> str:
+    """An exception as the log should hold it: with debug logging, the full traceback; otherwise its
+    type and the frames it passed through, but not its message, which may quote the user's text (a
+    phonemizer error, an SQL statement's parameters)."""
+    if logging.getLogger().isEnabledFor(logging.DEBUG):
+        return "".join(traceback.format_exception(error)).rstrip()
+    frames = "".join(traceback.format_list(traceback.extract_tb(error.__traceback__)))
+    return f"{type(error).__qualname__} (its message is logged only with --debug)\n{frames}".rstrip()

@@ -1,24 +1,20 @@
-"""The audio of deleted segments, kept while their delete can still be undone.
+"""The audio of deleted segments, kept while their delete can still be undone. No Qt.
 
-Each controller (one window or one command-line run) has its own folder
-`<data dir>/deleted-audio/<session>/`, held by a QLockFile `<session>.lock` beside it. A deleted
-segment's WAV is moved there as `segment_<id>.wav` (ids are never reused) and moved back when the
-delete is undone. A file is removed as soon as no step of the undo history can bring its segment back
-(the step fell off the history, was replaced by a new edit, or its project was deleted), and the whole
-folder when the controller shuts down. If the app crashed, the next controller that opens the data
-dir removes every folder whose lock no running process holds.
+A deleted segment's WAV is moved to `<data dir>/deleted-audio/segment_<id>.wav` (ids are never
+reused) and moved back when the delete is undone. A file is removed as soon as no step of the undo
+history can bring its segment back (the step fell off the history, was replaced by a new edit, or its
+project was deleted), and the whole folder when the controller shuts down. Only one process uses a
+data folder at a time (datalock.py), so whatever the folder holds when a controller opens it was
+left by a crash, and goes.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import secrets
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
-
-from PySide6.QtCore import QLockFile
 
 log = logging.getLogger(__name__)
 
@@ -27,21 +23,9 @@ TRASH_DIR = "deleted-audio"
 
 class AudioTrash:
     def __init__(self, data_dir: Path) -> None:
-        self.root = data_dir / TRASH_DIR
-        self._remove_abandoned()
-        self.folder = self.root / secrets.token_hex(6)
-        self._lock: QLockFile | None = None
-
-    def _ensure_folder(self) -> None:
-        """Created on the first delete: most runs never need one."""
-        if self._lock is None:
-            self.root.mkdir(parents=True, exist_ok=True)
-            lock = QLockFile(str(self.folder.with_suffix(".lock")))
-            lock.setStaleLockTime(0)
-            if not lock.tryLock(0):
-                raise OSError(f"Cannot lock {self.folder}.lock")
-            self._lock = lock
-        self.folder.mkdir(parents=True, exist_ok=True)
+        """Call with the data folder's lock held."""
+        self.folder = data_dir / TRASH_DIR
+        shutil.rmtree(self.folder, ignore_errors=True)  # a crashed run's: its history is gone
 
     def _file(self, segment_id: int) -> Path:
         return self.folder / f"segment_{int(segment_id)}.wav"
@@ -51,7 +35,7 @@ class AudioTrash:
         if not audio.is_file():
             return False
         try:
-            self._ensure_folder()
+            self.folder.mkdir(parents=True, exist_ok=True)
             os.replace(audio, self._file(segment_id))
             return True
         except OSError as error:
@@ -83,22 +67,3 @@ class AudioTrash:
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
-        if self._lock is not None:
-            self._lock.unlock()
-            self._lock = None
-        try:
-            self.root.rmdir()  # only if no other session uses it
-        except OSError:
-            pass
-
-    def _remove_abandoned(self) -> None:
-        """Folders of controllers that are gone (a crash) are nobody's any more."""
-        if not self.root.is_dir():
-            return
-        sessions = {p.with_suffix("") if p.suffix == ".lock" else p for p in self.root.iterdir()}
-        for folder in sessions:
-            lock = QLockFile(str(folder.with_suffix(".lock")))
-            lock.setStaleLockTime(0)  # only a dead owner makes a lock stale, never its age
-            if lock.tryLock(0):
-                shutil.rmtree(folder, ignore_errors=True)
-                lock.unlock()  # also removes the lock file

@@ -81,8 +81,8 @@ class UndoHistory:
             return Refusal(
                 None,
                 RefusalReason.INVALID,
-                f"Cannot {word} “{edit.label}”: the project was changed elsewhere since (from the "
-                "command line?). Its undo history was cleared; nothing was changed.",
+                f"Cannot {word} “{edit.label}”: the project is no longer as that edit left it. "
+                "Its undo history was cleared; nothing was changed.",
             )
         removed = c.repository.get_segments(step.remove) if step.remove else []
         for record in removed:

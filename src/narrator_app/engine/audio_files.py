@@ -37,21 +37,57 @@ def create_temp_beside(target: Path) -> tuple[int, Path]:
             continue
 
 
-def write_wav_temp(path: Path, samples: NDArray[np.float32], sample_rate: int) -> tuple[Path, float]:
-    """Write a mono 16-bit WAV to a temporary file beside `path`; returns it and its duration.
+class TempWav:
+    """A mono 16-bit WAV written piece by piece to a temporary file beside `target`.
 
-    On any error the temporary file is removed and nothing at `path` has changed.
+    libsndfile writes to the file itself (not through a Python file object), so a failed write (disk
+    full) raises instead of being swallowed in a callback. `finish` completes the file, flushes it to
+    disk, checks that every sample is in it and returns it with its duration; `discard` removes
+    whatever is left unless it was finished and moved away.
     """
-    fd, tmp = create_temp_beside(path)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            sf.write(handle, samples, sample_rate, format="WAV", subtype="PCM_16")
-            handle.flush()
-            os.fsync(handle.fileno())
-        return tmp, audio_duration(tmp)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.path: Path | None = None
+        self._file: sf.SoundFile | None = None
+        self._frames = 0
+
+    def write(self, samples: NDArray[np.float32], sample_rate: int) -> None:
+        if self._file is None:
+            fd, self.path = create_temp_beside(self.target)
+            os.close(fd)
+            self._file = sf.SoundFile(
+                str(self.path), "w", samplerate=sample_rate, channels=1, format="WAV", subtype="PCM_16"
+            )
+        elif sample_rate != self._file.samplerate:
+            raise ValueError(f"the model changed sample rate mid-text ({sample_rate} Hz)")
+        self._file.write(samples)
+        self._frames += len(samples)
+
+    def finish(self) -> tuple[Path, float]:
+        if self._file is None or self.path is None:
+            raise ValueError("no audio was written")
+        self._file.close()
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        info = sf.info(str(self.path))
+        if info.frames != self._frames:
+            raise OSError(
+                f"the audio file was not written completely ({info.frames} of {self._frames} samples)"
+            )
+        return self.path, float(info.frames) / float(info.samplerate)
+
+    def discard(self) -> None:
+        if self._file is not None and not self._file.closed:
+            try:
+                self._file.close()
+            except (OSError, RuntimeError, sf.LibsndfileError):
+                pass
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
 
 
 @contextmanager

@@ -78,7 +78,12 @@ def load_kokoro(files: ModelFiles, threads: int = 0) -> Synthesizer:
         ) from error
     log.info("Loaded %s on %s", files.model, session.get_providers())
     try:
-        return Kokoro.from_session(session, str(files.voices))  # type: ignore[no-any-return]
+        kokoro = Kokoro.from_session(session, str(files.voices))
+        # kokoro-onnx opens the archive lazily (np.load, allow_pickle=False): read every voice now,
+        # so a damaged or pickled one is reported here, naming the file, not in the middle of a text.
+        for name in getattr(kokoro.voices, "files", ()):
+            kokoro.voices[name]
+        return kokoro  # type: ignore[no-any-return]
     except Exception as error:
         raise ModelUnavailableError(
             f"The voices file {files.voices} cannot be loaded: it is damaged or not a Kokoro voices "

@@ -12,7 +12,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from narrator_app.engine.audio_files import replacing, write_wav_temp
+from narrator_app.engine.audio_files import TempWav, replacing
 from narrator_app.engine.chunks import split_into_chunks
 from narrator_app.engine.loader import Synthesizer
 
@@ -42,6 +42,9 @@ class SynthesisResult:
     cancelled: bool = False
 
 
+AudioSink = Callable[[NDArray[np.float32], int], None]
+
+
 def synthesize(
     model: Synthesizer,
     text: str,
@@ -52,10 +55,36 @@ def synthesize(
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
 ) -> tuple[NDArray[np.float32], int]:
-    """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream.
+    """All of `text`'s audio in memory (see `synthesize_into`; `generate_audio` streams to disk)."""
+    parts: list[NDArray[np.float32]] = []
+    rates = [SAMPLE_RATE]
+
+    def keep(samples: NDArray[np.float32], rate: int) -> None:
+        parts.append(samples)
+        rates[0] = rate
+
+    synthesize_into(
+        keep, model, text, voice, speed, language, should_cancel=should_cancel, on_progress=on_progress
+    )
+    return np.concatenate(parts), rates[0]
+
+
+def synthesize_into(
+    sink: AudioSink,
+    model: Synthesizer,
+    text: str,
+    voice: str,
+    speed: float,
+    language: str,
+    *,
+    should_cancel: Callable[[], bool] | None = None,
+    on_progress: Callable[[float], None] | None = None,
+) -> None:
+    """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream,
+    handing each piece of audio to `sink` as it comes: memory holds one piece, however long the text.
 
     `should_cancel` is checked after every piece of audio the model returns; `on_progress` gets the
-    fraction of the text done (0..1) after every chunk.
+    fraction of the text done (0..1) after every chunk. ValueError if the model said nothing at all.
     """
     chunks = split_into_chunks(text)
     total = sum(len(chunk) for chunk in chunks) or 1
@@ -63,14 +92,13 @@ def synthesize(
     def cancel_requested() -> bool:
         return should_cancel is not None and should_cancel()
 
-    async def collect() -> tuple[NDArray[np.float32], int]:
-        parts: list[NDArray[np.float32]] = []
+    async def collect() -> None:
         rate = SAMPLE_RATE
         done = 0
         spoken = 0  # samples from the model, not counting the pauses we add
         for index, chunk in enumerate(chunks):
-            if index:
-                parts.append(np.zeros(int(CHUNK_PAUSE * rate), dtype=np.float32))
+            if index and spoken:
+                sink(np.zeros(int(CHUNK_PAUSE * rate), dtype=np.float32), rate)
             stream = cast(
                 AsyncIterator[tuple[NDArray[np.float32], int]],
                 model.create_stream(chunk, voice, speed=speed, lang=language),
@@ -78,8 +106,9 @@ def synthesize(
             try:
                 async for samples, sample_rate in stream:
                     rate = sample_rate
-                    parts.append(np.asarray(samples, dtype=np.float32).reshape(-1))
-                    spoken += len(parts[-1])
+                    piece = np.asarray(samples, dtype=np.float32).reshape(-1)
+                    sink(piece, rate)
+                    spoken += len(piece)
                     if cancel_requested():
                         raise SynthesisCancelled()
             finally:
@@ -91,11 +120,10 @@ def synthesize(
                 on_progress(done / total)
         if not spoken:
             raise ValueError("the model produced no audio for this text")
-        return np.concatenate(parts), rate
 
     if cancel_requested():
         raise SynthesisCancelled()
-    return asyncio.run(collect())
+    asyncio.run(collect())
 
 
 def generate_audio(
@@ -112,7 +140,8 @@ def generate_audio(
 ) -> SynthesisResult:
     """Synthesize `text` into a 24 kHz mono WAV at `output_path`.
 
-    The WAV is written to a temporary file beside `output_path` and renamed into place. `commit`, if
+    The WAV is written piece by piece (memory stays bounded for any length of text) to a temporary
+    file beside `output_path` and renamed into place. `commit`, if
     given, is called with the duration once the new file is in place (to record it); if it raises,
     the earlier file is put back. Never raises for a synthesis problem: the result says what went
     wrong, and on failure or cancel no partial file is left and an earlier file is untouched.
@@ -125,11 +154,19 @@ def generate_audio(
         return SynthesisResult(
             False, error=f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}."
         )
+    wav = TempWav(output_path)
     try:
-        samples, rate = synthesize(
-            model, text, voice, speed, language, should_cancel=should_cancel, on_progress=on_progress
+        synthesize_into(
+            wav.write,
+            model,
+            text,
+            voice,
+            speed,
+            language,
+            should_cancel=should_cancel,
+            on_progress=on_progress,
         )
-        tmp, duration = write_wav_temp(output_path, samples, rate)
+        tmp, duration = wav.finish()
         with replacing(output_path, tmp):
             if commit is not None:
                 commit(duration)
@@ -138,6 +175,10 @@ def generate_audio(
     except CommitRefused as refused:
         return SynthesisResult(False, error=str(refused), cancelled=True)
     except Exception as error:  # the model, espeak or the disk: report, never crash the worker
-        log.warning("Synthesis failed: %s", error, exc_info=log.isEnabledFor(logging.DEBUG))
+        # The message may quote the text (a phonemizer error): only with debug logging.
+        debug = log.isEnabledFor(logging.DEBUG)
+        log.warning("Synthesis failed: %s", error if debug else type(error).__qualname__, exc_info=debug)
         return SynthesisResult(False, error=f"Audio generation failed: {error}")
+    finally:
+        wav.discard()  # a no-op once the file was moved into place
     return SynthesisResult(True, path=output_path, duration=duration)

@@ -28,9 +28,10 @@ def list_voices(path: Path) -> tuple[str, ...]:
 def _list_voices(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
     try:
         # allow_pickle=False: a voices archive holds plain arrays; never unpickle a file we were given.
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, np.lib.npyio.NpzFile):
-                raise VoicesFileError(f"{path} is a single array, not a voices archive.")
+        loaded = np.load(path, allow_pickle=False)
+        if not isinstance(loaded, np.lib.npyio.NpzFile):
+            raise VoicesFileError(f"{path} is a single array, not a voices archive.")
+        with loaded as archive:
             names = tuple(archive.files)
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
         raise VoicesFileError(f"{path} is not a Kokoro voices archive ({error}).") from error

@@ -17,6 +17,7 @@ from narrator_app.store.schema import (
     inspect_file,
     migrate,
     needs_migration,
+    probe_write,
 )
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseError", "open_database"]
@@ -59,8 +60,11 @@ def open_database(path: Path) -> Database:
             f"Cannot create the data folder {path.parent}: {error.strerror or error}."
         ) from error
     state = inspect_file(path)
+    migrating = needs_migration(path, state)  # refuses a newer or foreign file before anything else
+    if state is not None:
+        probe_write(path)
     copy: Path | None = None
-    if needs_migration(path, state):
+    if migrating:
         if state is not None and state.tables - {"sqlite_sequence"}:
             copy = backup(path, state)
         try:
@@ -69,7 +73,8 @@ def open_database(path: Path) -> Database:
             kept = f" A copy from before the attempt is in {copy}." if copy else ""
             raise DatabaseError(f"Cannot upgrade the database {path}: {error}.{kept}") from error
     # URL.create, not an f-string: a '%' in the folder name must not be read as an escape.
-    engine = create_engine(URL.create("sqlite", database=str(path)))
+    # hide_parameters: an SQL error's message never quotes the user's text (it may reach the log).
+    engine = create_engine(URL.create("sqlite", database=str(path)), hide_parameters=True)
     event.listen(engine, "connect", _configure_connection)
     try:
         with engine.connect() as conn:

@@ -98,6 +98,33 @@ def inspect_file(path: Path) -> FileState | None:
     return FileState(tables=tables, revision=revision, user_version=user_version)
 
 
+def probe_write(path: Path) -> None:
+    """Refuse now, clearly, a file that cannot be written (read-only, or locked by another program)
+    rather than at the user's first edit. Writes nothing: the probe's transaction is rolled back."""
+    try:
+        with closing(sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)) as conn:
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                conn.execute(f"PRAGMA user_version = {version}")
+            finally:
+                conn.execute("ROLLBACK")
+    except sqlite3.Error as error:
+        text = str(error)
+        if "readonly" in text:
+            problem = (
+                "it is read-only. Make the file and its folder writable (for example chmod u+w), "
+                "or copy the data folder somewhere writable and start Narrator with --data-dir"
+            )
+        elif "locked" in text or "busy" in text:
+            problem = "another program is writing to it. Close that program and start Narrator again"
+        else:
+            problem = f"{error}"
+        raise DatabaseError(
+            f"Cannot write to the database {path}: {problem}. Nothing was changed."
+        ) from error
+
+
 def _newer(path: Path, found: str) -> DatabaseError:
     return DatabaseError(
         f"{path} was written by a newer Narrator (schema {found}; this version knows up to schema "
@@ -174,7 +201,7 @@ def _begin_immediate(conn: Connection) -> None:
 
 
 def _migration_engine(path: Path) -> Engine:
-    engine = create_engine(URL.create("sqlite", database=str(path)), poolclass=NullPool)
+    engine = create_engine(URL.create("sqlite", database=str(path)), poolclass=NullPool, hide_parameters=True)
     event.listen(engine, "connect", _configure_migration_connection)
     event.listen(engine, "begin", _begin_immediate)
     return engine

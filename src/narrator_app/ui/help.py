@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from narrator_app import APP_NAME, __version__
-from narrator_app.logs import log_dir
+from narrator_app.logs import error_for_log, log_dir
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ class ErrorReporter:
         if issubclass(kind, KeyboardInterrupt):
             sys.__excepthook__(kind, error, tb)
             return
-        log.error("Unexpected error", exc_info=(kind, error, tb))
+        log.error("Unexpected error: %s", error_for_log(error.with_traceback(tb)))
         where = f"The details were written to {self.log_file}." if self.log_file else ""
         dialog = QMessageBox(self.parent)
         dialog.setObjectName("errorDialog")

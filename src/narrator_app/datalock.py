@@ -1,0 +1,46 @@
+"""One Narrator process per data folder: a `QLockFile` held for as long as a Controller is open.
+
+A second process (another window, or a command while the window is open) is refused with a message
+naming the first. A lock left by a process that died (kill -9, power cut) is stale and taken over.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QLockFile
+
+from narrator_app.store.database import DatabaseError
+
+LOCK_NAME = "narrator.lock"
+
+
+class DataDirInUse(DatabaseError):
+    """Another running Narrator holds the data folder."""
+
+
+def lock_data_dir(data_dir: Path) -> QLockFile:
+    """Take the data folder's lock (creating the folder), or raise DataDirInUse / DatabaseError."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise DatabaseError(
+            f"Cannot create the data folder {data_dir}: {error.strerror or error}."
+        ) from error
+    lock = QLockFile(str(data_dir / LOCK_NAME))
+    # Stale only when the process that wrote it is gone, never merely because it is old: a window
+    # may stay open for days.
+    lock.setStaleLockTime(0)
+    if lock.tryLock(0):
+        return lock
+    if lock.error() == QLockFile.LockError.LockFailedError:
+        info = lock.getLockInfo()
+        holder = f"process {info[0]} on {info[1]}" if isinstance(info, tuple) and len(info) >= 2 else "?"
+        raise DataDirInUse(
+            f"Another Narrator ({holder}) is using the data folder {data_dir}. Close it first, or "
+            "give this one another folder with --data-dir."
+        )
+    raise DatabaseError(
+        f"Cannot write in the data folder {data_dir} (the lock file {LOCK_NAME} cannot be created). "
+        "Make the folder writable, or choose another with --data-dir."
+    )

@@ -1,0 +1,154 @@
+"""Security: paths only from ids and the user's choices, no pickle/shell/eval, no user text in the log."""
+
+from __future__ import annotations
+
+import ast
+import logging
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from fakes import FakeKokoro
+from narrator_app.logs import setup_logging
+from narrator_app.tasks import TaskStatus
+from support import MakeController, wait_for_tasks
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "narrator_app"
+FORBIDDEN_MODULES = {"pickle", "cPickle", "marshal", "shelve", "dill", "subprocess", "socket", "urllib",
+                     "http", "requests", "ftplib", "telnetlib", "xmlrpc"}  # fmt: skip
+FORBIDDEN_CALLS = {"eval", "exec", "compile", "__import__"}
+FORBIDDEN_ATTRIBUTES = {
+    ("os", "system"),
+    ("os", "popen"),
+    ("os", "execv"),
+    ("os", "execvp"),
+    ("os", "spawnv"),
+}
+
+
+def _sources() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
+
+
+def test_no_pickle_shell_eval_or_network_in_the_code() -> None:
+    problems = []
+    for path in _sources():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        where = path.relative_to(SRC.parent)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                problems += [
+                    f"{where}:{node.lineno} imports {n}"
+                    for n in names
+                    if n.split(".")[0] in FORBIDDEN_MODULES
+                ]
+            elif isinstance(node, ast.Call):
+                func = node.func
+                if isinstance(func, ast.Name) and func.id in FORBIDDEN_CALLS:
+                    problems.append(f"{where}:{node.lineno} calls {func.id}()")
+                if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+                    if (func.value.id, func.attr) in FORBIDDEN_ATTRIBUTES:
+                        problems.append(f"{where}:{node.lineno} calls {func.value.id}.{func.attr}()")
+                for keyword in node.keywords:
+                    value = keyword.value
+                    if keyword.arg in ("shell", "allow_pickle") and not (
+                        isinstance(value, ast.Constant) and value.value is False
+                    ):
+                        problems.append(f"{where}:{node.lineno} passes {keyword.arg}={ast.unparse(value)}")
+                if (
+                    isinstance(func, ast.Attribute)
+                    and func.attr == "load"
+                    and ast.unparse(func.value) == "np"
+                ):
+                    if not any(k.arg == "allow_pickle" for k in node.keywords):
+                        problems.append(f"{where}:{node.lineno} np.load without allow_pickle=False")
+    assert problems == []
+
+
+def test_file_names_come_from_ids_never_from_text_or_names(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    project = c.open_project(c.create_project("../../../escape ~ $HOME `id` ; rm -rf").name)
+    segment = c.add_segment("../../../evil.wav\n/etc/passwd. C:\\Windows\\win.ini. $(id).")
+    outside_before = sorted(p for p in tmp_path.rglob("*") if c.data_dir not in p.parents)
+    task_id = c.generate_audio(segment.id)
+    wait_for_tasks(qtbot, c, [task_id])
+    assert c.task(task_id).status is TaskStatus.COMPLETED
+    assert c.segment(segment.id).audio_file == f"audio/{project.id}/segment_{segment.id}.wav"
+    assert sorted(p for p in tmp_path.rglob("*") if c.data_dir not in p.parents) == outside_before
+    for path in c.data_dir.rglob("*"):
+        assert ".." not in path.relative_to(c.data_dir).parts and "evil" not in path.name
+
+
+class _Trap:
+    """Unpickling this creates a file: proof that untrusted data was executed."""
+
+    marker: Path
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (Path.touch, (self.marker,))
+
+
+@pytest.mark.real_model
+def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
+    qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    marker = tmp_path / "pwned"
+    trap = _Trap()
+    trap.marker = marker
+    assert pickle.loads(pickle.dumps(trap)) is None and marker.exists()  # the trap works when unpickled
+    marker.unlink()
+    folder = tmp_path / "model"
+    folder.mkdir()
+    (folder / "kokoro-v1.0.int8.onnx").symlink_to(real_model_dir / "kokoro-v1.0.int8.onnx")
+    payload = np.empty(1, dtype=object)
+    payload[0] = trap
+    with (folder / "voices-v1.0.bin").open("wb") as handle:
+        np.savez(handle, af_heart=payload)
+    c = make_controller(folder)
+    assert c.available_voices() == ("af_heart",)  # the names alone are read
+    task_id = c.generate_audio(c.add_segment("Hello.").id)
+    wait_for_tasks(qtbot, c, [task_id])
+    info = c.task(task_id)
+    assert info.status is TaskStatus.FAILED
+    assert info.message.startswith(f"The voices file {folder / 'voices-v1.0.bin'} cannot be loaded")
+    assert "allow_pickle=False" in info.message
+    assert not marker.exists()
+
+
+@pytest.mark.real_model
+def test_the_log_holds_no_user_text_unless_debug_logging_is_on(
+    qtbot, make_controller: MakeController, real_model_dir: Path, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    secret = "Zanzibar quartz whisper"
+    log_file = setup_logging(debug=False, to_file=True)
+    assert log_file is not None
+    try:
+        c = make_controller(real_model_dir)
+        spoken = c.add_segment(f"{secret}. Hello 😀 {secret}!")
+        task_id = c.generate_audio(spoken.id)
+        wait_for_tasks(qtbot, c, [task_id])
+        assert c.task(task_id).status is TaskStatus.COMPLETED
+        c.shutdown()
+        failing = FakeKokoro()
+        failing.fail_with = RuntimeError(f"phonemizer choked on {secret!r}")
+        f = make_controller(fake_model_dir, failing)
+        f.update_settings(voice="af_heart")
+        broken = f.add_segment(secret)
+        task_id = f.generate_audio(broken.id)
+        wait_for_tasks(qtbot, f, [task_id])
+        assert (
+            f.task(task_id).status is TaskStatus.FAILED and secret in f.task(task_id).message
+        )  # shown, not logged
+        f.shutdown()
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        logged = log_file.read_text(encoding="utf-8")
+        assert "Synthesis failed: RuntimeError" in logged
+        assert secret not in logged and "Zanzibar" not in logged
+    finally:
+        setup_logging(debug=False, to_file=False)
