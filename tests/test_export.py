@@ -316,3 +316,23 @@ def test_the_dialog_generates_the_missing_segments_then_exports(
     window.transfers.generate_then_export(dialog.request())
     qtbot.waitUntil(lambda: "export was not started" in window.message_bar.text, timeout=20_000)
     assert "still have no current audio (failed or cancelled): 3." in window.message_bar.text
+
+
+def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, items: list[ExportItem]) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.engine.export import segment_file_name
+    from narrator_app.exporting import ExportJob, ExportRequest, ExportSignals
+    from narrator_app.recovery import PENDING_EXPORTS
+
+    data = tmp_path / "data"
+    signals = ExportSignals()
+    noted: list[list[str]] = []
+    signals.progress.connect(
+        lambda _f: noted.append(json.loads(next((data / PENDING_EXPORTS).glob("*.json")).read_text()))
+    )
+    request = ExportRequest(tmp_path / "story.wav", segments_dir=tmp_path / "parts")
+    ExportJob(items, request, signals, data).run()  # on this thread: progress arrives while it runs
+    expected = [str(tmp_path / "story.wav")] + [
+        str(tmp_path / "parts" / segment_file_name(n, item.text, "wav")) for n, item in enumerate(items, 1)
+    ]
+    assert noted and noted[0] == expected
+    assert list((data / PENDING_EXPORTS).iterdir()) == []  # gone once the export ended
