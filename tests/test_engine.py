@@ -304,3 +304,25 @@ def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
     assert peaks[0] == peaks[1] == 0.0  # silence
     assert peaks[2] == pytest.approx(1.0) and peaks[3] == pytest.approx(1.0, abs=0.01)
     assert peaks[4] == pytest.approx(0.25, abs=0.01)  # a quarter as loud
+
+
+@pytest.mark.parametrize("frames", [0, 5, 47, 48, 1000, 24_011])
+@pytest.mark.parametrize("block_frames", [1, 7, 4096])
+def test_waveform_peaks_read_in_blocks_match_the_whole_file(
+    tmp_path: Path, frames: int, block_frames: int
+) -> None:
+    """Reading in blocks (memory bounded for long audio) gives exactly the peaks of the whole file."""
+    from narrator_app.engine.waveform import compute_peaks
+
+    samples = np.random.default_rng(frames).uniform(-1, 1, frames).astype(np.float32)
+    path = tmp_path / "a.wav"
+    sf.write(str(path), samples, 24_000, subtype="FLOAT")
+    bins = 48
+    expected = np.zeros(bins)
+    edges = np.linspace(0, frames, bins + 1).astype(int)
+    for i, (start, end) in enumerate(zip(edges[:-1], edges[1:], strict=True)):
+        if end > start:
+            expected[i] = np.abs(samples[start:end]).max()
+    if expected.max() > 0:
+        expected /= expected.max()
+    assert compute_peaks(path, bins, block_frames) == pytest.approx(tuple(expected))
