@@ -21,9 +21,9 @@ from narrator_app.engine.voices import VoicesFileError, default_voice, list_voic
 def test_engine_and_store_import_no_qt() -> None:
     code = (
         "import sys, narrator_app.engine, narrator_app.store, narrator_app.rules, narrator_app.tasks,"
-        " narrator_app.batch, narrator_app.textimport, narrator_app.logs, narrator_app.paths,"
-        " narrator_app.desktop, narrator_app.engine.export, narrator_app.engine.waveform,"
-        " narrator_app.recovery, narrator_app.store.schema;"
+        " narrator_app.batch, narrator_app.textimport, narrator_app.history, narrator_app.trash,"
+        " narrator_app.logs, narrator_app.paths, narrator_app.desktop, narrator_app.engine.export,"
+        " narrator_app.engine.waveform, narrator_app.recovery, narrator_app.store.schema;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))];"
         "assert not bad, bad"
     )

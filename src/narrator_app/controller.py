@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -23,6 +25,7 @@ from narrator_app.engine.loader import ModelFactory, ModelUnavailableError, load
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
+from narrator_app.history import Edit, History
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.paths import database_path
 from narrator_app.recovery import RecoveryReport, recover
@@ -36,12 +39,14 @@ from narrator_app.rules import (
     literal,
     locked_refusal,
     not_found,
+    other_project,
     segment_rule,
 )
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 from narrator_app.tasks import TaskInfo, TaskManager
+from narrator_app.undo import UndoHistory
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ class Controller(QObject):
     task_progress = Signal(str, int, float)  # task_id, segment_id, fraction of its text done
     batch_changed = Signal()  # the current generate-all batch moved on (or ended)
     settings_changed = Signal()  # voice, speed or language: audio may have become outdated
+    history_changed = Signal()  # an edit was recorded, undone or redone (or another project opened)
     model_progress = Signal(float)
     model_prepared = Signal(str)
     # task_id, segment_id, 16-bit mono PCM, sample rate: a previewed segment's audio as it renders
@@ -111,6 +117,7 @@ class Controller(QObject):
         self.export_progress = self._export_signals.progress
         self.export_finished = self._export_signals.finished
         self.export_failed = self._export_signals.failed
+        self.edits = UndoHistory(self)
         self._closed = False
 
     def _find_project(self, project: str | int | None) -> ProjectRecord:
@@ -149,6 +156,7 @@ class Controller(QObject):
             self.batch = None
             self.project_changed.emit()
             self.batch_changed.emit()
+            self.history_changed.emit()
         return found
 
     def create_project(self, name: str) -> ProjectRecord:
@@ -183,12 +191,14 @@ class Controller(QObject):
             self.cancel_segment(record.id, "Cancelled: its project was deleted.")
         self.repository.delete_project(found.id)
         shutil.rmtree(self.data_dir / AUDIO_DIR / str(found.id), ignore_errors=True)
+        self.edits.forget(found.id)
         if found.id == self.project.id:
             remaining = self.repository.list_projects()
             self.project = remaining[0][0] if remaining else self.repository.ensure_project()
             self.batch = None
             self.project_changed.emit()
             self.batch_changed.emit()
+            self.history_changed.emit()
         return found
 
     def _free_name(self, name: str, keep: int | None = None) -> str:
@@ -209,25 +219,46 @@ class Controller(QObject):
     def segment(self, segment_id: int) -> SegmentRecord | None:
         return self.repository.get_segment(segment_id)
 
+    def _own(self, segment_id: int) -> SegmentRecord | Refusal:
+        """A segment of the open project, for editing or generating; a refusal for one of another
+        project (the command line's --project names the project its ids belong to)."""
+        record = self.repository.get_segment(segment_id)
+        if record is None:
+            return not_found(segment_id)
+        return (
+            record if record.project_id == self.project.id else other_project(segment_id, self.project.name)
+        )
+
     def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
-        record = self.repository.add_segment(self.project.id, text, locked=locked)
+        with self.edits.group("Add segment"):
+            record = self.repository.add_segment(self.project.id, text, locked=locked)
         self.segments_reset.emit()
         return record
 
-    def import_texts(self, texts: list[str]) -> list[SegmentRecord]:
-        """Append one segment per text (see textimport.segments_from_file), in one transaction."""
-        records = self.repository.add_segments(self.project.id, texts)
+    def import_texts(self, texts: list[str], source: str = "") -> list[SegmentRecord]:
+        """Append one segment per text (see textimport.segments_from_file), in one transaction.
+        `source` (a file name) names the undo step."""
+        with self.edits.group(f"Import {source}" if source else f"Import {len(texts)} segments"):
+            records = self.repository.add_segments(self.project.id, texts)
         if records:
             self.segments_reset.emit()
         return records
 
     def update_segment(
-        self, segment_id: int, *, text: str | None = None, locked: bool | None = None
+        self, segment_id: int, *, text: str | None = None, locked: bool | None = None, typing: bool = False
     ) -> SegmentRecord | Refusal:
-        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it.
+        With `typing`, successive text edits of one segment are one undo step."""
+        label = "Edit text" if locked is None else ("Lock segment" if locked else "Unlock segment")
+        with self.edits.group(label, typing=segment_id if typing and locked is None else None):
+            return self._update_segment(segment_id, text, locked)
+
+    def _update_segment(
+        self, segment_id: int, text: str | None, locked: bool | None
+    ) -> SegmentRecord | Refusal:
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         unlocking = current.is_locked and locked is False
         if text is not None and text != current.text and current.is_locked and not unlocking:
             return locked_refusal(segment_id, "edit its text")
@@ -243,10 +274,11 @@ class Controller(QObject):
 
     def move_segment(self, segment_id: int, offset: int) -> SegmentRecord | Refusal:
         """Move a segment up (negative) or down (positive) in the project's order."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
-        moved = self.repository.move_segment(segment_id, current.position + offset)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
+        with self.edits.group("Move segment", moving=segment_id):
+            moved = self.repository.move_segment(segment_id, current.position + offset)
         if moved is None:
             return not_found(segment_id)
         if moved.position != current.position:
@@ -255,18 +287,19 @@ class Controller(QObject):
 
     def duplicate_segment(self, segment_id: int) -> SegmentRecord | Refusal:
         """A copy of the segment's text right after it (unlocked, without audio)."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
-        copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
+        with self.edits.group("Duplicate segment"):
+            copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
         self.segments_reset.emit()
         return copy
 
     def split_segment(self, segment_id: int, at: int) -> tuple[SegmentRecord, SegmentRecord] | Refusal:
         """Cut the text at character `at`: the rest becomes a new segment right after."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         if current.is_locked:
             return locked_refusal(segment_id, "split it")
         head, tail = current.text[:at].rstrip(), current.text[at:].lstrip()
@@ -275,8 +308,9 @@ class Controller(QObject):
                 segment_id, RefusalReason.INVALID, "Put the cursor inside {subject}'s text to split it there."
             )
         self.cancel_segment(segment_id, "Cancelled: the segment was split.")
-        first = self.repository.update_segment(segment_id, text=head)
-        second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
+        with self.edits.group("Split segment"):
+            first = self.repository.update_segment(segment_id, text=head)
+            second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
         assert first is not None
         self.segments_reset.emit()
         self.segment_changed.emit(segment_id)
@@ -284,9 +318,9 @@ class Controller(QObject):
 
     def merge_with_next(self, segment_id: int) -> SegmentRecord | Refusal:
         """Append the next segment's text to this one (on a new line) and delete the next one."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         following = next((s for s in self.segments() if s.position == current.position + 1), None)
         if following is None:
             return Refusal(
@@ -299,30 +333,49 @@ class Controller(QObject):
                 return locked_refusal(record.id, "merge it")
         self.cancel_segment(segment_id, "Cancelled: the segment was merged.")
         merged_text = "\n".join(t for t in (current.text.strip(), following.text.strip()) if t)
-        deleted = self.delete_segment(following.id)
-        assert not isinstance(deleted, Refusal)
-        merged = self.repository.update_segment(segment_id, text=merged_text)
+        with self.edits.group("Merge segments"):
+            deleted = self.delete_segment(following.id)
+            assert not isinstance(deleted, Refusal)
+            merged = self.repository.update_segment(segment_id, text=merged_text)
         assert merged is not None
         self.segment_changed.emit(segment_id)
         return merged
 
     def delete_segment(self, segment_id: int) -> SegmentRecord | Refusal:
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         if current.is_locked:
             return locked_refusal(segment_id, "delete it")
         self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
-        deleted = self.repository.delete_segment(segment_id)
-        if deleted is None:
-            return not_found(segment_id)
-        if (path := self.audio_path(deleted)) is not None:
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as error:  # the segment is gone either way; its file is only clutter
-                log.warning("Could not remove %s: %s", path, error)
+        with self.edits.group("Delete segment"):
+            deleted = self.repository.delete_segment(segment_id)
+            if deleted is None:
+                return not_found(segment_id)
+            self.edits.deleted(deleted)
+            if (path := self.audio_path(deleted)) is not None:
+                self.edits.trash.keep(segment_id, path)  # until its delete can no longer be undone
         self.segments_reset.emit()
         return deleted
+
+    # -- undo and redo ----------------------------------------------------------------------
+    @property
+    def history(self) -> History:
+        """The open project's undo history (labels, can_undo, can_redo)."""
+        return self.edits.of(self.project.id)
+
+    def undo(self) -> Edit | Refusal:
+        """Undo the open project's last edit; the Edit says what (its label), or why not."""
+        return self.edits.step(undo=True)
+
+    def redo(self) -> Edit | Refusal:
+        return self.edits.step(undo=False)
+
+    @contextmanager
+    def edit_group(self, label: str) -> Iterator[None]:
+        """The edits made inside are one undo step (e.g. deleting several selected segments)."""
+        with self.edits.group(label):
+            yield
 
     def audio_path(self, record: SegmentRecord) -> Path | None:
         """The absolute path of a segment's recorded audio, if it has any."""
@@ -331,10 +384,10 @@ class Controller(QObject):
     # -- generation -------------------------------------------------------------------------
     def check_generate(self, segment_id: int) -> SegmentRecord | Refusal:
         """The four rules, in order: not found, empty text, locked, model missing."""
-        record = self.repository.get_segment(segment_id)
+        record = self._own(segment_id)
+        if isinstance(record, Refusal):
+            return record
         broken = segment_rule(record)
-        if broken is RefusalReason.NOT_FOUND:
-            return not_found(segment_id)
         if broken is RefusalReason.EMPTY_TEXT:
             return Refusal(segment_id, broken, "{subject} has no text to generate audio from.")
         if broken is RefusalReason.LOCKED:
@@ -597,5 +650,6 @@ class Controller(QObject):
         self.cancel_export()
         if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
             log.warning("A background job did not stop within %d ms", timeout_ms)
+        self.edits.close()
         self.database.close()
         self._data_lock.unlock()

@@ -44,8 +44,14 @@ from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableM
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
+from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
-from narrator_app.ui.window_state import restore_window_state, save_last_project, save_window_state
+from narrator_app.ui.window_state import (
+    recent_projects,
+    restore_window_state,
+    save_last_project,
+    save_window_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,7 @@ class MainWindow(QMainWindow):
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
         self.setAcceptDrops(True)
+        self._failures_shown: set[str] = set()  # task ids whose failure the message bar told
 
         self.waveforms = WaveformCache(self)
         self.model = SegmentTableModel(controller, self, self.waveforms)
@@ -73,6 +80,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._update_actions()
         restore_window_state(self, self.controller.data_dir)
+        save_last_project(self.controller.data_dir, self.controller.project.id)  # the latest of the recent
         self._check_model()
 
     # -- construction -----------------------------------------------------------------------
@@ -140,7 +148,11 @@ class MainWindow(QMainWindow):
         a = self.commands
         file_menu = self.menuBar().addMenu("&File")
         self.project_menu = ProjectMenu(
-            self.controller, self, lambda text: self.show_message(text, Kind.WARNING)
+            self.controller,
+            self,
+            lambda text: self.show_message(text, Kind.WARNING),
+            lambda: recent_projects(self.controller.data_dir),
+            lambda: self.segment_editor.save_now(),
         )
         file_menu.addAction(self.project_menu.new_action)
         file_menu.addMenu(self.project_menu)
@@ -151,6 +163,9 @@ class MainWindow(QMainWindow):
         self._fill(
             self.menuBar().addMenu("&Edit"),
             (
+                a.undo,
+                a.redo,
+                None,
                 a.add,
                 a.duplicate,
                 a.delete,
@@ -247,6 +262,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
         self.transfers = Transfers(self)
+        self.undo_commands = UndoCommands(self)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(lambda _index: self.editor.setFocus())
@@ -344,7 +360,9 @@ class MainWindow(QMainWindow):
         with_text = [i for i in ids if (r := self.model.record(i)) is not None and r.text.strip()]
         if with_text and not self.confirm_delete(len(ids)):
             return
-        refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
+        label = f"Delete {len(ids)} segments" if len(ids) > 1 else "Delete segment"
+        with self.controller.edit_group(label):  # one undo step
+            refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
         self._report_refusals(refusals)
         deleted = len(ids) - len(refusals)
         if deleted:
@@ -366,8 +384,11 @@ class MainWindow(QMainWindow):
 
     def set_selected_locked(self, locked: bool) -> None:
         self.segment_editor.save_now()
-        for segment_id in self.selected_ids():
-            self.controller.update_segment(segment_id, locked=locked)
+        ids = self.selected_ids()
+        word = "Lock" if locked else "Unlock"
+        with self.controller.edit_group(f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"):
+            for segment_id in ids:
+                self.controller.update_segment(segment_id, locked=locked)
         self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 
@@ -505,7 +526,10 @@ class MainWindow(QMainWindow):
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
             self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
-        elif info.status is TaskStatus.FAILED:
+        elif info.status is TaskStatus.FAILED and task_id not in self._failures_shown:
+            # Once: a late signal of the same task (statuses are read when signals arrive) must not
+            # cover what was said after it, e.g. that an export was not started.
+            self._failures_shown.add(task_id)
             self.show_message(f"{name}: {info.message}", Kind.ERROR)
         elif info.status is TaskStatus.RUNNING:
             self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
