@@ -17,7 +17,9 @@ from PySide6.QtCore import QEventLoop, QPoint, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from narrator_app.paths import resolve_model_dir
+from narrator_app.textimport import paragraphs_from_file
 from narrator_app.ui import build_main_window
+from narrator_app.ui.import_dialog import ImportPreview
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.segment_model import Column
 from narrator_app.ui.settings_dialog import SettingsDialog
@@ -32,6 +34,25 @@ SEGMENTS = [
     ("Down in the village, doors were barred and shutters closed against the wind.", False),
     ("Somewhere out past the point, a ship's horn sounded, long and low.", False),
 ]
+
+
+CHAPTER = """# Chapter Two: *The Storm*
+
+The wind rose in the **afternoon**, and by dusk the sea was white.
+
+Mara climbed the [lighthouse](https://example.org) stairs. She counted every step.
+
+```
+code blocks are not read aloud
+```
+
+- The lamp was trimmed.
+- The oil was full.
+
+## Night
+
+A ship's horn sounded past the point. Then another, closer.
+"""
 
 
 def wait(condition: Callable[[], bool], timeout_s: float = 180) -> None:
@@ -119,6 +140,26 @@ def main() -> int:
         dialog.show()
         save_window(dialog, "images/settings.png")
         dialog.close()
+
+        # Import: the preview of what a Markdown chapter becomes.
+        chapter = Path(data_dir) / "chapter-two.md"
+        chapter.write_text(CHAPTER, encoding="utf-8")
+        preview = ImportPreview(chapter, paragraphs_from_file(chapter), 1000, window.model.rowCount(), window)
+        preview.resize(620, 360)
+        preview.show()
+        save_window(preview, "images/import-preview.png")
+        preview.close()
+
+        # Undo: the Edit menu says what Ctrl+Z takes back.
+        window.confirm_delete = lambda count: True
+        window.select_segment(ids[5])
+        window.commands.delete.trigger()
+        (edit_menu,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&Edit"]
+        edit_menu.popup(window.mapToGlobal(QPoint(40, 20)))
+        pause(300)
+        save_screen_area(window, "images/undo.png")
+        edit_menu.close()
+        window.commands.undo.trigger()
 
         window.commands.models.trigger()
         window.model_dialog.picker.select_voice("jf_alpha")

@@ -21,10 +21,11 @@ from narrator_app.engine.voices import VoicesFileError, default_voice, list_voic
 def test_engine_and_store_import_no_qt() -> None:
     code = (
         "import sys, narrator_app.engine, narrator_app.store, narrator_app.rules, narrator_app.tasks,"
-        " narrator_app.batch, narrator_app.textimport, narrator_app.logs, narrator_app.paths,"
-        " narrator_app.desktop, narrator_app.engine.export, narrator_app.engine.waveform,"
+        " narrator_app.batch, narrator_app.textimport, narrator_app.history, narrator_app.trash,"
+        " narrator_app.logs, narrator_app.paths, narrator_app.desktop, narrator_app.engine.export,"
+        " narrator_app.engine.waveform, narrator_app.recovery, narrator_app.store.schema,"
         " narrator_app.engine.install, narrator_app.engine.download, narrator_app.engine.status,"
-        " narrator_app.engine.voice_specs, narrator_app.recovery, narrator_app.store.schema;"
+        " narrator_app.engine.voice_specs;"
         "bad = [m for m in sys.modules if m.startswith(('PySide6', 'shiboken6'))];"
         "assert not bad, bad"
     )
@@ -318,6 +319,81 @@ def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
     assert peaks[0] == peaks[1] == 0.0  # silence
     assert peaks[2] == pytest.approx(1.0) and peaks[3] == pytest.approx(1.0, abs=0.01)
     assert peaks[4] == pytest.approx(0.25, abs=0.01)  # a quarter as loud
+
+
+def test_quick_start_cuts_the_first_chunks_short_at_sentence_or_clause_ends() -> None:
+    from narrator_app.engine.chunks import plan_chunks, split_into_chunks
+
+    text = (
+        "The lighthouse stood at the end of the long stone pier, and every evening the keeper "
+        "climbed the stairs. He lit the lamp, whatever the weather. Ships passing in the night "
+        "looked for its beam and knew where the rocks were. Nobody remembered a night when the "
+        "light had failed. It was a point of pride for him and for his father before him."
+    )
+    plan = plan_chunks(text, quick_start=True)
+    chunks = [chunk for chunk, _ in plan]
+    assert " ".join(chunks) == text  # nothing lost, nothing reordered
+    # The first clause (55 characters) is too long to start with: cut between words, no pause.
+    assert plan[0] == ("The lighthouse stood at the end of the", 0.0)
+    assert plan[1] == ("long stone pier, and every evening the keeper climbed the stairs.", 0.25)
+    assert plan[2] == ("He lit the lamp, whatever the weather.", 0.25)  # within 120 characters
+    assert chunks[3:] == split_into_chunks(" ".join(chunks[3:]))
+    assert plan[-1][1] == 0.0  # nothing after the last
+    assert plan_chunks("Short. Two.", quick_start=True) == [("Short. Two.", 0.0)]
+    assert plan_chunks("x" * 300, quick_start=True) == [("x" * 300, 0.0)]  # nowhere to cut
+    assert plan_chunks("", quick_start=True) == []
+    # A first clause short enough is kept whole, with a clause's pause after it.
+    assert plan_chunks(
+        "At the end of the long pier, where the wall met the sea, a light stood.", quick_start=True
+    )[0] == ("At the end of the long pier,", 0.1)
+    # Without quick start: whole sentences up to 200 characters, as always.
+    assert [c for c, _ in plan_chunks(text)] == split_into_chunks(text)
+
+
+def test_on_audio_gets_every_piece_in_order_with_the_pauses(tmp_path: Path) -> None:
+    pieces: list[np.ndarray] = []
+    target = tmp_path / "segment_1.wav"
+    result = generate_audio(
+        "One, two.\nThree.",  # two lines: two chunks, a sentence pause between them
+        "af_heart",
+        1.0,
+        "en-us",
+        target,
+        model=FakeKokoro(),
+        on_audio=lambda samples, rate: pieces.append(samples),
+    )
+    assert result.success
+    assert [round(len(p) / 24_000, 2) for p in pieces] == [0.5, 0.25, 0.5]
+    written, _ = sf.read(target, dtype="float32")
+    assert np.abs(np.concatenate(pieces) - written).max() < 1 / 16_000  # what was written, to 16 bits
+
+
+def test_quick_start_pauses_after_a_clause_and_runs_on_between_words() -> None:
+    from narrator_app.engine.synthesis import synthesize_into
+
+    def pieces(text: str) -> list[float]:
+        heard: list[float] = []
+        synthesize_into(
+            lambda part, rate: heard.append(round(len(part) / rate, 2)),
+            FakeKokoro(),
+            text,
+            "af_heart",
+            1.0,
+            "en-us",
+            quick_start=True,
+        )
+        return heard
+
+    # Cut after "pier,": a comma's pause, not a sentence's.
+    assert pieces("At the end of the long pier, where the wall met the sea, a light stood.") == [
+        0.5,
+        0.1,
+        0.5,
+    ]
+    # Cut between two words: no pause at all.
+    assert pieces(
+        "The lighthouse stood at the end of the long stone pier, and every evening the keeper climbed."
+    ) == [0.5, 0.5]
 
 
 @pytest.mark.parametrize("frames", [0, 5, 47, 48, 1000, 24_011])

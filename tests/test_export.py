@@ -157,10 +157,15 @@ def test_the_export_dialog_exports_in_the_background(
     dialog.fmt.setCurrentIndex(dialog.fmt.findData("mp3"))
     assert dialog.path.text() == str(tmp_path / "book.mp3")
     dialog.subtitles.setCurrentIndex(dialog.subtitles.findData("vtt"))
+    assert dialog.request().segments_dir is None and not dialog.segments_dir.isEnabled()
+    dialog.per_segment.setChecked(True)
+    dialog.segments_dir.setText(str(tmp_path / "book parts"))
     with qtbot.waitSignal(c.export_finished, timeout=10_000) as finished:
         window.transfers.start_export(dialog.request())
     result = finished.args[0]
     assert result.path == tmp_path / "book.mp3" and result.segments == 2
+    assert [p.name for p in result.segment_files] == ["001 One.mp3", "002 Two.mp3"]
+    assert sorted(p.name for p in (tmp_path / "book parts").iterdir()) == ["001 One.mp3", "002 Two.mp3"]
     assert (tmp_path / "book.vtt").read_text(encoding="utf-8").startswith("WEBVTT")
     assert "Exported 2 segments" in window.statusBar().currentMessage()
 
@@ -197,3 +202,137 @@ def test_only_one_export_runs_at_a_time(
     qtbot.waitUntil(lambda: not c.exporting)
     _plan, again = c.start_export(ExportRequest(tmp_path / "b.wav"))
     assert again
+
+
+@pytest.mark.parametrize("fmt", ["wav", "mp3"])
+def test_each_segment_can_also_go_into_its_own_file(
+    tmp_path: Path, items: list[ExportItem], fmt: str
+) -> None:
+    folder = tmp_path / "parts"
+    result = export_narration(items, tmp_path / f"story.{fmt}", fmt=fmt, segments_dir=folder)
+    names = ["001 First line.", "002 Second, with a break.", "003 Third."]
+    assert [p.name for p in result.segment_files] == [f"{n}{fmt}" for n in names]
+    assert sorted(p.name for p in folder.iterdir()) == [f"{n}{fmt}" for n in names]
+    for path, seconds in zip(result.segment_files, (1.0, 2.0, 0.5), strict=True):
+        samples, rate = sf.read(str(path), dtype="float32")
+        assert rate == RATE
+        assert len(samples) / rate == pytest.approx(seconds, abs=0.1 if fmt == "mp3" else 1e-6)
+
+
+def test_a_cancelled_export_leaves_no_segment_files_nor_their_new_folder(
+    tmp_path: Path, items: list[ExportItem]
+) -> None:
+    calls = iter([False, False, True])  # cancelled before the third segment
+    with pytest.raises(ExportCancelled):
+        export_narration(
+            items, tmp_path / "story.wav", segments_dir=tmp_path / "parts", should_cancel=lambda: next(calls)
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.wav", "b.wav", "c.wav"]
+    existing = tmp_path / "kept"
+    existing.mkdir()
+    (existing / "mine.txt").write_text("the user's", encoding="utf-8")
+    with pytest.raises(ExportCancelled):
+        export_narration(items, tmp_path / "story.wav", segments_dir=existing, should_cancel=lambda: True)
+    assert [p.name for p in existing.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.real_model
+def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
+    qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    c = make_controller(real_model_dir)
+    texts = ["The keeper lit the lamp.", "Ships passed in the night.", "Morning came."]
+    for text in texts:
+        c.add_segment(text)
+    summary = c.generate_all()
+    wait_for_tasks(qtbot, c, summary.task_ids)
+    durations = [s.audio_duration for s in c.segments()]
+    assert all(d is not None and d > 0.5 for d in durations)
+    c.shutdown()  # one process per data folder: the command line is refused while a controller is open
+    out = tmp_path / "chapter.mp3"
+    code = main(
+        [
+            "--data-dir", str(c.data_dir), "--model-dir", str(real_model_dir), "export", "--out", str(out),
+            "--pause", "0.4", "--subtitles", "srt", "--segments-dir", str(tmp_path / "parts"), "--json",
+        ]
+    )  # fmt: skip
+    payload = json.loads(capsys.readouterr().out)
+    assert code == 0 and set(payload) == {"path", "duration", "segments", "subtitles", "segment_files"}
+    expected = sum(durations) + 0.4 * (len(texts) - 1)
+    assert payload["duration"] == pytest.approx(expected, abs=1e-3)
+    samples, rate = sf.read(str(out), dtype="float32")  # the whole MP3 decodes
+    assert rate == RATE and len(samples) / rate == pytest.approx(expected, abs=0.1)
+    assert float(np.abs(samples).max()) > 0.05  # speech, not silence
+    blocks = Path(payload["subtitles"]).read_text(encoding="utf-8").strip().split("\n\n")
+    start = 0.0
+    for number, (block, text, duration) in enumerate(zip(blocks, texts, durations, strict=True), 1):
+        index, times, cue = block.split("\n")
+        begin, end = (_seconds(t) for t in times.split(" --> "))
+        assert (int(index), cue) == (number, text)
+        assert begin == pytest.approx(start, abs=0.001) and end == pytest.approx(start + duration, abs=0.001)
+        start += duration + 0.4
+    assert len(payload["segment_files"]) == 3
+    for path, duration in zip(payload["segment_files"], durations, strict=True):
+        assert sf.info(path).duration == pytest.approx(duration, abs=0.1)
+
+
+def _seconds(stamp: str) -> float:
+    hours, minutes, rest = stamp.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(rest.replace(",", "."))
+
+
+def test_the_dialog_generates_the_missing_segments_then_exports(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QPushButton
+
+    from narrator_app.ui.export_dialog import ExportDialog
+    from narrator_app.ui.main_window import MainWindow
+
+    fake = FakeKokoro()
+    c = make_controller(fake_model_dir, fake)
+    window = MainWindow(c)
+    qtbot.addWidget(window)
+    ready = c.add_segment("Ready.")
+    wait_for_tasks(qtbot, c, [c.generate_audio(ready.id)])
+    c.add_segment("Missing one.")
+    c.add_segment("Missing two.")
+    dialog = ExportDialog(c, window)
+    assert "2 segment(s) have no current audio and will be left out: 2, 3." in dialog.summary.text()
+    dialog.path.setText(str(tmp_path / "all.wav"))
+    dialog.generate_missing.connect(window.transfers.generate_then_export)
+    button = dialog.findChild(QPushButton, "generateMissingButton")
+    assert button.text() == "&Generate missing, then export"
+    with qtbot.waitSignal(c.export_finished, timeout=20_000) as finished:
+        button.click()
+    assert finished.args[0].segments == 3
+    assert sf.info(str(tmp_path / "all.wav")).duration == pytest.approx(0.5 * 3 + 0.5 * 2, abs=1e-3)
+
+    # A failure while generating: no export, and the window says which rows are missing.
+    c.update_segment(c.segments()[2].id, text="Changed, so outdated.")
+    fake.fail_with = RuntimeError("the model broke")
+    window.transfers.generate_then_export(dialog.request())
+    qtbot.waitUntil(lambda: "export was not started" in window.message_bar.text, timeout=20_000)
+    assert "still have no current audio (failed or cancelled): 3." in window.message_bar.text
+
+
+def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, items: list[ExportItem]) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.engine.export import segment_file_name
+    from narrator_app.exporting import ExportJob, ExportRequest, ExportSignals
+    from narrator_app.recovery import PENDING_EXPORTS
+
+    data = tmp_path / "data"
+    signals = ExportSignals()
+    noted: list[list[str]] = []
+    signals.progress.connect(
+        lambda _f: noted.append(json.loads(next((data / PENDING_EXPORTS).glob("*.json")).read_text()))
+    )
+    request = ExportRequest(tmp_path / "story.wav", segments_dir=tmp_path / "parts")
+    ExportJob(items, request, signals, data).run()  # on this thread: progress arrives while it runs
+    expected = [str(tmp_path / "story.wav")] + [
+        str(tmp_path / "parts" / segment_file_name(n, item.text, "wav")) for n, item in enumerate(items, 1)
+    ]
+    assert noted and noted[0] == expected
+    assert list((data / PENDING_EXPORTS).iterdir()) == []  # gone once the export ended

@@ -124,7 +124,7 @@ def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: P
     qtbot.addWidget(window)
     window.show()
     asked: list[tuple[str, int]] = []
-    window.transfers.confirm_import = lambda path, count: asked.append((path.name, count)) or True
+    window.transfers.confirm_import = lambda path, paras: asked.append((path.name, len(paras))) or paras
     story = tmp_path / "story.txt"
     story.write_text("One.\n\nTwo.\n\nThree.", encoding="utf-8")
 
@@ -142,8 +142,8 @@ def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: P
     assert [r.text for r in window.controller.segments()] == ["One.", "Two.", "Three."]
     assert window.model.rowCount() == 3 and window.current_id() == window.controller.segments()[0].id
 
-    window.transfers.confirm_import = lambda path, count: (
-        asked.append((path.name, count)) and False
+    window.transfers.confirm_import = lambda path, paras: (
+        asked.append((path.name, len(paras))) and None
     )  # the user said no
     window.transfers.import_files([story])
     qtbot.waitUntil(lambda: len(asked) == 2)
@@ -165,3 +165,80 @@ def test_markdown_stripping_leaves_ordinary_text_alone() -> None:
         "Use snake_case_names, emph, bold, C:\\Users\\me and *literal stars*.",
         "Closing",
     ]
+
+
+def test_the_preview_counts_segments_for_the_chosen_limit(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.textimport import paragraphs_from_file
+    from narrator_app.ui.import_dialog import ImportPreview
+
+    sentence = "This sentence is about forty characters. "
+    path = tmp_path / "chapter.md"
+    path.write_text(f"# Title\n\n{(sentence * 60).strip()}\n\nShort one.", encoding="utf-8")
+    paras = paragraphs_from_file(path)
+    dialog = ImportPreview(path, paras, 1000, 4)
+    qtbot.addWidget(dialog)
+    assert dialog.summary.text().startswith("chapter.md makes 5 segments, added after the 4 existing ones.")
+    assert dialog.preview.count() == 5 and dialog.preview.item(0).text() == "1.  Title"
+    dialog.limit.setValue(500)
+    assert len(dialog.texts) == 2 + 5 and all(len(t) <= 500 for t in dialog.texts)
+    assert "7 segments" in dialog.summary.text()
+    dialog.limit.setValue(100_000)
+    assert dialog.texts == paras and "3 segments" in dialog.summary.text()
+
+
+def test_the_window_imports_with_the_limit_chosen_last_time(
+    qtbot, make_controller, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from narrator_app.ui.import_dialog import ImportPreview
+    from narrator_app.ui.main_window import MainWindow
+
+    window = MainWindow(make_controller(fake_model_dir, FakeKokoro()))
+    qtbot.addWidget(window)
+    path = tmp_path / "long.txt"
+    path.write_text(("A sentence of moderate length, thirty-nine. " * 40).strip(), encoding="utf-8")
+    chosen: list[int] = []
+
+    def answer(limit: int, accept: bool) -> None:
+        def act() -> None:
+            dialog = QApplication.activeModalWidget()
+            if not isinstance(dialog, ImportPreview):  # the file is still being read
+                QTimer.singleShot(10, act)
+                return
+            chosen.append(dialog.limit.value())
+            dialog.limit.setValue(limit)
+            dialog.accept() if accept else dialog.reject()
+
+        QTimer.singleShot(0, act)
+
+    answer(300, accept=True)
+    window.transfers.import_files([path])
+    qtbot.waitUntil(lambda: window.model.rowCount() > 0)
+    texts = [s.text for s in window.controller.segments()]
+    assert len(texts) == 7 and all(len(t) <= 300 for t in texts)
+    assert window.controller.history.undo_label == "Import long.txt"
+    answer(1000, accept=False)
+    window.transfers.import_files([path])
+    qtbot.waitUntil(lambda: len(chosen) == 2)
+    assert chosen == [1000, 300]  # the limit chosen last time is offered again
+    assert window.model.rowCount() == 7  # cancelled: nothing added
+
+
+def test_the_command_line_takes_a_limit(tmp_path: Path, fake_model_dir: Path, capsys, qapp) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    path = tmp_path / "long.txt"
+    path.write_text(("A sentence of moderate length, thirty-nine. " * 40).strip(), encoding="utf-8")
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, out = run("import", str(path), "--max-chars", "300")
+    assert code == 0 and out["added"] == 7
+    code, out = run("import", str(path))
+    assert code == 0 and out["added"] == 2
+    code, out = run("import", str(path), "--max-chars", "5")
+    assert code == 2 and "--max-chars" in out["message"]

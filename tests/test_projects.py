@@ -113,3 +113,99 @@ def test_the_window_switches_projects_and_reopens_the_last_one(
     second.project_menu.ask_name = lambda title, label, text: "Default"
     second.project_menu.new_project()
     assert "already a project named 'Default'" in second.message_bar.text
+
+
+def test_the_open_project_menu_lists_the_recent_projects_first(
+    qtbot, tmp_path: Path, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui import build_main_window
+
+    def window():  # type: ignore[no-untyped-def]
+        w = build_main_window(
+            tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+        )
+        qtbot.addWidget(w)
+        return w
+
+    first = window()
+    c = first.controller
+    for name in ("Alpha", "Beta", "Gamma", "Zeta"):
+        c.create_project(name)
+    first.project_menu.rebuild()
+    assert [a.text() for a in first.project_menu.actions()] == [
+        "Default  (0)", "", "Alpha  (0)", "Beta  (0)", "Gamma  (0)", "Zeta  (0)"
+    ]  # fmt: skip
+    c.open_project("Zeta")
+    c.open_project("Beta")
+    first.project_menu.rebuild()
+    menu = first.project_menu.actions()
+    assert [a.text() for a in menu] == [
+        "Beta  (0)",
+        "Zeta  (0)",
+        "Default  (0)",
+        "",
+        "Alpha  (0)",
+        "Gamma  (0)",
+    ]
+    assert [a.isChecked() for a in menu] == [True, False, False, False, False, False]
+    menu[1].trigger()  # a recent one, a click away
+    assert c.project.name == "Zeta"
+    first.close()
+    second = window()  # the order is kept for the next start, and the last project opens
+    assert second.controller.project.name == "Zeta"
+    second.project_menu.rebuild()
+    assert [a.text() for a in second.project_menu.actions()][:3] == ["Zeta  (0)", "Beta  (0)", "Default  (0)"]
+
+
+def test_a_segment_of_another_project_is_not_touched(
+    tmp_path: Path, fake_model_dir: Path, capsys, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    run("projects", "create", "Book")
+    _code, added = run("--project", "Book", "segments", "add", "In the book.")
+    book_id = added["id"]
+    for command in (("segments", "set", str(book_id), "--text", "X"), ("segments", "delete", str(book_id))):
+        code, out = run(*command)  # the default project: the id is not one of its segments
+        assert code == 4 and out["reason"] == "not_found"
+        assert (
+            out["message"]
+            == f"Segment {book_id} is not in the project 'Default'; name its project with --project."
+        )
+    code, out = run("generate", str(book_id))
+    assert code == 4 and "not in the project 'Default'" in out["message"]
+    code, out = run("--project", "Book", "segments", "list")
+    assert [s["text"] for s in out["segments"]] == ["In the book."]
+    code, out = run("--project", "Book", "segments", "set", str(book_id), "--text", "Edited in its project.")
+    assert code == 0 and out["text"] == "Edited in its project."
+
+
+def test_text_being_typed_is_saved_in_its_project_before_switching(
+    qtbot, tmp_path: Path, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtTest import QTest
+
+    from narrator_app.ui import build_main_window
+
+    w = build_main_window(
+        tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: FakeKokoro()
+    )
+    qtbot.addWidget(w)
+    w.show()
+    c = w.controller
+    segment = c.add_segment("Draft")
+    c.create_project("Other")
+    w.select_segment(segment.id)
+    w.editor.moveCursor(w.editor.textCursor().MoveOperation.End)
+    QTest.keyClicks(w.editor, " typed")  # within the 400 ms before it would be saved
+    assert w.segment_editor.has_unsaved_edits
+    w.project_menu.open("Other")
+    assert c.project.name == "Other" and w.message_bar.isHidden()
+    assert c.segment(segment.id).text == "Draft typed"
+    assert not w.commands.undo.isEnabled() and w.commands.undo.text() == "&Undo"  # Other's own history
+    w.project_menu.open("Default")
+    assert w.commands.undo.isEnabled() and w.commands.undo.text() == "&Undo Edit text"

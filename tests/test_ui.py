@@ -272,12 +272,16 @@ def test_play_explains_when_playback_is_unavailable(make_window: MakeWindow, fak
     assert "libpulse0" in window.message_bar.text
 
 
-def test_play_without_audio_says_to_generate_first(make_window: MakeWindow, fake_model_dir: Path) -> None:
+def test_play_on_a_locked_segment_without_audio_says_so(
+    make_window: MakeWindow, fake_model_dir: Path
+) -> None:
+    # (An unlocked one is generated as it plays: tests/test_live_preview.py.)
     window = make_window(fake_model_dir, FakeKokoro())
-    segment = window.controller.add_segment("Hi.")
+    segment = window.controller.add_segment("Hi.", locked=True)
     window.select_segment(segment.id)
     window.commands.play.trigger()
-    assert "generate it first" in window.message_bar.text
+    assert "has no audio yet" in window.message_bar.text
+    assert not window.live_preview.active and window.controller.tasks.active_for(segment.id) is None
 
 
 def test_settings_dialog_saves_voice_speed_and_language(

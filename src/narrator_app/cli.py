@@ -106,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
         "import", help="add a .txt or .md file's paragraphs as segments at the end", parents=[common]
     )
     import_.add_argument("file")
+    import_.add_argument(
+        "--max-chars",
+        type=int,
+        default=1000,
+        help="split paragraphs longer than this at sentence ends (default 1000)",
+    )
 
     export = sub.add_parser(
         "export", help="join every segment's audio into one file, with subtitles", parents=[common]
@@ -116,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--pause", type=float, default=0.5, help="seconds between segments (default 0.5)")
     export.add_argument("--subtitles", choices=("srt", "vtt"), help="also write subtitles beside the audio")
+    export.add_argument("--segments-dir", help="also write each segment's audio into this folder")
     export.add_argument(
         "--skip-missing",
         action="store_true",
@@ -442,13 +449,15 @@ def _cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.textimport import ImportFileError, segments_from_file
+    from narrator_app.textimport import MAX_LIMIT, MIN_LIMIT, ImportFileError, segments_from_file
 
+    if not MIN_LIMIT <= args.max_chars <= MAX_LIMIT:
+        raise UsageError(f"--max-chars must be between {MIN_LIMIT} and {MAX_LIMIT}; got {args.max_chars}")
     try:
-        texts = segments_from_file(Path(args.file).expanduser())
+        texts = segments_from_file(Path(args.file).expanduser(), args.max_chars)
     except ImportFileError as error:
         raise UsageError(str(error)) from error
-    records = controller.import_texts(texts)
+    records = controller.import_texts(texts, source=Path(args.file).name)
     ids = [r.id for r in records]
     _emit(args, {"added": len(ids), "segment_ids": ids}, f"added {len(ids)} segments from {args.file}")
     return EXIT_OK
@@ -464,7 +473,10 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
     fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")
     if not 0 <= args.pause <= MAX_PAUSE:
         raise UsageError(f"--pause must be between 0 and {MAX_PAUSE:g} seconds; got {args.pause:g}")
-    request = ExportRequest(out, fmt=fmt, pause=args.pause, subtitles=args.subtitles)
+    segments_dir = Path(args.segments_dir).expanduser().resolve() if args.segments_dir else None
+    request = ExportRequest(
+        out, fmt=fmt, pause=args.pause, subtitles=args.subtitles, segments_dir=segments_dir
+    )
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 
@@ -511,6 +523,8 @@ def _cmd_export(args: argparse.Namespace, controller: Any) -> int:
         "segments": result.segments,
         "subtitles": str(result.subtitles) if result.subtitles else None,
     }
+    if segments_dir is not None:
+        payload["segment_files"] = [str(path) for path in result.segment_files]
     _emit(args, payload, f"exported {result.segments} segments ({result.duration:.1f} s) to {result.path}")
     return EXIT_OK
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -24,6 +26,7 @@ from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
 from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
+from narrator_app.history import Edit, History
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.model_jobs import ModelManager
 from narrator_app.paths import database_path
@@ -39,14 +42,18 @@ from narrator_app.rules import (
     literal,
     locked_refusal,
     not_found,
+    other_project,
     segment_rule,
 )
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 from narrator_app.tasks import TaskInfo, TaskManager
+from narrator_app.undo import UndoHistory
 
 log = logging.getLogger(__name__)
+
+PREVIEW_PRIORITY = 1  # a preview runs before queued generations (QThreadPool priority)
 
 
 class Controller(QObject):
@@ -57,8 +64,11 @@ class Controller(QObject):
     task_progress = Signal(str, int, float)  # task_id, segment_id, fraction of its text done
     batch_changed = Signal()  # the current generate-all batch moved on (or ended)
     settings_changed = Signal()  # voice, speed or language: audio may have become outdated
+    history_changed = Signal()  # an edit was recorded, undone or redone (or another project opened)
     model_progress = Signal(float)
     model_prepared = Signal(str)
+    # task_id, segment_id, 16-bit mono PCM, sample rate: a previewed segment's audio as it renders
+    audio_rendered = Signal(str, int, object, int)
 
     def __init__(
         self,
@@ -105,6 +115,8 @@ class Controller(QObject):
         self._signals.progress.connect(self._on_progress)
         self._signals.model_progress.connect(self.model_progress)
         self._signals.model_prepared.connect(self._on_model_prepared)
+        self._signals.audio.connect(self.audio_rendered)
+        self._jobs: dict[str, TtsJob] = {}  # queued or running, by task id (to stream a preview)
         self._export_pool = QThreadPool(self)
         self._export_pool.setMaxThreadCount(1)
         self._export_job: ExportJob | None = None
@@ -112,6 +124,7 @@ class Controller(QObject):
         self.export_progress = self._export_signals.progress
         self.export_finished = self._export_signals.finished
         self.export_failed = self._export_signals.failed
+        self.edits = UndoHistory(self)
         self._closed = False
 
     def _find_project(self, project: str | int | None) -> ProjectRecord:
@@ -150,6 +163,7 @@ class Controller(QObject):
             self.batch = None
             self.project_changed.emit()
             self.batch_changed.emit()
+            self.history_changed.emit()
         return found
 
     def create_project(self, name: str) -> ProjectRecord:
@@ -184,12 +198,14 @@ class Controller(QObject):
             self.cancel_segment(record.id, "Cancelled: its project was deleted.")
         self.repository.delete_project(found.id)
         shutil.rmtree(self.data_dir / AUDIO_DIR / str(found.id), ignore_errors=True)
+        self.edits.forget(found.id)
         if found.id == self.project.id:
             remaining = self.repository.list_projects()
             self.project = remaining[0][0] if remaining else self.repository.ensure_project()
             self.batch = None
             self.project_changed.emit()
             self.batch_changed.emit()
+            self.history_changed.emit()
         return found
 
     def _free_name(self, name: str, keep: int | None = None) -> str:
@@ -210,25 +226,46 @@ class Controller(QObject):
     def segment(self, segment_id: int) -> SegmentRecord | None:
         return self.repository.get_segment(segment_id)
 
+    def _own(self, segment_id: int) -> SegmentRecord | Refusal:
+        """A segment of the open project, for editing or generating; a refusal for one of another
+        project (the command line's --project names the project its ids belong to)."""
+        record = self.repository.get_segment(segment_id)
+        if record is None:
+            return not_found(segment_id)
+        return (
+            record if record.project_id == self.project.id else other_project(segment_id, self.project.name)
+        )
+
     def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
-        record = self.repository.add_segment(self.project.id, text, locked=locked)
+        with self.edits.group("Add segment"):
+            record = self.repository.add_segment(self.project.id, text, locked=locked)
         self.segments_reset.emit()
         return record
 
-    def import_texts(self, texts: list[str]) -> list[SegmentRecord]:
-        """Append one segment per text (see textimport.segments_from_file), in one transaction."""
-        records = self.repository.add_segments(self.project.id, texts)
+    def import_texts(self, texts: list[str], source: str = "") -> list[SegmentRecord]:
+        """Append one segment per text (see textimport.segments_from_file), in one transaction.
+        `source` (a file name) names the undo step."""
+        with self.edits.group(f"Import {source}" if source else f"Import {len(texts)} segments"):
+            records = self.repository.add_segments(self.project.id, texts)
         if records:
             self.segments_reset.emit()
         return records
 
     def update_segment(
-        self, segment_id: int, *, text: str | None = None, locked: bool | None = None
+        self, segment_id: int, *, text: str | None = None, locked: bool | None = None, typing: bool = False
     ) -> SegmentRecord | Refusal:
-        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it.
+        With `typing`, successive text edits of one segment are one undo step."""
+        label = "Edit text" if locked is None else ("Lock segment" if locked else "Unlock segment")
+        with self.edits.group(label, typing=segment_id if typing and locked is None else None):
+            return self._update_segment(segment_id, text, locked)
+
+    def _update_segment(
+        self, segment_id: int, text: str | None, locked: bool | None
+    ) -> SegmentRecord | Refusal:
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         unlocking = current.is_locked and locked is False
         if text is not None and text != current.text and current.is_locked and not unlocking:
             return locked_refusal(segment_id, "edit its text")
@@ -260,10 +297,11 @@ class Controller(QObject):
 
     def move_segment(self, segment_id: int, offset: int) -> SegmentRecord | Refusal:
         """Move a segment up (negative) or down (positive) in the project's order."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
-        moved = self.repository.move_segment(segment_id, current.position + offset)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
+        with self.edits.group("Move segment", moving=segment_id):
+            moved = self.repository.move_segment(segment_id, current.position + offset)
         if moved is None:
             return not_found(segment_id)
         if moved.position != current.position:
@@ -272,18 +310,19 @@ class Controller(QObject):
 
     def duplicate_segment(self, segment_id: int) -> SegmentRecord | Refusal:
         """A copy of the segment's text right after it (unlocked, without audio)."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
-        copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
+        with self.edits.group("Duplicate segment"):
+            copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
         self.segments_reset.emit()
         return copy
 
     def split_segment(self, segment_id: int, at: int) -> tuple[SegmentRecord, SegmentRecord] | Refusal:
         """Cut the text at character `at`: the rest becomes a new segment right after."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         if current.is_locked:
             return locked_refusal(segment_id, "split it")
         head, tail = current.text[:at].rstrip(), current.text[at:].lstrip()
@@ -292,8 +331,9 @@ class Controller(QObject):
                 segment_id, RefusalReason.INVALID, "Put the cursor inside {subject}'s text to split it there."
             )
         self.cancel_segment(segment_id, "Cancelled: the segment was split.")
-        first = self.repository.update_segment(segment_id, text=head)
-        second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
+        with self.edits.group("Split segment"):
+            first = self.repository.update_segment(segment_id, text=head)
+            second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
         assert first is not None
         self.segments_reset.emit()
         self.segment_changed.emit(segment_id)
@@ -301,9 +341,9 @@ class Controller(QObject):
 
     def merge_with_next(self, segment_id: int) -> SegmentRecord | Refusal:
         """Append the next segment's text to this one (on a new line) and delete the next one."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         following = next((s for s in self.segments() if s.position == current.position + 1), None)
         if following is None:
             return Refusal(
@@ -316,30 +356,49 @@ class Controller(QObject):
                 return locked_refusal(record.id, "merge it")
         self.cancel_segment(segment_id, "Cancelled: the segment was merged.")
         merged_text = "\n".join(t for t in (current.text.strip(), following.text.strip()) if t)
-        deleted = self.delete_segment(following.id)
-        assert not isinstance(deleted, Refusal)
-        merged = self.repository.update_segment(segment_id, text=merged_text)
+        with self.edits.group("Merge segments"):
+            deleted = self.delete_segment(following.id)
+            assert not isinstance(deleted, Refusal)
+            merged = self.repository.update_segment(segment_id, text=merged_text)
         assert merged is not None
         self.segment_changed.emit(segment_id)
         return merged
 
     def delete_segment(self, segment_id: int) -> SegmentRecord | Refusal:
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
+        current = self._own(segment_id)
+        if isinstance(current, Refusal):
+            return current
         if current.is_locked:
             return locked_refusal(segment_id, "delete it")
         self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
-        deleted = self.repository.delete_segment(segment_id)
-        if deleted is None:
-            return not_found(segment_id)
-        if (path := self.audio_path(deleted)) is not None:
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as error:  # the segment is gone either way; its file is only clutter
-                log.warning("Could not remove %s: %s", path, error)
+        with self.edits.group("Delete segment"):
+            deleted = self.repository.delete_segment(segment_id)
+            if deleted is None:
+                return not_found(segment_id)
+            self.edits.deleted(deleted)
+            if (path := self.audio_path(deleted)) is not None:
+                self.edits.trash.keep(segment_id, path)  # until its delete can no longer be undone
         self.segments_reset.emit()
         return deleted
+
+    # -- undo and redo ----------------------------------------------------------------------
+    @property
+    def history(self) -> History:
+        """The open project's undo history (labels, can_undo, can_redo)."""
+        return self.edits.of(self.project.id)
+
+    def undo(self) -> Edit | Refusal:
+        """Undo the open project's last edit; the Edit says what (its label), or why not."""
+        return self.edits.step(undo=True)
+
+    def redo(self) -> Edit | Refusal:
+        return self.edits.step(undo=False)
+
+    @contextmanager
+    def edit_group(self, label: str) -> Iterator[None]:
+        """The edits made inside are one undo step (e.g. deleting several selected segments)."""
+        with self.edits.group(label):
+            yield
 
     def audio_path(self, record: SegmentRecord) -> Path | None:
         """The absolute path of a segment's recorded audio, if it has any."""
@@ -348,10 +407,10 @@ class Controller(QObject):
     # -- generation -------------------------------------------------------------------------
     def check_generate(self, segment_id: int) -> SegmentRecord | Refusal:
         """The four rules, in order: not found, empty text, locked, model missing."""
-        record = self.repository.get_segment(segment_id)
+        record = self._own(segment_id)
+        if isinstance(record, Refusal):
+            return record
         broken = segment_rule(record)
-        if broken is RefusalReason.NOT_FOUND:
-            return not_found(segment_id)
         if broken is RefusalReason.EMPTY_TEXT:
             return Refusal(segment_id, broken, "{subject} has no text to generate audio from.")
         if broken is RefusalReason.LOCKED:
@@ -404,10 +463,28 @@ class Controller(QObject):
         self.batch_changed.emit()
         return summary
 
+    def preview_audio(self, segment_id: int) -> str | Refusal:
+        """Generate the segment's audio, sending it as it renders (`audio_rendered`) so that it can
+        be played at once. An ordinary task otherwise: the same rules, the WAV written and recorded,
+        Cancel stops it. It runs before queued work: a task of the segment still queued is moved to
+        the front; one already running is started again (its audio so far was not kept)."""
+        checked = self.check_generate(segment_id)
+        if isinstance(checked, Refusal):
+            return checked
+        active = self.tasks.active_for(segment_id)
+        job = None if active is None else self._jobs.get(active.task_id)
+        if active is not None and job is not None and self.pool.tryTake(job):
+            job.quick_start = job.streaming = True  # nothing rendered yet
+            self.pool.start(job, PREVIEW_PRIORITY)
+            return active.task_id
+        if active is not None:
+            self.cancel_task(active.task_id, "Cancelled: generated again to be played as it renders.")
+        return self._queue(checked, self.generation_settings(refresh=True), preview=True)
+
     def batch_state(self) -> BatchState | None:
         return None if self.batch is None else self.batch.state(self.tasks, self._fractions)
 
-    def _queue(self, record: SegmentRecord, generation: GenerationSettings) -> str:
+    def _queue(self, record: SegmentRecord, generation: GenerationSettings, *, preview: bool = False) -> str:
         voice = record.voice or generation.voice  # the segment's own voice wins
         info = self.tasks.create(record.id, voice, len(record.text))
         request = TtsRequest(
@@ -420,7 +497,10 @@ class Controller(QObject):
             output_path=construct_audio_path(self.data_dir, record.project_id, record.id),
             data_dir=self.data_dir,
         )
-        self.pool.start(TtsJob(request, self.loader, self.repository, self.tasks, self._signals))
+        job = TtsJob(request, self.loader, self.repository, self.tasks, self._signals)
+        self._jobs[info.task_id] = job
+        job.quick_start = job.streaming = preview
+        self.pool.start(job, PREVIEW_PRIORITY if preview else 0)
         self.task_changed.emit(info.task_id, record.id)
         return info.task_id
 
@@ -453,18 +533,19 @@ class Controller(QObject):
             self.cancel_task(info.task_id)
         return len(active)
 
-    def prepare_model(self) -> bool:
-        """In the background: assemble the bundled model if needed and import the TTS libraries.
-        True if the model has to be assembled (the window shows progress)."""
+    def prepare_model(self, *, load: bool = False) -> bool:
+        """In the background: assemble the bundled model if needed, import the TTS libraries and,
+        if `load`, load the model. True if the model has to be assembled (the window shows progress)."""
         found = self.loader.availability()
         if found.available:
-            self.pool.start(PrepareModelJob(self.loader, self._signals))
+            self.pool.start(PrepareModelJob(self.loader, self._signals, load=load))
         return found.needs_assembly
 
     def _on_status_changed(self, task_id: str, segment_id: int) -> None:
         info = self.tasks.get(task_id)
         if info is not None and not info.status.is_active:
             self._fractions.pop(task_id, None)
+            self._jobs.pop(task_id, None)
         if info is not None and info.audio_file is not None:
             self.segment_changed.emit(segment_id)
         self.task_changed.emit(task_id, segment_id)
@@ -626,5 +707,6 @@ class Controller(QObject):
             log.warning("Installing model files did not stop within %d ms", timeout_ms)
         if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
             log.warning("A background job did not stop within %d ms", timeout_ms)
+        self.edits.close()
         self.database.close()
         self._data_lock.unlock()

@@ -17,6 +17,7 @@ from narrator_app.engine.export import (
     ExportItem,
     ExportResult,
     export_narration,
+    segment_file_name,
     subtitle_path,
 )
 from narrator_app.logs import error_for_log
@@ -41,6 +42,7 @@ class ExportRequest:
     fmt: str = "wav"
     pause: float = 0.5
     subtitles: str | None = None
+    segments_dir: Path | None = None  # also each segment's file, into this folder
 
 
 class ExportSignals(QObject):
@@ -69,6 +71,11 @@ class ExportJob(QRunnable):
     def run(self) -> None:
         req = self._request
         targets = [req.out_path] + ([subtitle_path(req.out_path, req.subtitles)] if req.subtitles else [])
+        if req.segments_dir is not None:  # each segment's own file too
+            targets += [
+                req.segments_dir / segment_file_name(n, item.text, req.fmt)
+                for n, item in enumerate(self._items, start=1)
+            ]
         journal: AbstractContextManager[None] = (
             pending_export(self._data_dir, targets) if self._data_dir is not None else nullcontext()
         )
@@ -93,6 +100,7 @@ class ExportJob(QRunnable):
             fmt=req.fmt,
             pause=req.pause,
             subtitles=req.subtitles,
+            segments_dir=req.segments_dir,
             should_cancel=self.cancelled.is_set,
             on_progress=self._signals.progress.emit,
         )

@@ -11,6 +11,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audio_path
@@ -41,6 +43,14 @@ class JobSignals(QObject):
     progress = Signal(str, int, float)  # task_id, segment_id, fraction of the text done (0..1)
     model_progress = Signal(float)  # 0..1 while the bundled model is assembled
     model_prepared = Signal(str)  # "" when the model files are ready, else the problem
+    # task_id, segment_id, 16-bit mono PCM (bytes), sample rate: audio as it is rendered, for the
+    # jobs asked to stream it (a preview). A few signals per sentence, never more.
+    audio = Signal(str, int, object, int)
+
+
+def pcm16(samples: NDArray[np.float32]) -> bytes:
+    """Float samples (-1..1) as little-endian 16-bit PCM, as the WAV file holds them."""
+    return np.rint(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,14 @@ class TtsJob(QRunnable):
         self._tasks = tasks
         self._signals = signals
         self._last_progress = 0.0
+        # A preview: short first chunks, and every piece of audio handed to the GUI as it is rendered
+        # (JobSignals.audio). Both set before the job starts, never after: the audio is not kept.
+        self.quick_start = False
+        self.streaming = False
+
+    def _on_audio(self, samples: NDArray[np.float32], rate: int) -> None:
+        if self.streaming:
+            self._signals.audio.emit(self.request.task_id, self.request.segment_id, pcm16(samples), rate)
 
     def run(self) -> None:
         req = self.request
@@ -165,6 +183,8 @@ class TtsJob(QRunnable):
             should_cancel=lambda: self._tasks.should_stop(req.task_id),
             on_progress=self._on_progress,
             commit=commit,
+            on_audio=self._on_audio,
+            quick_start=self.quick_start,
         )
         if result.cancelled:
             return TaskStatus.CANCELLED, result.error, {}
@@ -174,12 +194,14 @@ class TtsJob(QRunnable):
 
 
 class PrepareModelJob(QRunnable):
-    """Assemble the bundled model (if needed) in the background, reporting progress."""
+    """Assemble the bundled model (if needed) in the background, reporting progress; then, if
+    `load`, load it and run it once, so that the first generation or preview does not wait."""
 
-    def __init__(self, loader: KokoroModelLoader, signals: JobSignals) -> None:
+    def __init__(self, loader: KokoroModelLoader, signals: JobSignals, *, load: bool = False) -> None:
         super().__init__()
         self._loader = loader
         self._signals = signals
+        self._load = load
 
     def run(self) -> None:
         problem = ""
@@ -192,3 +214,8 @@ class PrepareModelJob(QRunnable):
             log.warning("Preparing the model failed: %s", error)
             problem = str(error)
         self._signals.model_prepared.emit(problem)
+        if self._load and not problem:
+            try:
+                self._loader.warm_up()
+            except Exception as error:  # a generation will report it, with its task
+                log.warning("Loading the model in advance failed: %s", error)

@@ -70,6 +70,17 @@ def not_found(segment_id: int) -> Refusal:
     return Refusal(segment_id, RefusalReason.NOT_FOUND, "{subject} does not exist.")
 
 
+def other_project(segment_id: int, project_name: str) -> Refusal:
+    """The segment is in another project than the one open (the command line's --project)."""
+    return Refusal(
+        segment_id,
+        RefusalReason.NOT_FOUND,
+        "{subject} is not in the project "
+        + literal(repr(project_name))
+        + "; name its project with --project.",
+    )
+
+
 def locked_refusal(segment_id: int, doing: str) -> Refusal:
     return Refusal(
         segment_id,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 DEFAULT_LIMIT = 1000  # characters: longer paragraphs are split at sentence ends
+MIN_LIMIT, MAX_LIMIT = 100, 100_000
 SUFFIXES = (".txt", ".md", ".markdown")
 
 
@@ -160,10 +161,19 @@ def split_long(paragraph: str, limit: int = DEFAULT_LIMIT) -> list[str]:
     return pieces
 
 
-def segments_from_file(path: Path, limit: int = DEFAULT_LIMIT) -> list[str]:
-    """The segments a file would become, in order. Raises ImportFileError."""
+def paragraphs_from_file(path: Path) -> list[str]:
+    """A file's paragraphs (Markdown made speakable), before long ones are split. Raises ImportFileError."""
     if path.suffix.lower() not in SUFFIXES:
         raise ImportFileError(f"{path.name}: Narrator imports .txt and .md files.")
     text = read_text_file(path)
-    markdown = path.suffix.lower() in (".md", ".markdown")
-    return [piece for para in paragraphs(text, markdown=markdown) for piece in split_long(para, limit)]
+    return paragraphs(text, markdown=path.suffix.lower() in (".md", ".markdown"))
+
+
+def split_all(paras: list[str], limit: int = DEFAULT_LIMIT) -> list[str]:
+    """The segments paragraphs become with this limit, in order."""
+    return [piece for para in paras for piece in split_long(para, limit)]
+
+
+def segments_from_file(path: Path, limit: int = DEFAULT_LIMIT) -> list[str]:
+    """The segments a file would become, in order. Raises ImportFileError."""
+    return split_all(paragraphs_from_file(path), limit)

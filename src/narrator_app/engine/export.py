@@ -7,6 +7,7 @@ error leaves nothing behind and never touches an earlier export.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -51,6 +52,16 @@ class ExportResult:
     duration: float
     segments: int
     subtitles: Path | None
+    segment_files: tuple[Path, ...] = ()
+
+
+_UNSAFE = re.compile(r"[^\w\s,'-]+")
+
+
+def segment_file_name(number: int, text: str, fmt: str) -> str:
+    """'003 The lighthouse keeper climbed.mp3': the number keeps the order, a few words say which."""
+    words = _UNSAFE.sub("", " ".join(text.split()[:6])).strip()[:60].strip()
+    return f"{number:03d} {words}.{fmt}" if words else f"{number:03d}.{fmt}"
 
 
 def subtitle_path(out_path: Path, subtitles: str) -> Path:
@@ -94,11 +105,13 @@ def export_narration(
     fmt: str = "wav",
     pause: float = 0.5,
     subtitles: str | None = None,
+    segments_dir: Path | None = None,
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
 ) -> ExportResult:
     """Join the items' audio with `pause` seconds between them (none before the first or after the
-    last). Raises ExportError (with the reason) or ExportCancelled; then nothing is written."""
+    last); with `segments_dir`, also each segment's audio in its own file there, in the same format.
+    Raises ExportError (with the reason) or ExportCancelled; then nothing is written."""
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
     if subtitles is not None and subtitles not in SUBTITLE_FORMATS:
@@ -109,10 +122,14 @@ def export_narration(
         raise ExportError("There is no audio to export.")
     if out_path.is_dir() or not out_path.name:
         raise ExportError(f"{out_path} is a folder; give the name of the file to write.")
+    if segments_dir is not None and segments_dir.exists() and not segments_dir.is_dir():
+        raise ExportError(f"{segments_dir} is a file; give a folder for the segments' files.")
     container, subtype = FORMATS[fmt]
     silence = np.zeros(round(pause * SAMPLE_RATE), dtype=np.float32)
     cues: list[Cue] = []
     position = 0  # samples written so far
+    pieces: list[tuple[Path, Path]] = []  # (temporary, final) of each segment's own file
+    made_dir = segments_dir is not None and not segments_dir.exists()
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         with ExitStack() as stack:
@@ -139,6 +156,11 @@ def export_narration(
                         position += len(silence)
                     mono = samples.mean(axis=1)
                     out.write(mono)
+                    if segments_dir is not None:
+                        final = segments_dir / segment_file_name(index + 1, item.text, fmt)
+                        piece = stack.enter_context(_temporary_beside(final))
+                        sf.write(str(piece), mono, SAMPLE_RATE, format=container, subtype=subtype)
+                        pieces.append((piece, final))
                     cues.append(Cue(position / SAMPLE_RATE, (position + len(mono)) / SAMPLE_RATE, item.text))
                     position += len(mono)
                     if on_progress is not None:
@@ -152,8 +174,19 @@ def export_narration(
             os.replace(audio_tmp, out_path)
             if subtitle_file is not None and subtitle_tmp is not None:
                 os.replace(subtitle_tmp, subtitle_file)
-    except (ExportCancelled, ExportError):
+            for piece, final in pieces:
+                os.replace(piece, final)
+    except BaseException as error:
+        if made_dir and segments_dir is not None and not any(final.exists() for _p, final in pieces):
+            try:
+                segments_dir.rmdir()  # a folder made for this export goes with it
+            except OSError:
+                pass
+        if isinstance(error, (ExportCancelled, ExportError)):
+            raise
+        if isinstance(error, (OSError, RuntimeError, sf.LibsndfileError)):
+            raise ExportError(f"Cannot write {out_path}: {error}") from error
         raise
-    except (OSError, RuntimeError, sf.LibsndfileError) as error:
-        raise ExportError(f"Cannot write {out_path}: {error}") from error
-    return ExportResult(out_path, position / SAMPLE_RATE, len(items), subtitle_file)
+    return ExportResult(
+        out_path, position / SAMPLE_RATE, len(items), subtitle_file, tuple(final for _p, final in pieces)
+    )

@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import TempWav, replacing
-from narrator_app.engine.chunks import split_into_chunks
+from narrator_app.engine.chunks import plan_chunks
 from narrator_app.engine.loader import Synthesizer
 
 log = logging.getLogger(__name__)
@@ -21,8 +21,6 @@ log = logging.getLogger(__name__)
 SAMPLE_RATE = 24_000
 MIN_SPEED, MAX_SPEED = 0.5, 2.0
 LANGUAGES = ("en-us", "en-gb", "es", "fr-fr", "hi", "it", "pt-br", "ja", "cmn")
-# Silence between chunks: what kokoro-onnx puts after a sentence when it joins its own batches.
-CHUNK_PAUSE = 0.25
 
 
 class SynthesisCancelled(Exception):
@@ -54,6 +52,7 @@ def synthesize(
     *,
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
+    quick_start: bool = False,
 ) -> tuple[NDArray[np.float32], int]:
     """All of `text`'s audio in memory (see `synthesize_into`; `generate_audio` streams to disk)."""
     parts: list[NDArray[np.float32]] = []
@@ -64,7 +63,15 @@ def synthesize(
         rates[0] = rate
 
     synthesize_into(
-        keep, model, text, voice, speed, language, should_cancel=should_cancel, on_progress=on_progress
+        keep,
+        model,
+        text,
+        voice,
+        speed,
+        language,
+        should_cancel=should_cancel,
+        on_progress=on_progress,
+        quick_start=quick_start,
     )
     return np.concatenate(parts), rates[0]
 
@@ -79,15 +86,18 @@ def synthesize_into(
     *,
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
+    quick_start: bool = False,
 ) -> None:
     """Render `text` chunk by chunk (whole sentences, see chunks.py) with kokoro-onnx's stream,
     handing each piece of audio to `sink` as it comes: memory holds one piece, however long the text.
 
     `should_cancel` is checked after every piece of audio the model returns; `on_progress` gets the
     fraction of the text done (0..1) after every chunk. ValueError if the model said nothing at all.
+    `quick_start` makes the first chunks short, so that the first piece comes sooner (to play the
+    audio while the rest renders; chunks.plan_chunks).
     """
-    chunks = split_into_chunks(text)
-    total = sum(len(chunk) for chunk in chunks) or 1
+    plan = plan_chunks(text, quick_start=quick_start)
+    total = sum(len(chunk) for chunk, _ in plan) or 1
 
     def cancel_requested() -> bool:
         return should_cancel is not None and should_cancel()
@@ -96,9 +106,11 @@ def synthesize_into(
         rate = SAMPLE_RATE
         done = 0
         spoken = 0  # samples from the model, not counting the pauses we add
-        for index, chunk in enumerate(chunks):
-            if index and spoken:
-                sink(np.zeros(int(CHUNK_PAUSE * rate), dtype=np.float32), rate)
+        pause = 0.0  # after the chunk before
+        for chunk, pause_after in plan:
+            if pause and spoken:
+                sink(np.zeros(int(pause * rate), dtype=np.float32), rate)
+            pause = pause_after
             stream = cast(
                 AsyncIterator[tuple[NDArray[np.float32], int]],
                 model.create_stream(chunk, voice, speed=speed, lang=language),
@@ -137,14 +149,18 @@ def generate_audio(
     should_cancel: Callable[[], bool] | None = None,
     on_progress: Callable[[float], None] | None = None,
     commit: Callable[[float], None] | None = None,
+    on_audio: AudioSink | None = None,
+    quick_start: bool = False,
 ) -> SynthesisResult:
     """Synthesize `text` into a 24 kHz mono WAV at `output_path`.
 
     The WAV is written piece by piece (memory stays bounded for any length of text) to a temporary
     file beside `output_path` and renamed into place. `commit`, if
     given, is called with the duration once the new file is in place (to record it); if it raises,
-    the earlier file is put back. Never raises for a synthesis problem: the result says what went
-    wrong, and on failure or cancel no partial file is left and an earlier file is untouched.
+    the earlier file is put back. `on_audio`, if given, also gets every piece as it is written (to
+    play it while the rest renders); `quick_start`: see synthesize_into. Never raises for a synthesis
+    problem: the result says what went wrong, and on failure or cancel no partial file is left and an
+    earlier file is untouched.
     """
     if not text.strip():
         return SynthesisResult(False, error="There is no text to generate audio from.")
@@ -155,9 +171,15 @@ def generate_audio(
             False, error=f"Unknown language {language!r}; use one of {', '.join(LANGUAGES)}."
         )
     wav = TempWav(output_path)
+
+    def sink(samples: NDArray[np.float32], rate: int) -> None:
+        wav.write(samples, rate)
+        if on_audio is not None:
+            on_audio(samples, rate)
+
     try:
         synthesize_into(
-            wav.write,
+            sink,
             model,
             text,
             voice,
@@ -165,6 +187,7 @@ def generate_audio(
             language,
             should_cancel=should_cancel,
             on_progress=on_progress,
+            quick_start=quick_start,
         )
         tmp, duration = wav.finish()
         with replacing(output_path, tmp):

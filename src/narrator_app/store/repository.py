@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from narrator_app.store.database import Database
@@ -42,6 +42,11 @@ def _settings_record(row: GlobalSettings) -> SettingsRecord:
         language=row.language,
         execution_provider=row.execution_provider or "cpu",
     )
+
+
+def _chunks(ids: tuple[int, ...], size: int = 500) -> list[tuple[int, ...]]:
+    """Ids in slices small enough for one SQL IN list (SQLite limits the number of parameters)."""
+    return [ids[n : n + size] for n in range(0, len(ids), size)]
 
 
 class Repository:
@@ -120,6 +125,15 @@ class Repository:
         with self._sessions() as session:
             row = session.get(Segment, segment_id)
             return None if row is None else _segment_record(row)
+
+    def get_segments(self, segment_ids: tuple[int, ...]) -> list[SegmentRecord]:
+        """The segments with these ids that exist, in one query."""
+        with self._sessions() as session:
+            return [
+                _segment_record(row)
+                for chunk in _chunks(segment_ids)
+                for row in session.scalars(select(Segment).where(Segment.id.in_(chunk)))
+            ]
 
     def add_segment(self, project_id: int, text: str, *, locked: bool = False) -> SegmentRecord:
         (record,) = self.add_segments(project_id, [text], locked=locked)
@@ -215,6 +229,61 @@ class Repository:
                 row.position = target
                 session.flush()
             return _segment_record(row)
+
+    def snapshot(self, project_id: int) -> list[tuple[int, str, bool]]:
+        """The project's rows in order as (id, text, locked): what an undo step compares. Much cheaper
+        than list_segments (no ORM objects, no dates)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Segment.id, Segment.text, Segment.is_locked)
+                .where(Segment.project_id == project_id)
+                .order_by(Segment.position)
+            )
+            return [(i, text, bool(locked)) for i, text, locked in rows]
+
+    def apply_step(
+        self,
+        project_id: int,
+        *,
+        remove: tuple[int, ...] = (),
+        restore: tuple[SegmentRecord, ...] = (),
+        updates: tuple[tuple[int, str, bool], ...] = (),
+        order: tuple[int, ...] = (),
+    ) -> None:
+        """Undo or redo one edit in one transaction: delete rows, bring rows back with their ids (and
+        audio columns), set text and lock, and give the project's rows the positions of `order`."""
+        now = utcnow()
+        with self._sessions.begin() as session:
+            for chunk in _chunks(remove):
+                session.execute(delete(Segment).where(Segment.id.in_(chunk)))
+            for record in restore:
+                session.add(
+                    Segment(
+                        id=record.id,
+                        project_id=project_id,
+                        position=record.position,
+                        text=record.text,
+                        is_locked=record.is_locked,
+                        audio_file=record.audio_file,
+                        audio_duration=record.audio_duration,
+                        audio_fingerprint=record.audio_fingerprint,
+                        created_at=record.created_at,
+                        updated_at=now,
+                    )
+                )
+            session.flush()
+            changes: list[dict[str, Any]] = [
+                {"id": i, "text": text, "is_locked": locked, "updated_at": now} for i, text, locked in updates
+            ]
+            if changes:
+                session.execute(update(Segment), changes)
+            wanted = {segment_id: position for position, segment_id in enumerate(order)}
+            current = session.execute(
+                select(Segment.id, Segment.position).where(Segment.project_id == project_id)
+            )
+            moves = [{"id": i, "position": wanted[i]} for i, p in current if i in wanted and wanted[i] != p]
+            if moves:
+                session.execute(update(Segment), moves)
 
     @staticmethod
     def _shift(session: Session, project_id: int, start: int, by: int, upto: int | None = None) -> None:

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import QStyle, QWidget
 
 @dataclass(frozen=True)
 class Actions:
+    undo: QAction
+    redo: QAction
     add: QAction
     delete: QAction
     move_up: QAction
@@ -62,6 +64,8 @@ def _action(
 def create_actions(parent: QWidget) -> Actions:
     sp = QStyle.StandardPixmap
     actions = Actions(
+        undo=_action(parent, "&Undo", "undoAction", "Ctrl+Z", None, "Undo the last edit"),
+        redo=_action(parent, "&Redo", "redoAction", "Ctrl+Shift+Z", None, "Redo what was undone"),
         add=_action(
             parent,
             "&Add segment",
@@ -198,6 +202,12 @@ def create_actions(parent: QWidget) -> Actions:
         open_logs=_action(parent, "Open &log folder", "openLogsAction"),
         quit=_action(parent, "&Quit", "quitAction", QKeySequence.StandardKey.Quit),
     )
+    # Ctrl+Shift+Z everywhere, and the platform's own Redo key too (Ctrl+Y on Windows).
+    redo_keys = [QKeySequence("Ctrl+Shift+Z")]
+    redo_keys += [k for k in QKeySequence.keyBindings(QKeySequence.StandardKey.Redo) if k not in redo_keys]
+    actions.redo.setShortcuts(redo_keys)
+    actions.undo.setIcon(QIcon.fromTheme("edit-undo"))
+    actions.redo.setIcon(QIcon.fromTheme("edit-redo"))
     actions.lock.setCheckable(True)
     actions.lock.setIcon(QIcon.fromTheme("object-locked"))
     actions.settings.setMenuRole(QAction.MenuRole.PreferencesRole)

@@ -21,16 +21,12 @@ def _segments(count: int) -> str:
     return f"{count} segment{'s' if count != 1 else ''}"
 
 
-def ask_to_import(parent: QWidget, path: Path, count: int) -> bool:
-    question = f"Import {_segments(count)} from {path.name}? They are added after the existing segments."
-    return ask_yes(parent, "Import text", question, yes_by_default=True)
-
-
 def ask_to_delete(parent: QWidget, count: int) -> bool:
     return ask_yes(
         parent,
         "Delete segments",
-        f"Delete {_segments(count)} with their text and audio?",
+        f"Delete {_segments(count)} with {'its' if count == 1 else 'their'} text and audio? "
+        f"Undo (Ctrl+Z) brings {'it' if count == 1 else 'them'} back.",
         yes_by_default=False,
     )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import platformdirs
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -33,7 +34,8 @@ SUBTITLE_LABELS: dict[str | None, str] = {None: "None", "srt": "SRT", "vtt": "We
 
 
 class ExportDialog(QDialog):
-    generate_missing = Signal()  # the user chose to generate the missing segments first
+    # The user chose to generate the missing segments first: the ExportRequest to make afterwards.
+    generate_missing = Signal(object)
 
     def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,11 +70,27 @@ class ExportDialog(QDialog):
         for kind, label in SUBTITLE_LABELS.items():
             self.subtitles.addItem(label, kind)
 
+        self.per_segment = QCheckBox("Also each segment in its own &file, into:", self)
+        self.per_segment.setObjectName("exportPerSegment")
+        self.segments_dir = QLineEdit(str(default.with_name(f"{controller.project.name} segments")), self)
+        self.segments_dir.setObjectName("exportSegmentsDir")
+        self.segments_dir.setEnabled(False)
+        browse_dir = QPushButton("B&rowse…", self)
+        browse_dir.setEnabled(False)
+        browse_dir.clicked.connect(self._browse_dir)
+        self.per_segment.toggled.connect(self.segments_dir.setEnabled)
+        self.per_segment.toggled.connect(browse_dir.setEnabled)
+        dir_row = QHBoxLayout()
+        dir_row.addWidget(self.segments_dir, 1)
+        dir_row.addWidget(browse_dir)
+
         form = QFormLayout()
         form.addRow("File:", path_row)
         form.addRow("F&ormat:", self.fmt)
         form.addRow("&Pause between segments:", self.pause)
         form.addRow("&Subtitles:", self.subtitles)
+        form.addRow(self.per_segment)
+        form.addRow("", dir_row)
 
         self.summary = QLabel(self)
         self.summary.setObjectName("exportSummary")
@@ -83,7 +101,10 @@ class ExportDialog(QDialog):
         self.export_button = buttons.addButton("&Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.export_button.setEnabled(bool(self.plan.items))
         if any(not record.is_locked for record in self.plan.missing):  # locked ones cannot be generated
-            generate = buttons.addButton("&Generate missing first", QDialogButtonBox.ButtonRole.ActionRole)
+            generate = buttons.addButton(
+                "&Generate missing, then export", QDialogButtonBox.ButtonRole.ActionRole
+            )
+            generate.setObjectName("generateMissingButton")
             generate.clicked.connect(self._generate_first)
         buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -116,12 +137,28 @@ class ExportDialog(QDialog):
         path = Path(text).expanduser()
         return path if path.is_absolute() else platformdirs.user_music_path() / path
 
-    def accept(self) -> None:
+    def folder(self) -> Path | None:
+        """Where each segment's own file goes, if the user asked for them."""
+        text = self.segments_dir.text().strip()
+        if not self.per_segment.isChecked() or not text:
+            return None
+        path = Path(text).expanduser()
+        return path if path.is_absolute() else platformdirs.user_music_path() / path
+
+    def _valid(self) -> bool:
         target = self.target()
         if target is None or target.is_dir():
             self.summary.setText(self._describe_plan() + "\nGive the name of the file to write.")
-            return
-        super().accept()
+            return False
+        folder = self.folder()
+        if self.per_segment.isChecked() and (folder is None or folder.is_file()):
+            self.summary.setText(self._describe_plan() + "\nGive a folder for the segments' files.")
+            return False
+        return True
+
+    def accept(self) -> None:
+        if self._valid():
+            super().accept()
 
     def request(self) -> ExportRequest:
         target = self.target()
@@ -131,6 +168,7 @@ class ExportDialog(QDialog):
             fmt=self.fmt.currentData(),
             pause=round(self.pause.value(), 2),
             subtitles=self.subtitles.currentData(),
+            segments_dir=self.folder(),
         )
 
     def _format_changed(self) -> None:
@@ -148,9 +186,17 @@ class ExportDialog(QDialog):
             if suffix in FORMATS:
                 self.fmt.setCurrentIndex(self.fmt.findData(suffix))
 
+    def _browse_dir(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, "Folder for the segments' files", self.segments_dir.text()
+        )
+        if chosen:
+            self.segments_dir.setText(chosen)
+
     def _generate_first(self) -> None:
-        self.generate_missing.emit()
-        self.reject()
+        if self._valid():
+            self.generate_missing.emit(self.request())
+            self.reject()
 
 
 class ExportStatus(QWidget):
@@ -187,4 +233,7 @@ def describe_export(result: object) -> str:
     segments = getattr(result, "segments", 0)
     subtitles = getattr(result, "subtitles", None)
     extra = f" and subtitles to {subtitles}" if subtitles else ""
+    files = getattr(result, "segment_files", ())
+    if files:
+        extra += f", and {len(files)} segment files to {files[0].parent}"
     return f"Exported {segments} segments ({duration}) to {path}{extra}."

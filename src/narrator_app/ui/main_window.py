@@ -34,6 +34,7 @@ from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
+from narrator_app.ui.live_preview import LivePreview
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.model_dialog import ModelDialog
 from narrator_app.ui.play_all import PlayAll
@@ -45,8 +46,14 @@ from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.segment_voice import AskVoice, VoiceDelegate, ask_voice, set_voice_of_selected
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
+from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
-from narrator_app.ui.window_state import restore_window_state, save_last_project, save_window_state
+from narrator_app.ui.window_state import (
+    recent_projects,
+    restore_window_state,
+    save_last_project,
+    save_window_state,
+)
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +68,13 @@ class MainWindow(QMainWindow):
         self.resize(1100, 680)
         self.player = player or AudioPlayer(self)
         self.playlist = PlayAll(self.player, self)
+        self.live_preview = LivePreview(controller, self)  # Play on a segment without current audio
         # Asked before deleting segments that hold text; tests replace it.
         self.confirm_delete: Callable[[int], bool] = lambda count: ask_to_delete(self, count)
         # Asked by "Set voice…" for the selected segments; tests replace it.
         self.ask_voice: AskVoice = ask_voice(self)
         self.setAcceptDrops(True)
+        self._failures_shown: set[str] = set()  # task ids whose failure the message bar told
 
         self.waveforms = WaveformCache(self)
         self.model = SegmentTableModel(controller, self, self.waveforms)
@@ -75,6 +84,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._update_actions()
         restore_window_state(self, self.controller.data_dir)
+        save_last_project(self.controller.data_dir, self.controller.project.id)  # the latest of the recent
         self._check_model()
 
     # -- construction -----------------------------------------------------------------------
@@ -144,7 +154,11 @@ class MainWindow(QMainWindow):
         a = self.commands
         file_menu = self.menuBar().addMenu("&File")
         self.project_menu = ProjectMenu(
-            self.controller, self, lambda text: self.show_message(text, Kind.WARNING)
+            self.controller,
+            self,
+            lambda text: self.show_message(text, Kind.WARNING),
+            lambda: recent_projects(self.controller.data_dir),
+            lambda: self.segment_editor.save_now(),
         )
         file_menu.addAction(self.project_menu.new_action)
         file_menu.addMenu(self.project_menu)
@@ -155,6 +169,9 @@ class MainWindow(QMainWindow):
         self._fill(
             self.menuBar().addMenu("&Edit"),
             (
+                a.undo,
+                a.redo,
+                None,
                 a.add,
                 a.duplicate,
                 a.delete,
@@ -266,6 +283,7 @@ class MainWindow(QMainWindow):
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
         self.transfers = Transfers(self)
+        self.undo_commands = UndoCommands(self)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(self._on_double_click)
@@ -285,6 +303,11 @@ class MainWindow(QMainWindow):
         self.player.playing_changed.connect(lambda _playing: self._update_actions())
         self.player.position_changed.connect(lambda _ms: self._update_player_label())
         self.player.error.connect(lambda message: self.show_message(message, Kind.ERROR))
+        self.live_preview.playing_changed.connect(
+            lambda _: (self._update_player_label(), self._update_actions())
+        )
+        self.live_preview.position_changed.connect(lambda _ms: self._update_player_label())
+        self.live_preview.message.connect(lambda message: self.show_message(message, Kind.WARNING))
 
     # -- selection --------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -325,7 +348,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(records))
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)
-        a.stop.setEnabled(self.player.is_playing or self.playlist.active)
+        a.stop.setEnabled(self.player.is_playing or self.playlist.active or self.live_preview.active)
         a.cancel.setEnabled(any(self.controller.tasks.active_for(r.id) is not None for r in records))
         a.cancel_all.setEnabled(self.controller.tasks.has_active())
         a.lock.setChecked(bool(records) and all(r.is_locked for r in records))
@@ -358,7 +381,9 @@ class MainWindow(QMainWindow):
         with_text = [i for i in ids if (r := self.model.record(i)) is not None and r.text.strip()]
         if with_text and not self.confirm_delete(len(ids)):
             return
-        refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
+        label = f"Delete {len(ids)} segments" if len(ids) > 1 else "Delete segment"
+        with self.controller.edit_group(label):  # one undo step
+            refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
         self._report_refusals(refusals)
         deleted = len(ids) - len(refusals)
         if deleted:
@@ -380,8 +405,11 @@ class MainWindow(QMainWindow):
 
     def set_selected_locked(self, locked: bool) -> None:
         self.segment_editor.save_now()
-        for segment_id in self.selected_ids():
-            self.controller.update_segment(segment_id, locked=locked)
+        ids = self.selected_ids()
+        word = "Lock" if locked else "Unlock"
+        with self.controller.edit_group(f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"):
+            for segment_id in ids:
+                self.controller.update_segment(segment_id, locked=locked)
         self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 
@@ -432,6 +460,7 @@ class MainWindow(QMainWindow):
 
     def play_all(self) -> None:
         queue = [(item.segment_id, item.audio_path) for item in self.controller.export_plan().items]
+        self.live_preview.stop()
         problem = self.playlist.start(queue)
         if problem:
             self.show_message(problem, Kind.INFO)
@@ -439,15 +468,30 @@ class MainWindow(QMainWindow):
     def stop_playback(self) -> None:
         self.playlist.stop()
         self.player.stop()
+        segment_id = self.live_preview.segment_id
+        if self.live_preview.stop() and segment_id and self.controller.tasks.active_for(segment_id):
+            self.statusBar().showMessage(
+                f"Stopped playing; {self._segment_name(segment_id)} is still being generated "
+                "(Cancel stops that).",
+                8000,
+            )
 
     def toggle_play(self) -> None:
-        if self.player.is_playing or self.playlist.active:
+        if self.player.is_playing or self.playlist.active or self.live_preview.active:
             self.stop_playback()
             return
         segment_id = self.current_id()
         record = None if segment_id is None else self.model.record(segment_id)
         if record is None:
             self.show_message("Select a segment to play.", Kind.INFO)
+            return
+        if self.player.available and self.live_preview.wants(record):  # play as it is generated
+            self.player.stop()
+            result = self.live_preview.play(record)
+            if isinstance(result, Refusal):
+                self.show_refusal(result)
+            elif result:
+                self.show_message(result, Kind.WARNING)
             return
         path = self.controller.audio_path(record)
         if path is None:
@@ -521,12 +565,20 @@ class MainWindow(QMainWindow):
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
             self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
-        elif info.status is TaskStatus.FAILED:
+        elif info.status is TaskStatus.FAILED and task_id not in self._failures_shown:
+            # Once: a late signal of the same task (statuses are read when signals arrive) must not
+            # cover what was said after it, e.g. that an export was not started.
+            self._failures_shown.add(task_id)
             self.show_message(f"{name}: {info.message}", Kind.ERROR)
         elif info.status is TaskStatus.RUNNING:
             self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
 
     def _update_player_label(self) -> None:
+        if self.live_preview.active:
+            self.player_label.setText(
+                self.live_preview.label_text(self._segment_name(self.live_preview.segment_id))
+            )
+            return
         segment_id = self.player.segment_id
         record = None if segment_id is None else self.model.record(segment_id)
         if not self.player.is_playing or record is None:
@@ -541,7 +593,7 @@ class MainWindow(QMainWindow):
         found = self.controller.loader.availability()
         if not found.available:
             self.show_model_problem(found.problem)
-        elif self.controller.prepare_model():
+        elif self.controller.prepare_model(load=True):
             self.model_progress.setValue(0)
             self.model_progress.show()
             self.statusBar().showMessage("Preparing the bundled Kokoro model…")
@@ -578,6 +630,7 @@ class MainWindow(QMainWindow):
         save_window_state(self, self.controller.data_dir)
         self.segment_editor.save_now()
         self.playlist.stop()
+        self.live_preview.shutdown()
         self.player.shutdown()
         self.hide()  # do not look frozen while a running job stops at its next chunk
         self.controller.shutdown()

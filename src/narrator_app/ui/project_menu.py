@@ -18,10 +18,20 @@ def ask_name(parent: QWidget, title: str, label: str, text: str = "") -> str | N
 
 
 class ProjectMenu(QMenu):
-    """Open project ▸ (rebuilt each time it opens), plus New / Rename / Delete actions."""
+    """Open project ▸ (rebuilt each time it opens: the projects opened recently first, then the others
+    by name), plus New / Rename / Delete actions."""
 
-    def __init__(self, controller: Controller, parent: QWidget, report: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        parent: QWidget,
+        report: Callable[[str], None],
+        recent: Callable[[], list[int]] = list,
+        before_switch: Callable[[], None] = lambda: None,
+    ) -> None:
         super().__init__("&Open project", parent)
+        self._recent = recent  # ids of the projects opened last, the latest first
+        self._before_switch = before_switch  # e.g. save the text being typed, while its project is open
         self.setObjectName("openProjectMenu")
         self._controller = controller
         self._report = report  # shows a problem to the user
@@ -49,20 +59,29 @@ class ProjectMenu(QMenu):
         group = self._group
         for old in group.actions():
             group.removeAction(old)
-        for project, segments in self._controller.projects():
+        projects = self._controller.projects()  # by name
+        current = self._controller.project.id
+        rank = {pid: n for n, pid in enumerate(dict.fromkeys([current, *self._recent()]))}
+        recent = sorted((p for p in projects if p[0].id in rank), key=lambda p: rank[p[0].id])
+        others = [p for p in projects if p[0].id not in rank]
+        for project, segments in [*recent, *others]:
+            if others and project == others[0][0]:
+                self.addSeparator()  # the recent ones first, then the rest by name
             action = self.addAction(f"{project.name}  ({segments})")
             action.setCheckable(True)
-            action.setChecked(project.id == self._controller.project.id)
+            action.setChecked(project.id == current)
             action.setActionGroup(group)
             action.triggered.connect(lambda _checked=False, name=project.name: self.open(name))
 
     def open(self, name: str) -> None:
+        self._before_switch()
         try:
             self._controller.open_project(name)
         except ProjectError as error:
             self._report(str(error))
 
     def new_project(self) -> None:
+        self._before_switch()
         name = self.ask_name("New project", "Name of the new project:", "")
         if name is None:
             return
@@ -84,6 +103,7 @@ class ProjectMenu(QMenu):
             self._report(str(error))
 
     def delete_project(self) -> None:
+        self._before_switch()
         current = self._controller.project
         segments = dict((p.id, n) for p, n in self._controller.projects()).get(current.id, 0)
         if self.confirm_delete(current.name, segments):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from narrator_app.controller import Controller
@@ -84,7 +85,7 @@ class SegmentEditor(QWidget):
         record = None if self.segment_id is None else self._model.record(self.segment_id)
         if record is None or self.text.toPlainText() == record.text:
             return
-        result = self._controller.update_segment(record.id, text=self.text.toPlainText())
+        result = self._controller.update_segment(record.id, text=self.text.toPlainText(), typing=True)
         if isinstance(result, Refusal):
             self.show_segment(record.id)  # show what is stored, read-only if it was locked meanwhile
             self.refused.emit(result)
@@ -92,6 +93,15 @@ class SegmentEditor(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.text and event.type() == QEvent.Type.FocusOut:
             self.save_now()
+        if watched is self.text and event.type() == QEvent.Type.ShortcutOverride:
+            # Ctrl+Z undoes typing here first; with nothing typed left to undo (say, right after a
+            # split) it goes to the window's Undo, which undoes the last edit of the project.
+            assert isinstance(event, QKeyEvent)
+            document = self.text.document()
+            if (event.matches(QKeySequence.StandardKey.Undo) and not document.isUndoAvailable()) or (
+                event.matches(QKeySequence.StandardKey.Redo) and not document.isRedoAvailable()
+            ):
+                return True
         return super().eventFilter(watched, event)
 
     def _on_text_changed(self) -> None:

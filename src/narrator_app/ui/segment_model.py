@@ -201,10 +201,11 @@ class SegmentTableModel(QAbstractTableModel):
         moving = [self._rows[self._row_of[i]] for i in ids if i in self._row_of]
         # Rows above the drop point that move out of the way shift the target up by one each.
         target = row - sum(1 for record in moving if record.position < row)
-        for offset, record in enumerate(moving):
-            current = self._controller.segment(record.id)
-            if current is not None:
-                self._controller.move_segment(record.id, target + offset - current.position)
+        with self._controller.edit_group("Move segments" if len(moving) > 1 else "Move segment"):
+            for offset, record in enumerate(moving):
+                current = self._controller.segment(record.id)
+                if current is not None:
+                    self._controller.move_segment(record.id, target + offset - current.position)
         return False
 
     # -- keeping in step with the controller ------------------------------------------------

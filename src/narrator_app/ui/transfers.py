@@ -11,11 +11,13 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
 from narrator_app.exporting import ExportRequest
-from narrator_app.textimport import ImportFileError, segments_from_file
+from narrator_app.rules import Refusal
+from narrator_app.textimport import DEFAULT_LIMIT, ImportFileError, paragraphs_from_file
 from narrator_app.ui.background import BackgroundTasks
-from narrator_app.ui.dialogs import ask_to_import
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
+from narrator_app.ui.import_dialog import ImportPreview
 from narrator_app.ui.message_bar import Kind
+from narrator_app.ui.window_state import import_limit, save_import_limit
 
 if TYPE_CHECKING:
     from narrator_app.ui.main_window import MainWindow
@@ -27,15 +29,17 @@ class Transfers(QObject):
         self._window = window
         self._controller = controller = window.controller
         self.background = BackgroundTasks(self)
-        # Asked before importing, with the number of segments a file makes; tests replace it.
-        self.confirm_import: Callable[[Path, int], bool] = lambda path, count: ask_to_import(
-            window, path, count
-        )
+        # Shows what a file's paragraphs make and asks; returns the segments to add, or None.
+        # Tests replace it.
+        self.confirm_import: Callable[[Path, list[str]], list[str] | None] = self._preview_import
         self.export_status = ExportStatus(controller, window)
         window.statusBar().addPermanentWidget(self.export_status)
         actions = window.commands
         actions.import_.triggered.connect(self.open_import)
         actions.export.triggered.connect(self.open_export)
+        self._pending_export: ExportRequest | None = None  # made once the missing audio is generated
+        controller.batch_changed.connect(self._export_when_generated)
+        controller.project_changed.connect(self._forget_pending_export)
         controller.export_finished.connect(self._export_finished)
         controller.export_failed.connect(self._export_failed)
 
@@ -53,20 +57,32 @@ class Transfers(QObject):
         for path in paths:
             self._window.statusBar().showMessage(f"Reading {path.name}…")
             self.background.run(
-                functools.partial(segments_from_file, path),
+                functools.partial(paragraphs_from_file, path),
                 functools.partial(self._add_imported, path),
                 self._import_failed,
             )
 
-    def _add_imported(self, path: Path, texts: list[str]) -> None:
+    def _preview_import(self, path: Path, paragraphs: list[str]) -> list[str] | None:
+        data_dir = self._controller.data_dir
+        existing = self._window.model.rowCount()
+        dialog = ImportPreview(
+            path, paragraphs, import_limit(data_dir, DEFAULT_LIMIT), existing, self._window
+        )
+        if dialog.exec() != ImportPreview.DialogCode.Accepted:
+            return None
+        save_import_limit(data_dir, dialog.limit.value())
+        return dialog.texts
+
+    def _add_imported(self, path: Path, paragraphs: list[str]) -> None:
         window = self._window
         window.statusBar().clearMessage()
-        if not texts:
+        if not paragraphs:
             window.show_message(f"{path.name} has no text to import.", Kind.INFO)
             return
-        if not self.confirm_import(path, len(texts)):
+        texts = self.confirm_import(path, paragraphs)
+        if not texts:
             return
-        records = self._controller.import_texts(texts)
+        records = self._controller.import_texts(texts, source=path.name)
         window.select_segment(records[0].id)
         window.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
 
@@ -81,9 +97,40 @@ class Transfers(QObject):
         window = self._window
         window.segment_editor.save_now()
         dialog = ExportDialog(self._controller, window)
-        dialog.generate_missing.connect(lambda: window.generate_all(regenerate=False))
+        dialog.generate_missing.connect(self.generate_then_export)
         if dialog.exec() == ExportDialog.DialogCode.Accepted:
             self.start_export(dialog.request())
+
+    def generate_then_export(self, request: ExportRequest) -> None:
+        """Generate every segment whose audio is missing or outdated, then export."""
+        self._pending_export = request
+        result = self._controller.generate_all()
+        if isinstance(result, Refusal):
+            self._pending_export = None
+            self._window.show_refusal(result)
+        elif self._pending_export is not None:
+            self._window.statusBar().showMessage(
+                f"Generating {result.queued} segments; the export starts when they are ready.", 8000
+            )
+
+    def _forget_pending_export(self) -> None:
+        self._pending_export = None  # another project: not what the user asked to export
+
+    def _export_when_generated(self) -> None:
+        state = self._controller.batch_state()
+        if self._pending_export is None or (state is not None and not state.finished):
+            return
+        request, self._pending_export = self._pending_export, None
+        missing = [r for r in self._controller.export_plan().missing if not r.is_locked]
+        if missing:
+            rows = ", ".join(str(r.position + 1) for r in missing[:12]) + ("…" if len(missing) > 12 else "")
+            self._window.show_message(
+                f"The export was not started: {len(missing)} segment(s) still have no current audio "
+                f"(failed or cancelled): {rows}. Generate them, then export again.",
+                Kind.WARNING,
+            )
+            return
+        self.start_export(request)
 
     def start_export(self, request: ExportRequest) -> None:
         _plan, started = self._controller.start_export(request, skip_missing=True)

@@ -40,9 +40,27 @@ def last_project(data_dir: Path) -> int | None:
         return None
 
 
+RECENT_PROJECTS = 5
+
+
+def recent_projects(data_dir: Path) -> list[int]:
+    """Ids of the projects opened most recently, the last one first."""
+    value = _settings(data_dir).value("project/recent")
+    items = value if isinstance(value, list) else [value] if value is not None else []
+    recent: list[int] = []
+    for item in items:
+        try:
+            recent.append(int(item))
+        except (TypeError, ValueError):
+            continue
+    return recent
+
+
 def save_last_project(data_dir: Path, project_id: int) -> None:
     settings = _settings(data_dir)
     settings.setValue("project/last", project_id)
+    recent = [project_id] + [i for i in recent_projects(data_dir) if i != project_id]
+    settings.setValue("project/recent", [str(i) for i in recent[:RECENT_PROJECTS]])
     settings.sync()
 
 
@@ -52,4 +70,19 @@ def save_window_state(window: MainWindow, data_dir: Path) -> None:
     settings.setValue("window/state", window.saveState())
     settings.setValue("window/splitter", window.splitter.saveState())
     settings.setValue("window/columns", window.table.horizontalHeader().saveState())
+    settings.sync()
+
+
+def import_limit(data_dir: Path, default: int) -> int:
+    """The paragraph length above which an import splits, as last chosen."""
+    value = _settings(data_dir).value("import/limit")
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def save_import_limit(data_dir: Path, limit: int) -> None:
+    settings = _settings(data_dir)
+    settings.setValue("import/limit", limit)
     settings.sync()

@@ -1,0 +1,69 @@
+"""The audio of deleted segments, kept while their delete can still be undone. No Qt.
+
+A deleted segment's WAV is moved to `<data dir>/deleted-audio/segment_<id>.wav` (ids are never
+reused) and moved back when the delete is undone. A file is removed as soon as no step of the undo
+history can bring its segment back (the step fell off the history, was replaced by a new edit, or its
+project was deleted), and the whole folder when the controller shuts down. Only one process uses a
+data folder at a time (datalock.py), so whatever the folder holds when a controller opens it was
+left by a crash, and goes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+TRASH_DIR = "deleted-audio"
+
+
+class AudioTrash:
+    def __init__(self, data_dir: Path) -> None:
+        """Call with the data folder's lock held."""
+        self.folder = data_dir / TRASH_DIR
+        shutil.rmtree(self.folder, ignore_errors=True)  # a crashed run's: its history is gone
+
+    def _file(self, segment_id: int) -> Path:
+        return self.folder / f"segment_{int(segment_id)}.wav"
+
+    def keep(self, segment_id: int, audio: Path) -> bool:
+        """Move a deleted segment's audio into the trash; False (and logged) if it cannot be moved."""
+        if not audio.is_file():
+            return False
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            os.replace(audio, self._file(segment_id))
+            return True
+        except OSError as error:
+            log.warning("Could not keep %s for undo: %s", audio, error)
+            audio.unlink(missing_ok=True)
+            return False
+
+    def take_back(self, segment_id: int, audio: Path) -> bool:
+        """Put a segment's kept audio back at `audio`; False if there is none."""
+        kept = self._file(segment_id)
+        if not kept.is_file():
+            return False
+        try:
+            audio.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(kept, audio)
+            return True
+        except OSError as error:
+            log.warning("Could not restore %s: %s", audio, error)
+            return False
+
+    def keep_only(self, segment_ids: Iterable[int]) -> None:
+        """Remove the kept audio of every segment not among `segment_ids`."""
+        if not self.folder.is_dir():
+            return
+        wanted = {self._file(i).name for i in segment_ids}
+        for path in self.folder.iterdir():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)

@@ -1,0 +1,133 @@
+"""Undo and redo for the controller: every segment edit becomes one step of its project's history
+(see history.py), and a step is played back with the side effects an edit has: generation of a row
+that goes away (or gets locked) is cancelled, a deleted row's audio is kept and put back.
+
+Histories live in memory, one per project, for as long as the controller runs: switching projects
+and back keeps both. They are not saved: closing the window (or the end of a command) forgets them,
+and the kept audio of deleted segments with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from narrator_app.history import Edit, History, diff
+from narrator_app.rules import Refusal, RefusalReason
+from narrator_app.store import SegmentRecord
+from narrator_app.trash import AudioTrash
+
+if TYPE_CHECKING:
+    from narrator_app.controller import Controller
+
+
+class UndoHistory:
+    def __init__(self, controller: Controller) -> None:
+        self._controller = controller
+        self._histories: dict[int, History] = {}
+        self._recording = False
+        self._deleted: dict[int, SegmentRecord] = {}  # rows deleted by the edit being recorded
+        self._moved: set[int] = set()  # rows it moved
+        self.trash = AudioTrash(controller.data_dir)
+
+    def of(self, project_id: int) -> History:
+        return self._histories.setdefault(project_id, History())
+
+    @contextmanager
+    def group(self, label: str, *, typing: int | None = None, moving: int | None = None) -> Iterator[None]:
+        """Record everything done inside as one step (nested groups are part of the outer one).
+        `moving`: the segment a move is about (what a window selects after undo)."""
+        if moving is not None:
+            self._moved.add(moving)
+        if self._recording:
+            yield
+            return
+        c = self._controller
+        project_id = c.project.id
+        before = c.repository.snapshot(project_id)
+        self._recording = True
+        try:
+            yield
+        finally:  # even a failed edit records what it did change, so that it can be undone
+            self._recording = False
+            after = c.repository.snapshot(project_id)
+            edit = diff(
+                label, project_id, before, after, deleted=self._deleted, typing=typing, moved=self._moved
+            )
+            self._deleted, self._moved = {}, set()
+            if edit is not None:
+                self.of(project_id).record(edit)
+                self._collect()
+                c.history_changed.emit()
+
+    def deleted(self, record: SegmentRecord) -> None:
+        """The edit being recorded deleted this row (kept whole, to bring it back)."""
+        self._deleted[record.id] = record
+
+    def step(self, *, undo: bool) -> Edit | Refusal:
+        c = self._controller
+        word = "undo" if undo else "redo"
+        history = self.of(c.project.id)
+        edit = history.next(undo=undo)
+        if edit is None or self._recording:
+            return Refusal(None, RefusalReason.INVALID, f"Nothing to {word}.")
+        step = edit.step(undo=undo)
+        if step.conflict(c.repository.snapshot(edit.project_id)):
+            history.clear()
+            self._collect()
+            c.history_changed.emit()
+            return Refusal(
+                None,
+                RefusalReason.INVALID,
+                f"Cannot {word} “{edit.label}”: the project is no longer as that edit left it. "
+                "Its undo history was cleared; nothing was changed.",
+            )
+        removed = c.repository.get_segments(step.remove) if step.remove else []
+        for record in removed:
+            c.cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
+        for segment_id, _text, locked in step.update:
+            if locked and not step.expected[segment_id][1]:  # locked by this step
+                c.cancel_segment(segment_id, "Cancelled: the segment was locked.")
+        restore = tuple(self._bring_back(record) for record in step.restore)
+        try:
+            c.repository.apply_step(
+                edit.project_id, remove=step.remove, restore=restore, updates=step.update, order=step.order
+            )
+        except Exception:
+            for record in restore:  # the rows did not come back: their audio stays kept
+                if (path := c.audio_path(record)) is not None:
+                    self.trash.keep(record.id, path)
+            raise
+        for record in removed:
+            if (path := c.audio_path(record)) is not None:
+                self.trash.keep(record.id, path)
+        edit.keep_rows(removed)
+        history.moved(undo=undo)
+        if step.remove or step.restore or step.order != step.expected_order:
+            c.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
+        for segment_id, _text, _locked in step.update:
+            c.segment_changed.emit(segment_id)
+        c.history_changed.emit()
+        return edit
+
+    def _bring_back(self, record: SegmentRecord) -> SegmentRecord:
+        """The row as it comes back: with its kept audio, or without audio if that is gone."""
+        path = self._controller.audio_path(record)
+        if path is None or self.trash.take_back(record.id, path):
+            return record
+        return replace(record, audio_file=None, audio_duration=None, audio_fingerprint=None)
+
+    def forget(self, project_id: int) -> None:
+        """A project was deleted: its history (and its kept audio) go too."""
+        self._histories.pop(project_id, None)
+        self._collect()
+
+    def _collect(self) -> None:
+        """Kept audio that no step can bring back any more is removed."""
+        self.trash.keep_only(set().union(*(h.segment_ids() for h in self._histories.values())))
+
+    def close(self) -> None:
+        self._histories.clear()
+        self.trash.close()
