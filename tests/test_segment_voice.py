@@ -153,3 +153,14 @@ def test_set_voice_from_the_context_menu_outdates_the_row(
     window.commands.generate.trigger()
     qtbot.waitUntil(lambda: window.model.index(row, Column.STATUS).data() == "Ready", timeout=30_000)
     assert fake_kokoro.calls[-1][1] == "am_michael"
+
+
+def test_undoing_a_delete_brings_the_segment_back_with_its_own_voice(
+    make_controller, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    controller: Controller = make_controller(fake_model_dir, FakeKokoro())
+    record = controller.add_segment("Words.")
+    controller.set_segment_voice(record.id, "am_michael")
+    assert not isinstance(controller.delete_segment(record.id), Refusal)
+    assert not isinstance(controller.undo(), Refusal)
+    assert controller.segment(record.id).voice == "am_michael"  # type: ignore[union-attr]

@@ -267,6 +267,7 @@ class Repository:
                         audio_file=record.audio_file,
                         audio_duration=record.audio_duration,
                         audio_fingerprint=record.audio_fingerprint,
+                        voice=record.voice,
                         created_at=record.created_at,
                         updated_at=now,
                     )
