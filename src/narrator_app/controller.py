@@ -7,9 +7,6 @@ loading happen in jobs on the TTS thread pool.
 from __future__ import annotations
 
 import logging
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -18,7 +15,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.datalock import lock_data_dir
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
-from narrator_app.engine.audio_files import AUDIO_DIR
 from narrator_app.engine.export import ExportItem
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import PROVIDER_CHOICES, ModelFactory, ModelUnavailableError, plan_concurrency
@@ -26,11 +22,11 @@ from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
 from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
-from narrator_app.history import Edit, History
 from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
 from narrator_app.model_jobs import ModelManager
 from narrator_app.paths import database_path
 from narrator_app.previews import Previews
+from narrator_app.project_commands import ProjectCommands
 from narrator_app.recovery import RecoveryReport, recover
 from narrator_app.rules import (
     AudioStatus,
@@ -41,10 +37,9 @@ from narrator_app.rules import (
     SettingsError,
     literal,
     locked_refusal,
-    not_found,
-    other_project,
     segment_rule,
 )
+from narrator_app.segment_commands import SegmentCommands
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
@@ -56,7 +51,7 @@ log = logging.getLogger(__name__)
 PREVIEW_PRIORITY = 1  # a preview runs before queued generations (QThreadPool priority)
 
 
-class Controller(QObject):
+class Controller(ProjectCommands, SegmentCommands, QObject):
     segments_reset = Signal()  # rows added or removed: re-read the list
     project_changed = Signal()  # another project was opened (or the current one renamed)
     segment_changed = Signal(int)  # one segment's text, lock or audio changed
@@ -150,259 +145,6 @@ class Controller(QObject):
         except (OSError, SQLAlchemyError) as error:
             log.warning("Could not check the data folder after an interruption: %s", error)
             return RecoveryReport()
-
-    # -- projects ---------------------------------------------------------------------------
-    def projects(self) -> list[tuple[ProjectRecord, int]]:
-        """Every project with its number of segments."""
-        return self.repository.list_projects()
-
-    def open_project(self, name_or_id: str | int) -> ProjectRecord:
-        found = self._project(name_or_id)
-        if found != self.project:
-            self.project = found
-            self.batch = None
-            self.project_changed.emit()
-            self.batch_changed.emit()
-            self.history_changed.emit()
-        return found
-
-    def create_project(self, name: str) -> ProjectRecord:
-        return self.repository.create_project(self._free_name(name))
-
-    def _project(self, name_or_id: str | int) -> ProjectRecord:
-        if isinstance(name_or_id, int):
-            found = self.repository.get_project(name_or_id)
-            if found is None:
-                raise ProjectError("This project no longer exists (deleted from elsewhere?).")
-            return found
-        found = self.repository.find_project(name_or_id)
-        if found is None:
-            raise ProjectError(f"There is no project named {name_or_id!r}.")
-        return found
-
-    def rename_project(self, old: str | int, new: str) -> ProjectRecord:
-        """Rename the project named (or with the id) `old`."""
-        found = self._project(old)
-        renamed = self.repository.rename_project(found.id, self._free_name(new, keep=found.id))
-        assert renamed is not None
-        if renamed.id == self.project.id:
-            self.project = renamed
-            self.project_changed.emit()
-        return renamed
-
-    def delete_project(self, name_or_id: str | int) -> ProjectRecord:
-        """Delete a project, its segments and their audio. Deleting the open project opens another
-        one (the default project is created again if none is left)."""
-        found = self._project(name_or_id)
-        for record in self.repository.list_segments(found.id):
-            self.cancel_segment(record.id, "Cancelled: its project was deleted.")
-        self.repository.delete_project(found.id)
-        shutil.rmtree(self.data_dir / AUDIO_DIR / str(found.id), ignore_errors=True)
-        self.edits.forget(found.id)
-        if found.id == self.project.id:
-            remaining = self.repository.list_projects()
-            self.project = remaining[0][0] if remaining else self.repository.ensure_project()
-            self.batch = None
-            self.project_changed.emit()
-            self.batch_changed.emit()
-            self.history_changed.emit()
-        return found
-
-    def _free_name(self, name: str, keep: int | None = None) -> str:
-        name = " ".join(name.split())
-        if not name:
-            raise ProjectError("A project needs a name.")
-        if len(name) > 200:
-            raise ProjectError("A project name can be 200 characters at most.")
-        taken = self.repository.find_project(name)
-        if taken is not None and taken.id != keep:
-            raise ProjectError(f"There is already a project named {taken.name!r}.")
-        return name
-
-    # -- segments ---------------------------------------------------------------------------
-    def segments(self) -> list[SegmentRecord]:
-        return self.repository.list_segments(self.project.id)
-
-    def segment(self, segment_id: int) -> SegmentRecord | None:
-        return self.repository.get_segment(segment_id)
-
-    def _own(self, segment_id: int) -> SegmentRecord | Refusal:
-        """A segment of the open project, for editing or generating; a refusal for one of another
-        project (the command line's --project names the project its ids belong to)."""
-        record = self.repository.get_segment(segment_id)
-        if record is None:
-            return not_found(segment_id)
-        return (
-            record if record.project_id == self.project.id else other_project(segment_id, self.project.name)
-        )
-
-    def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
-        with self.edits.group("Add segment"):
-            record = self.repository.add_segment(self.project.id, text, locked=locked)
-        self.segments_reset.emit()
-        return record
-
-    def import_texts(self, texts: list[str], source: str = "") -> list[SegmentRecord]:
-        """Append one segment per text (see textimport.segments_from_file), in one transaction.
-        `source` (a file name) names the undo step."""
-        with self.edits.group(f"Import {source}" if source else f"Import {len(texts)} segments"):
-            records = self.repository.add_segments(self.project.id, texts)
-        if records:
-            self.segments_reset.emit()
-        return records
-
-    def update_segment(
-        self, segment_id: int, *, text: str | None = None, locked: bool | None = None, typing: bool = False
-    ) -> SegmentRecord | Refusal:
-        """Edit text and/or lock. A locked segment's text cannot change unless the same call unlocks it.
-        With `typing`, successive text edits of one segment are one undo step."""
-        label = "Edit text" if locked is None else ("Lock segment" if locked else "Unlock segment")
-        with self.edits.group(label, typing=segment_id if typing and locked is None else None):
-            return self._update_segment(segment_id, text, locked)
-
-    def _update_segment(
-        self, segment_id: int, text: str | None, locked: bool | None
-    ) -> SegmentRecord | Refusal:
-        current = self._own(segment_id)
-        if isinstance(current, Refusal):
-            return current
-        unlocking = current.is_locked and locked is False
-        if text is not None and text != current.text and current.is_locked and not unlocking:
-            return locked_refusal(segment_id, "edit its text")
-        if locked and not current.is_locked:
-            # A locked segment's audio is not to be touched.
-            self.cancel_segment(segment_id, "Cancelled: the segment was locked.")
-        record = self.repository.update_segment(segment_id, text=text, locked=locked)
-        if record is None:
-            return not_found(segment_id)
-        if record != current:
-            self.segment_changed.emit(segment_id)
-        return record
-
-    def set_segment_voice(self, segment_id: int, voice: str | None) -> SegmentRecord | Refusal:
-        """Give a segment its own voice or blend ("" or None: back to the global voice). Its audio
-        then shows as outdated. Raises SettingsError (listing the voices) for an unknown voice."""
-        current = self.repository.get_segment(segment_id)
-        if current is None:
-            return not_found(segment_id)
-        if current.is_locked:
-            return locked_refusal(segment_id, "change its voice")
-        checked = self.check_voice(voice) if voice and voice.strip() else None
-        record = self.repository.set_segment_voice(segment_id, checked)
-        if record is None:
-            return not_found(segment_id)
-        if record != current:
-            self.segment_changed.emit(segment_id)
-        return record
-
-    def move_segment(self, segment_id: int, offset: int) -> SegmentRecord | Refusal:
-        """Move a segment up (negative) or down (positive) in the project's order."""
-        current = self._own(segment_id)
-        if isinstance(current, Refusal):
-            return current
-        with self.edits.group("Move segment", moving=segment_id):
-            moved = self.repository.move_segment(segment_id, current.position + offset)
-        if moved is None:
-            return not_found(segment_id)
-        if moved.position != current.position:
-            self.segments_reset.emit()
-        return moved
-
-    def duplicate_segment(self, segment_id: int) -> SegmentRecord | Refusal:
-        """A copy of the segment's text right after it (unlocked, without audio)."""
-        current = self._own(segment_id)
-        if isinstance(current, Refusal):
-            return current
-        with self.edits.group("Duplicate segment"):
-            copy = self.repository.insert_segment(current.project_id, current.position + 1, current.text)
-        self.segments_reset.emit()
-        return copy
-
-    def split_segment(self, segment_id: int, at: int) -> tuple[SegmentRecord, SegmentRecord] | Refusal:
-        """Cut the text at character `at`: the rest becomes a new segment right after."""
-        current = self._own(segment_id)
-        if isinstance(current, Refusal):
-            return current
-        if current.is_locked:
-            return locked_refusal(segment_id, "split it")
-        head, tail = current.text[:at].rstrip(), current.text[at:].lstrip()
-        if not head or not tail:
-            return Refusal(
-                segment_id, RefusalReason.INVALID, "Put the cursor inside {subject}'s text to split it there."
-            )
-        self.cancel_segment(segment_id, "Cancelled: the segment was split.")
-        with self.edits.group("Split segment"):
-            first = self.repository.update_segment(segment_id, text=head)
-            second = self.repository.insert_segment(current.project_id, current.position + 1, tail)
-        assert first is not None
-        self.segments_reset.emit()
-        self.segment_changed.emit(segment_id)
-        return first, second
-
-    def merge_with_next(self, segment_id: int) -> SegmentRecord | Refusal:
-        """Append the next segment's text to this one (on a new line) and delete the next one."""
-        current = self._own(segment_id)
-        if isinstance(current, Refusal):
-            return current
-        following = next((s for s in self.segments() if s.position == current.position + 1), None)
-        if following is None:
-            return Refusal(
-                segment_id,
-                RefusalReason.INVALID,
-                "{subject} is the last one: there is nothing to merge it with.",
-            )
-        for record in (current, following):
-            if record.is_locked:
-                return locked_refusal(record.id, "merge it")
-        self.cancel_segment(segment_id, "Cancelled: the segment was merged.")
-        merged_text = "\n".join(t for t in (current.text.strip(), following.text.strip()) if t)
-        with self.edits.group("Merge segments"):
-            deleted = self.delete_segment(following.id)
-            assert not isinstance(deleted, Refusal)
-            merged = self.repository.update_segment(segment_id, text=merged_text)
-        assert merged is not None
-        self.segment_changed.emit(segment_id)
-        return merged
-
-    def delete_segment(self, segment_id: int) -> SegmentRecord | Refusal:
-        current = self._own(segment_id)
-        if isinstance(current, Refusal):
-            return current
-        if current.is_locked:
-            return locked_refusal(segment_id, "delete it")
-        self.cancel_segment(segment_id, "Cancelled: the segment was deleted.")
-        with self.edits.group("Delete segment"):
-            deleted = self.repository.delete_segment(segment_id)
-            if deleted is None:
-                return not_found(segment_id)
-            self.edits.deleted(deleted)
-            if (path := self.audio_path(deleted)) is not None:
-                self.edits.trash.keep(segment_id, path)  # until its delete can no longer be undone
-        self.segments_reset.emit()
-        return deleted
-
-    # -- undo and redo ----------------------------------------------------------------------
-    @property
-    def history(self) -> History:
-        """The open project's undo history (labels, can_undo, can_redo)."""
-        return self.edits.of(self.project.id)
-
-    def undo(self) -> Edit | Refusal:
-        """Undo the open project's last edit; the Edit says what (its label), or why not."""
-        return self.edits.step(undo=True)
-
-    def redo(self) -> Edit | Refusal:
-        return self.edits.step(undo=False)
-
-    @contextmanager
-    def edit_group(self, label: str) -> Iterator[None]:
-        """The edits made inside are one undo step (e.g. deleting several selected segments)."""
-        with self.edits.group(label):
-            yield
-
-    def audio_path(self, record: SegmentRecord) -> Path | None:
-        """The absolute path of a segment's recorded audio, if it has any."""
-        return None if record.audio_file is None else self.data_dir / record.audio_file
 
     # -- generation -------------------------------------------------------------------------
     def check_generate(self, segment_id: int) -> SegmentRecord | Refusal:

@@ -168,7 +168,7 @@ class LivePreview(QObject):
             log.warning("Live preview: audio at %d Hz, the output is set for %d Hz", rate, SAMPLE_RATE)
             self.stop()
             return
-        self._pending += pcm  # type: ignore[operator]
+        self._pending += pcm  # type: ignore[arg-type]
         self._received += len(pcm)  # type: ignore[arg-type]
         self._feed()
 

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     QPoint,
     Qt,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QProgressBar,
     QSplitter,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.live_preview import LivePreview
+from narrator_app.ui.menus import build_menus
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.model_dialog import ModelDialog
 from narrator_app.ui.play_all import PlayAll
@@ -49,7 +49,6 @@ from narrator_app.ui.transfers import Transfers
 from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
 from narrator_app.ui.window_state import (
-    recent_projects,
     restore_window_state,
     save_last_project,
     save_window_state,
@@ -59,6 +58,9 @@ log = logging.getLogger(__name__)
 
 
 class MainWindow(QMainWindow):
+    project_menu: ProjectMenu  # made by build_menus (ui/menus.py)
+    context_menu: QMenu
+
     def __init__(self, controller: Controller, player: AudioPlayer | None = None) -> None:
         super().__init__()
         self.controller = controller
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
         self.model = SegmentTableModel(controller, self, self.waveforms)
         self.commands = create_actions(self)
         self._build_widgets()
-        self._build_menus()
+        build_menus(self)
         self._connect()
         self._update_actions()
         restore_window_state(self, self.controller.data_dir)
@@ -150,107 +152,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.model_progress)
         self.setTabOrder(self.table, self.editor)
 
-    def _build_menus(self) -> None:
-        a = self.commands
-        file_menu = self.menuBar().addMenu("&File")
-        self.project_menu = ProjectMenu(
-            self.controller,
-            self,
-            lambda text: self.show_message(text, Kind.WARNING),
-            lambda: recent_projects(self.controller.data_dir),
-            lambda: self.segment_editor.save_now(),
-        )
-        file_menu.addAction(self.project_menu.new_action)
-        file_menu.addMenu(self.project_menu)
-        file_menu.addAction(self.project_menu.rename_action)
-        file_menu.addAction(self.project_menu.delete_action)
-        file_menu.addSeparator()
-        self._fill(file_menu, (a.import_, a.export, None, a.settings, a.models, None, a.quit))
-        self._fill(
-            self.menuBar().addMenu("&Edit"),
-            (
-                a.undo,
-                a.redo,
-                None,
-                a.add,
-                a.duplicate,
-                a.delete,
-                None,
-                a.split,
-                a.merge,
-                None,
-                a.move_up,
-                a.move_down,
-                None,
-                a.lock,
-            ),
-        )
-        self._fill(
-            self.menuBar().addMenu("&Audio"),
-            (
-                a.generate,
-                a.generate_all,
-                a.regenerate_all,
-                None,
-                a.cancel,
-                a.cancel_all,
-                None,
-                a.play,
-                a.play_all,
-                a.stop,
-            ),
-        )
-        self._fill(self.menuBar().addMenu("&Help"), (a.open_logs, None, a.about))
-        toolbar = QToolBar("Main", self)
-        toolbar.setObjectName("mainToolBar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self._fill(
-            toolbar,
-            (
-                a.add,
-                a.delete,
-                a.lock,
-                None,
-                a.generate,
-                a.generate_all,
-                a.cancel_all,
-                None,
-                a.play,
-                a.stop,
-                None,
-                a.settings,
-            ),
-        )
-        self.addToolBar(toolbar)
-        self.context_menu = QMenu(self)
-        self.context_menu.setObjectName("segmentContextMenu")
-        self._fill(
-            self.context_menu,
-            (
-                a.generate,
-                a.cancel,
-                a.play,
-                a.stop,
-                None,
-                a.lock,
-                a.set_voice,
-                a.duplicate,
-                a.merge,
-                a.delete,
-                None,
-                a.add,
-            ),
-        )
-        self.table.addAction(a.delete)  # its shortcut only acts while the table has focus
-
-    @staticmethod
-    def _fill(target: QMenu | QToolBar, entries: tuple[QAction | None, ...]) -> None:
-        for entry in entries:
-            if entry is None:
-                target.addSeparator()
-            else:
-                target.addAction(entry)
-
     def _connect(self) -> None:
         a = self.commands
         a.add.triggered.connect(self.add_segment)
@@ -303,9 +204,8 @@ class MainWindow(QMainWindow):
         self.player.playing_changed.connect(lambda _playing: self._update_actions())
         self.player.position_changed.connect(lambda _ms: self._update_player_label())
         self.player.error.connect(lambda message: self.show_message(message, Kind.ERROR))
-        self.live_preview.playing_changed.connect(
-            lambda _: (self._update_player_label(), self._update_actions())
-        )
+        self.live_preview.playing_changed.connect(lambda _playing: self._update_player_label())
+        self.live_preview.playing_changed.connect(lambda _playing: self._update_actions())
         self.live_preview.position_changed.connect(lambda _ms: self._update_player_label())
         self.live_preview.message.connect(lambda message: self.show_message(message, Kind.WARNING))
 
