@@ -121,10 +121,13 @@ def test_without_an_audio_device_play_generates_and_says_so(
     assert "cannot be heard while it is generated: no audio output device was found" in (
         window.message_bar.text
     )
+    assert not window.message_bar.isHidden()
     assert not window.live_preview.active
     qtbot.waitUntil(lambda: window.controller.segment(segment.id).audio_file is not None, timeout=10_000)
     path = window.controller.audio_path(window.controller.segment(segment.id))
     assert len(wav_pcm(path)) == pytest.approx(24_000, abs=2)  # two 0.5 s tones
+    # "play it once it is ready": once it is, the note goes
+    qtbot.waitUntil(window.message_bar.isHidden)
 
 
 def test_the_default_output_is_a_sink_or_the_reason_there_is_none(qapp) -> None:  # type: ignore[no-untyped-def]

@@ -77,6 +77,8 @@ class MainWindow(QMainWindow):
         self.ask_voice: AskVoice = ask_voice(self)
         self.setAcceptDrops(True)
         self._failures_shown: set[str] = set()  # task ids whose failure the message bar told
+        # A "cannot be heard while it is generated" note: (segment id, text), dismissed once it is ready.
+        self._preview_note: tuple[int | None, str] | None = None
 
         self.waveforms = WaveformCache(self)
         self.model = SegmentTableModel(controller, self, self.waveforms)
@@ -207,7 +209,7 @@ class MainWindow(QMainWindow):
         self.live_preview.playing_changed.connect(lambda _playing: self._update_player_label())
         self.live_preview.playing_changed.connect(lambda _playing: self._update_actions())
         self.live_preview.position_changed.connect(lambda _ms: self._update_player_label())
-        self.live_preview.message.connect(lambda message: self.show_message(message, Kind.WARNING))
+        self.live_preview.message.connect(self._on_live_preview_message)
 
     # -- selection --------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -391,6 +393,7 @@ class MainWindow(QMainWindow):
             if isinstance(result, Refusal):
                 self.show_refusal(result)
             elif result:
+                self._preview_note = (record.id, result)
                 self.show_message(result, Kind.WARNING)
             return
         path = self.controller.audio_path(record)
@@ -465,6 +468,8 @@ class MainWindow(QMainWindow):
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
             self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
+            if self._preview_note == (segment_id, self.message_bar.text) and not self.message_bar.isHidden():
+                self.message_bar.hide()  # "play it once it is ready": it is
         elif info.status is TaskStatus.FAILED and task_id not in self._failures_shown:
             # Once: a late signal of the same task (statuses are read when signals arrive) must not
             # cover what was said after it, e.g. that an export was not started.
@@ -472,6 +477,10 @@ class MainWindow(QMainWindow):
             self.show_message(f"{name}: {info.message}", Kind.ERROR)
         elif info.status is TaskStatus.RUNNING:
             self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
+
+    def _on_live_preview_message(self, text: str) -> None:
+        self._preview_note = (self.live_preview.segment_id, text)  # None once the output failed
+        self.show_message(text, Kind.WARNING)
 
     def _update_player_label(self) -> None:
         if self.live_preview.active:
