@@ -49,15 +49,7 @@ class Incoming:
 
 
 def copy_from(source: Path) -> Writer:
-    def write(out: BinaryIO, report: Report) -> None:
-        done = 0
-        with source.open("rb") as src:
-            while chunk := src.read(CHUNK):
-                out.write(chunk)
-                done += len(chunk)
-                report(done)
-
-    return write
+    return concatenate((source,))
 
 
 def concatenate(parts: tuple[Path, ...]) -> Writer:
