@@ -3,7 +3,8 @@
 - event-loop stalls during a generate-all (a 10 ms QTimer's lateness: max, p99, median), over the
   first `stall_jobs` jobs;
 - resident memory after every job (RSS growth from job 10 to job 60: a leak check), the peak RSS,
-  and how many models (onnxruntime sessions) were loaded and are alive;
+  the models loaded (with their intra-op threads: every core for a job alone, one core each for
+  the jobs of a batch) and the most onnxruntime sessions alive after any job;
 - Play on a 200-word segment without audio: time to the first audible sample (handed to the audio
   output) vs the time to render it whole;
 - queueing 2,000 segments (the Generate all action, on the UI thread) and scrolling that table.
@@ -23,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -116,13 +118,18 @@ def measure(
 ) -> dict[str, object]:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     result: dict[str, object] = {}
-    loads: list[float] = []
+    loads: list[dict[str, float | int]] = []
+    sessions: list[weakref.ref[object]] = []  # every session loaded; alive while referenced
 
     def counting_factory(files: ModelFiles, threads: int):  # type: ignore[no-untyped-def]
         started = time.perf_counter()
         model = load_kokoro(files, threads)
-        loads.append(time.perf_counter() - started)
+        loads.append({"threads": threads, "s": round(time.perf_counter() - started, 3)})
+        sessions.append(weakref.ref(model.sess))
         return model
+
+    def alive() -> int:  # cheap enough for the UI thread after every job (no gc pass)
+        return sum(ref() is not None for ref in sessions)
 
     with tempfile.TemporaryDirectory() as data_dir:
         window = build_main_window(Path(data_dir), model_dir, model_factory=counting_factory)
@@ -130,18 +137,26 @@ def measure(
         c = window.controller
         wait_until(lambda: c.loader.is_loaded, 600)  # loaded in advance at start-up, in the background
         c.wait_for_jobs()
-        result["model_load_in_app_s"] = round(loads[0], 3) if loads else None
+        result["model_load_in_app_s"] = loads[0]["s"] if loads else None
         result["rss_model_loaded_mb"] = round(rss_mb(), 1)
         c.import_texts(segment_texts)
 
         # -- generate-all: stalls over the first `stall_jobs` jobs, RSS after each job ---------
         rss_after_job: list[float] = []
+        alive_after_job: list[int] = []
+        ended: set[str] = set()
+        batch_threads: set[int] = set()  # the loaded model's threads after each job
         meter = StallMeter()
 
         def on_task(task_id: str, _segment_id: int) -> None:
             info = c.task(task_id)
+            if info is not None and not info.status.is_active:
+                ended.add(task_id)
             if info is not None and info.status is TaskStatus.COMPLETED:
                 rss_after_job.append(rss_mb())
+                alive_after_job.append(alive())
+                if c.loader.loaded_threads is not None:  # None: being loaded again, the batch over
+                    batch_threads.add(c.loader.loaded_threads)
                 if len(rss_after_job) == stall_jobs:
                     meter.stop()
 
@@ -149,10 +164,12 @@ def measure(
         meter.start()
         started = time.perf_counter()
         window.commands.generate_all.trigger()
-        wait_until(lambda: c.batch_state() is not None and c.batch_state().finished)  # type: ignore[union-attr]
+        # The batch has ended once the window has seen every task end (their signals are queued).
+        wait_until(lambda: c.batch is not None and ended >= set(c.batch.summary.task_ids))
         elapsed = time.perf_counter() - started
         meter.stop()
         c.task_changed.disconnect(on_task)
+        c.wait_for_jobs()  # the model loaded again for a job alone, as a user's next Play finds it
         state = c.batch_state()
         audio = sum(s.audio_duration or 0.0 for s in c.segments())
         result["generate_all"] = {
@@ -171,6 +188,9 @@ def measure(
                 round(rss_after_job[last - 1] - rss_after_job[first - 1], 1) if rss_after_job else None
             ),
             "models_loaded": len(loads),
+            "loads": list(loads),
+            "batch_threads": sorted(batch_threads),
+            "sessions_alive_max_after_job": max(alive_after_job, default=0),
             "sessions_alive": count_sessions(),
         }
 

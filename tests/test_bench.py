@@ -62,7 +62,15 @@ def test_the_smoke_benchmark_prints_well_formed_json(real_model_dir: Path, tmp_p
     assert isinstance(result["cold_start"]["window_shown_s_median"], float)
     gui = result["gui"]
     assert gui["generate_all"]["completed"] == gui["generate_all"]["segments"] == 4
-    assert gui["memory"]["models_loaded"] == 1 and gui["memory"]["sessions_alive"] == 1
+    memory = gui["memory"]
+    assert memory["sessions_alive_max_after_job"] == 1 and memory["sessions_alive"] == 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    # Loaded at start-up with every core (a job alone); for the batch of 4 segments with the cores
+    # shared by the two jobs at once; and with every core again once the batch had ended.
+    batch = max(1, cores // min(cores, 2))
+    assert memory["batch_threads"] == [batch]
+    threads = [load["threads"] for load in memory["loads"]]
+    assert threads[:3] == [cores, batch, cores] if batch != cores else threads[0] == cores
     assert gui["preview"]["recorded"] and gui["preview"]["first_audio_s"] is not None
     assert gui["preview"]["first_audio_s"] <= gui["preview"]["rendered_whole_s"]
     assert result["gpu"]["cuda_available"] in (True, False)

@@ -13,7 +13,7 @@ import soundfile as sf
 from fakes import FakeKokoro
 from narrator_app.engine import KokoroModelLoader, audio_files, construct_audio_path, generate_audio
 from narrator_app.engine.bundled import BundledModel, BundledModelError, assemble_bundled_model
-from narrator_app.engine.loader import select_providers
+from narrator_app.engine.loader import plan_jobs, plan_threads, select_providers
 from narrator_app.engine.model_files import locate_model_files
 from narrator_app.engine.voices import VoicesFileError, default_voice, list_voices
 
@@ -134,6 +134,47 @@ def test_the_loader_passes_the_providers_of_the_setting(tmp_path: Path, fake_mod
     assert loader.running_provider() == "CUDAExecutionProvider"
     offered.remove("CUDAExecutionProvider")  # e.g. onnxruntime without the GPU build
     assert loader.running_provider() == "CPUExecutionProvider"
+
+
+def test_jobs_share_the_cores_and_a_job_alone_gets_them_all() -> None:
+    assert [plan_jobs(cores) for cores in (1, 2, 4, 16)] == [1, 2, 2, 2]
+    assert [plan_threads(1, cores) for cores in (1, 2, 4)] == [1, 2, 4]  # a job alone: every core
+    assert [plan_threads(active, 2) for active in (2, 3, 60)] == [1, 1, 1]  # two at once, a core each
+    assert [plan_threads(active, 4) for active in (2, 60)] == [2, 2]
+    assert plan_threads(5, 1) == 1 and plan_threads(0, 2) == 2
+    for cores in range(1, 17):  # never more threads than cores, whatever runs
+        for active in range(1, 5):
+            assert min(active, plan_jobs(cores)) * plan_threads(active, cores) <= cores
+
+
+def test_on_a_gpu_the_threads_stay_as_they_are_whatever_runs(tmp_path: Path, fake_model_dir: Path) -> None:
+    offered = ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    loader = KokoroModelLoader(tmp_path, fake_model_dir, cores=2, list_providers=lambda: offered)
+    assert [loader.threads_for(n) for n in (1, 2, 8)] == [2, 1, 1]
+    loader.set_provider("cuda")  # the GPU does the work: no reason to load the session again
+    assert [loader.threads_for(n) for n in (1, 2, 8)] == [2, 2, 2]
+
+
+def test_the_loader_loads_again_only_for_other_threads(tmp_path: Path, fake_model_dir: Path) -> None:
+    loads: list[int] = []
+    models: list[FakeKokoro] = []
+
+    def factory(files: object, threads: int) -> FakeKokoro:
+        loads.append(threads)
+        models.append(FakeKokoro())
+        return models[-1]
+
+    loader = KokoroModelLoader(tmp_path, fake_model_dir, model_factory=factory, cores=2)
+    assert loader.loaded_threads is None
+    first = loader.get_model()  # nothing loaded: for a job alone
+    assert loads == [2] and loader.loaded_threads == 2
+    assert loader.get_model(threads=2) is first and loader.get_model() is first
+    batch = loader.get_model(threads=1)
+    assert batch is not first and loads == [2, 1] and loader.loaded_threads == 1
+    assert loader.get_model() is batch  # any loaded model will do
+    loader.invalidate()
+    assert loader.loaded_threads is None
+    assert loader.get_model(threads=1) is not batch and loads == [2, 1, 1]
 
 
 def test_a_failed_write_leaves_the_earlier_file_and_no_temp(
@@ -268,8 +309,11 @@ def test_batch_progress_estimates_from_the_measured_speed() -> None:
     tasks.finish(ids[0], TaskStatus.COMPLETED)
     tasks.mark_running(ids[1])
     state = progress.state(tasks, {ids[1]: 0.5}, now=15.0)  # 150 chars in 15 s: 10 chars/s
-    assert (state.total, state.ended, state.current) == (4, 1, 2)
+    assert (state.total, state.ended, state.current, state.current_last) == (4, 1, 2, 2)
     assert state.seconds_left == pytest.approx(25.0)  # 250 chars left
+    tasks.mark_running(ids[2])  # two at once
+    state = progress.state(tasks, {ids[1]: 0.5}, now=15.0)
+    assert (state.running, state.current, state.current_last) == (2, 2, 3)
     tasks.cancel(ids[2])
     tasks.cancel(ids[3])
     state = progress.state(tasks, {ids[1]: 0.5}, now=15.0)

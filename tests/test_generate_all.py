@@ -14,6 +14,7 @@ from narrator_app.controller import Controller
 from narrator_app.engine.fingerprint import Fingerprint, text_digest
 from narrator_app.rules import AudioStatus, Refusal, RefusalReason
 from narrator_app.tasks import TaskStatus
+from narrator_app.ui import build_main_window
 from support import MakeController, wait_for_tasks
 
 
@@ -111,9 +112,17 @@ def test_asking_again_for_a_queued_or_running_segment_returns_its_task(
 
 
 def test_cancel_ends_pending_at_once_and_running_at_the_next_chunk(
-    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,
+    make_controller: MakeController,
+    fake_model_dir: Path,
+    fake_kokoro: FakeKokoro,
 ) -> None:
+    # As on a one-core machine: one job at a time, so which chunk is rendered when is known (two
+    # jobs at once: test_a_batch_shares_the_cores_and_a_job_alone_gets_them_all).
+    monkeypatch.setattr("narrator_app.engine.loader.available_cores", lambda: 1)
     c = make_controller(fake_model_dir, fake_kokoro)
+    assert c.pool.maxThreadCount() == 1
     done = c.add_segment("Finished before the cancel.")
     running = c.add_segment("Line one.")
     pending = [c.add_segment(f"Waiting {n}.") for n in range(3)]
@@ -308,3 +317,91 @@ def test_generate_right_after_cancel_starts_a_new_task(
     assert c.task(first).status is TaskStatus.CANCELLED
     assert c.task(second).status is TaskStatus.COMPLETED
     assert c.audio_status(c.segment(segment.id))[0] is AudioStatus.READY
+
+
+def test_a_batch_shares_the_cores_and_a_job_alone_gets_them_all(
+    qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    """On two cores a batch runs two jobs at once on one model loaded with one intra-op thread; a
+    job alone gets a model with both. Cancel all stops both running jobs, and nothing is written."""
+    monkeypatch.setattr("narrator_app.engine.loader.available_cores", lambda: 2)
+    loads: list[int] = []  # the intra-op threads of every model loaded
+
+    def factory(files: object, threads: int) -> FakeKokoro:
+        loads.append(threads)
+        return fake_kokoro
+
+    c = Controller(tmp_path / "data", fake_model_dir, model_factory=factory)
+    try:
+        ids = [c.add_segment(f"Segment {n}.").id for n in range(3)]
+        fake_kokoro.hold()
+        summary = generate_all(c)
+        qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 2)  # two jobs rendering at once
+        statuses = [c.task(t).status for t in summary.task_ids]
+        assert statuses == [TaskStatus.RUNNING, TaskStatus.RUNNING, TaskStatus.PENDING]
+        assert len(fake_kokoro.threads) == 2 and loads == [1]  # one model for both, one thread each
+        fake_kokoro.step()  # one of them is done: the third starts beside the other, as it is
+        qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 3)
+        fake_kokoro.release()
+        wait_for_tasks(qtbot, c, summary.task_ids)
+        assert all(c.task(t).status is TaskStatus.COMPLETED for t in summary.task_ids)
+        assert loads == [1]  # the command line does not load it again once the batch is over
+
+        alone = c.generate_audio(ids[0])  # a job alone: both cores, so the model is loaded again
+        wait_for_tasks(qtbot, c, [alone])
+        assert c.task(alone).status is TaskStatus.COMPLETED
+        assert loads == [1, 2] and c.loader.loaded_threads == 2
+
+        # Cancel all while two run: both end at once, and write nothing at their next chunk.
+        before = {i: (c.data_dir / c.segment(i).audio_file).read_bytes() for i in ids}
+        for i in ids:
+            c.update_segment(i, text=f"Changed {i}. Two sentences.")
+        fake_kokoro.hold()
+        again = generate_all(c)
+        qtbot.waitUntil(lambda: sum(c.task(t).status is TaskStatus.RUNNING for t in again.task_ids) == 2)
+        assert c.cancel_all() == 3
+        assert all(c.task(t).status is TaskStatus.CANCELLED for t in again.task_ids)
+        fake_kokoro.release()
+        assert c.wait_for_jobs(10_000)
+        assert all(c.task(t).status is TaskStatus.CANCELLED for t in again.task_ids)
+        for i in ids:
+            assert (c.data_dir / c.segment(i).audio_file).read_bytes() == before[i]
+        names = sorted(p.name for p in (c.data_dir / "audio" / "1").iterdir())
+        assert names == sorted(f"segment_{i}.wav" for i in ids)  # no partial or temporary file
+    finally:
+        c.shutdown()
+
+
+def test_the_window_loads_the_model_for_a_job_alone_again_once_a_batch_ends(
+    qtbot, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    monkeypatch.setattr("narrator_app.engine.loader.available_cores", lambda: 2)
+    loads: list[int] = []
+
+    def factory(files: object, threads: int) -> FakeKokoro:
+        loads.append(threads)
+        return fake_kokoro
+
+    window = build_main_window(tmp_path / "data", fake_model_dir, model_factory=factory)
+    qtbot.addWidget(window)
+    window.show()
+    c = window.controller
+    qtbot.waitUntil(lambda: c.loader.loaded_threads == 2)  # loaded at start-up, for a job alone
+    ids = [c.add_segment(f"Segment {n}.").id for n in range(3)]
+    fake_kokoro.hold()
+    summary = generate_all(c)
+    qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 2)
+    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generating 1–2 of 3 — "))
+    fake_kokoro.step()  # the third job starts beside the second: all three with one thread
+    qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 3)
+    fake_kokoro.release()
+    wait_for_tasks(qtbot, c, summary.task_ids)
+    assert loads[:2] == [2, 1]
+    # Once the batch ended, the window loaded the model again with both threads, in the
+    # background, so that the next single job need not wait for it.
+    qtbot.waitUntil(lambda: loads == [2, 1, 2])
+    qtbot.waitUntil(lambda: c.loader.loaded_threads == 2)
+    alone = c.generate_audio(ids[0])
+    wait_for_tasks(qtbot, c, [alone])
+    assert c.task(alone).status is TaskStatus.COMPLETED
+    assert loads == [2, 1, 2]  # found loaded

@@ -230,14 +230,19 @@ def test_play_on_a_queued_segment_moves_it_to_the_front(
     sink = ClockSink(speed=20.0)
     window = make_window(fake_model_dir, fake_kokoro, sink=sink)
     c = window.controller
-    ids = [c.add_segment(f"Segment {n}.").id for n in range(4)]
+    ids = [c.add_segment(f"Segment {n}.").id for n in range(5)]
+    assert c.wait_for_jobs(10_000)  # the model loaded at start-up
     fake_kokoro.hold()
     c.generate_all()
-    qtbot.waitUntil(lambda: c.tasks.active_for(ids[0]).status is TaskStatus.RUNNING, timeout=10_000)
-    play(window, ids[3])
+    jobs = c.pool.maxThreadCount()  # this many run at once; the others wait in the queue
+    qtbot.waitUntil(lambda: len(fake_kokoro.calls) == jobs, timeout=10_000)
+    play(window, ids[4])
+    fake_kokoro.step()  # one of the running segments is done: its place goes to the one played
+    qtbot.waitUntil(lambda: len(fake_kokoro.calls) == jobs + 1, timeout=10_000)
     fake_kokoro.release()
     with qtbot.waitSignal(window.live_preview.finished, timeout=10_000):
         pass
     c.wait_for_jobs(10_000)
     order = [text for text, *_ in fake_kokoro.calls]
-    assert order.index("Segment 3.") == 1  # right after the one that was running
+    # right after the ones that were running, before those queued ahead of it
+    assert order.index("Segment 4.") == jobs

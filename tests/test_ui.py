@@ -355,8 +355,15 @@ window.close()
 
 
 def test_generate_all_and_cancel_all_from_the_window(
-    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+    qtbot,
+    monkeypatch: pytest.MonkeyPatch,
+    make_window: MakeWindow,
+    fake_model_dir: Path,
+    fake_kokoro: FakeKokoro,
 ) -> None:
+    # As on one core: one job at a time, so each step() is known to reach the next segment (two at
+    # once: test_generate_all.py, test_the_window_loads_the_model_for_a_job_alone_again...).
+    monkeypatch.setattr("narrator_app.engine.loader.available_cores", lambda: 1)
     window = make_window(fake_model_dir, fake_kokoro)
     c = window.controller
     first = c.add_segment("First.")

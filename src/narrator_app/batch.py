@@ -25,6 +25,7 @@ class BatchState:
     failed: int
     cancelled: int
     seconds_left: float | None  # None until there is a measured speed to estimate from
+    running: int = 0  # tasks being rendered now (two at once on two cores)
 
     @property
     def finished(self) -> bool:
@@ -34,6 +35,11 @@ class BatchState:
     def current(self) -> int:
         """The 1-based number of the task being worked on ("Generating 3 of 12")."""
         return min(self.ended + 1, self.total)
+
+    @property
+    def current_last(self) -> int:
+        """The number of the last task being worked on: 4 when two run ("Generating 3–4 of 12")."""
+        return min(self.ended + max(1, self.running), self.total)
 
 
 class BatchProgress:
@@ -74,4 +80,5 @@ class BatchProgress:
             failed=counts[TaskStatus.FAILED],
             cancelled=counts[TaskStatus.CANCELLED],
             seconds_left=seconds_left,
+            running=counts[TaskStatus.RUNNING],
         )

@@ -137,7 +137,9 @@ class TtsJob(QRunnable):
     def _generate(self, text: str) -> tuple[TaskStatus, str, dict[str, object]]:
         req = self.request
         try:
-            model = self._loader.get_model(self._signals.model_progress.emit)
+            # Every core for a job alone; the cores shared when other tasks wait or run beside it.
+            threads = self._loader.threads_for(len(self._tasks.active()))
+            model = self._loader.get_model(self._signals.model_progress.emit, threads=threads)
             voices = self._loader.voices()
         except (ModelUnavailableError, VoicesFileError) as error:
             return TaskStatus.FAILED, str(error), {}

@@ -25,7 +25,7 @@ class Synthesizer(Protocol):
         ...
 
 
-ModelFactory = Callable[[ModelFiles, int], Synthesizer]  # (files, threads per job)
+ModelFactory = Callable[[ModelFiles, int], Synthesizer]  # (files, onnxruntime intra-op threads)
 ProgressCallback = Callable[[float], None]
 
 
@@ -60,17 +60,29 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-def plan_concurrency(cores: int | None = None) -> tuple[int, int]:
-    """(concurrent jobs, onnxruntime intra-op threads per job); jobs × threads never exceed cores.
+# More concurrent jobs would each hold their own activations (about 370 MB for a paragraph): two
+# is what was measured here (2 cores); a bigger machine gives each of the two more threads.
+MAX_CONCURRENT_JOBS = 2
 
-    Measured on a 2-core machine, 8 paragraphs (62 s of audio), int8 model, kokoro-onnx 0.6.1:
-    1 job × 2 threads RTF 0.355; 2 jobs × 1 thread RTF 0.339 (4.5% faster in bulk); 1 job × 1 thread
-    RTF 0.591; onnxruntime's default session RTF 0.384. Two 1-thread jobs win a long generate-all by
-    4.5%, but a single segment, the everyday case, then renders 66% slower; one job with every core
-    is chosen, and it still beats the default session by 8%.
+
+def plan_jobs(cores: int | None = None) -> int:
+    """How many TTS jobs may run at once (the size of the TTS thread pool)."""
+    cores = available_cores() if cores is None else cores
+    return max(1, min(cores, MAX_CONCURRENT_JOBS))
+
+
+def plan_threads(active_jobs: int, cores: int | None = None) -> int:
+    """onnxruntime intra-op threads for a job that starts while `active_jobs` TTS tasks (itself
+    included) are queued or running: the cores shared among the jobs that will run at once, so that
+    jobs × threads never exceed the cores.
+
+    Measured on this 2-core machine, 8 paragraphs (108 s of speech), int8 model, one session shared
+    by the jobs (docs/performance.md): 1 job × 2 threads RTF 0.374; 2 jobs × 1 thread RTF 0.309,
+    17% faster; one job with 1 thread renders 1.5–1.8× slower than with 2. So a job alone (the
+    everyday "fix a line, regenerate it", or Play) gets every core, and jobs of a batch one each.
     """
     cores = available_cores() if cores is None else cores
-    return 1, max(1, cores)
+    return max(1, cores // max(1, min(active_jobs, plan_jobs(cores))))
 
 
 def load_kokoro(files: ModelFiles, threads: int = 0, providers: list[str] | None = None) -> Synthesizer:
@@ -138,7 +150,7 @@ class KokoroModelLoader:
         model_dir: Path | None = None,
         *,
         model_factory: ModelFactory | None = None,
-        threads: int = 0,
+        cores: int | None = None,
         provider: str = "cpu",
         list_providers: Callable[[], list[str]] = available_providers,
     ) -> None:
@@ -147,13 +159,14 @@ class KokoroModelLoader:
         self._factory: ModelFactory = model_factory or (
             lambda files, threads: load_kokoro(files, threads, self.providers())
         )
-        self._threads = threads
+        self.cores = available_cores() if cores is None else cores
         self.provider = provider  # the setting: "cpu" or "cuda"
         self._list_providers = list_providers
         self._lock = threading.Lock()
         self._model: Synthesizer | None = None
         self._files: ModelFiles | None = None
         self._stamp: tuple[object, ...] | None = None
+        self._model_threads: int | None = None  # the loaded model's intra-op threads
         # A load that failed, by the files' names, sizes and times: those files are not available.
         self._failures: dict[tuple[object, ...], str] = {}
         self.loaded_in_thread: int | None = None  # which thread loaded it (the UI thread never should)
@@ -165,6 +178,19 @@ class KokoroModelLoader:
     def providers(self) -> list[str]:
         """The providers a new session gets, passed explicitly to onnxruntime."""
         return select_providers(self._list_providers(), self.provider)
+
+    def threads_for(self, active_jobs: int) -> int:
+        """Intra-op threads for a job that starts while `active_jobs` TTS tasks are queued or running
+        (plan_threads). On a GPU the threads do not do the work: one setting whatever runs, so the
+        session is never loaded again for it."""
+        if self.providers()[0] != CPU_PROVIDER:
+            return plan_threads(1, self.cores)
+        return plan_threads(active_jobs, self.cores)
+
+    @property
+    def loaded_threads(self) -> int | None:
+        """The loaded (and current) model's intra-op threads; None when none is loaded."""
+        return self._model_threads if self.is_loaded else None
 
     def running_provider(self) -> str:
         """The provider running the loaded model, or the one that would run it."""
@@ -219,34 +245,48 @@ class KokoroModelLoader:
 
         return files
 
-    def get_model(self, on_progress: ProgressCallback | None = None) -> Synthesizer:
-        """The shared model, loaded on first use by whichever worker asks first. Blocking. A load
-        that fails is remembered: those files then count as unavailable, with the reason."""
+    def get_model(
+        self, on_progress: ProgressCallback | None = None, *, threads: int | None = None
+    ) -> Synthesizer:
+        """The shared model, loaded on first use by whichever worker asks first. Blocking.
+
+        `threads`: the onnxruntime intra-op threads the caller needs (a TTS job: `threads_for`); a
+        model loaded with other threads is replaced. None: the loaded model, whatever its threads, or
+        one for a job alone. One model at a time: the loader lets go of the old one before it loads
+        the new one (a job still rendering with it keeps it until that job ends). A load that fails
+        is remembered: those files then count as unavailable, with the reason."""
         with self._lock:
             files = self._prepare_locked(on_progress)
             stamp = _stamp(files)
-            if self._model is None or self._stamp != stamp:
-                try:
-                    self._model = self._factory(files, self._threads)
-                except ModelUnavailableError as error:
-                    self._failures[stamp] = str(error)
-                    raise
-                self._files = files
-                self._stamp = stamp
-                self.loaded_in_thread = threading.get_ident()
-            return self._model
+            current = self._model is not None and self._stamp == stamp
+            if current and threads in (None, self._model_threads):
+                assert self._model is not None
+                return self._model
+            threads = threads or self.threads_for(1)
+            self._model = None
+            try:
+                model = self._factory(files, threads)
+            except ModelUnavailableError as error:
+                self._failures[stamp] = str(error)
+                raise
+            self._model = model
+            self._model_threads = threads
+            self._files = files
+            self._stamp = stamp
+            self.loaded_in_thread = threading.get_ident()
+            return model
 
     def validate(self, files: ModelFiles) -> None:
         """Load `files` in a model of their own and make it speak one sentence; raises
         ModelUnavailableError with what is wrong. Blocking (about a second); never on the UI thread."""
-        check_model_speaks(self._factory(files, self._threads), files)
+        check_model_speaks(self._factory(files, self.threads_for(1)), files)
 
-    def warm_up(self) -> None:
-        """Load the model and run it once on a word, in the calling (worker) thread: whatever the
-        first run of a session (and of espeak) costs more is better paid at start-up than by the
-        user's first Play (docs/performance.md). A model without an onnxruntime session (a test
-        double) is left alone."""
-        model = self.get_model()
+    def warm_up(self, threads: int | None = None) -> None:
+        """Load the model (`threads`: see get_model) and run it once on a word, in the calling
+        (worker) thread: whatever the first run of a session (and of espeak) costs more is better
+        paid at start-up than by the user's first Play (docs/performance.md). A model without an
+        onnxruntime session (a test double) is left alone."""
+        model = self.get_model(threads=threads)
         if getattr(model, "sess", None) is None:
             return
         from narrator_app.engine.synthesis import synthesize

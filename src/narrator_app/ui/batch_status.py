@@ -21,7 +21,9 @@ def time_left(seconds: float | None) -> str:
 
 
 def describe_progress(state: BatchState) -> str:
-    return f"Generating {state.current} of {state.total} — {time_left(state.seconds_left)}"
+    first, last = state.current, state.current_last
+    numbers = f"{first}–{last}" if last > first else f"{first}"
+    return f"Generating {numbers} of {state.total} — {time_left(state.seconds_left)}"
 
 
 def describe_result(summary: BatchSummary, state: BatchState | None) -> str:
