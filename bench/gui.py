@@ -169,7 +169,10 @@ def measure(
         elapsed = time.perf_counter() - started
         meter.stop()
         c.task_changed.disconnect(on_task)
-        c.wait_for_jobs()  # the model loaded again for a job alone, as a user's next Play finds it
+        # A moment after the batch the window loads the model again for a job alone (the samples
+        # above were all taken before): wait for it, as a user's next Play finds it.
+        wait_until(lambda: c.loader.loaded_threads == c.loader.threads_for(1), 60)
+        c.wait_for_jobs()
         state = c.batch_state()
         audio = sum(s.audio_duration or 0.0 for s in c.segments())
         result["generate_all"] = {

@@ -397,9 +397,10 @@ def test_the_window_loads_the_model_for_a_job_alone_again_once_a_batch_ends(
     fake_kokoro.release()
     wait_for_tasks(qtbot, c, summary.task_ids)
     assert loads[:2] == [2, 1]
-    # Once the batch ended, the window loaded the model again with both threads, in the
+    # A moment after the batch ended, the window loaded the model again with both threads, in the
     # background, so that the next single job need not wait for it.
-    qtbot.waitUntil(lambda: loads == [2, 1, 2])
+    assert loads == [2, 1]
+    qtbot.waitUntil(lambda: loads == [2, 1, 2], timeout=10_000)
     qtbot.waitUntil(lambda: c.loader.loaded_threads == 2)
     alone = c.generate_audio(ids[0])
     wait_for_tasks(qtbot, c, [alone])

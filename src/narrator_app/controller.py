@@ -10,7 +10,7 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.batch import BatchProgress, BatchState, BatchSummary
@@ -50,6 +50,9 @@ from narrator_app.undo import UndoHistory
 log = logging.getLogger(__name__)
 
 PREVIEW_PRIORITY = 1  # a preview runs before queued generations (QThreadPool priority)
+# After a batch, the model is loaded again for a job alone once the window has had no task for this
+# long: not between two batches started one after the other.
+REWARM_DELAY_MS = 2000
 
 
 class Controller(ProjectCommands, SegmentCommands, QObject):
@@ -108,6 +111,10 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         # line does not, it exits when its tasks end.
         self._keep_warm = False
         self._warming = threading.Event()  # set while a worker loads it again (_rewarm_if_idle)
+        self._rewarm_timer = QTimer(self)
+        self._rewarm_timer.setSingleShot(True)
+        self._rewarm_timer.setInterval(REWARM_DELAY_MS)
+        self._rewarm_timer.timeout.connect(self._rewarm_if_idle)
         self.batch: BatchProgress | None = None
         self._fractions: dict[str, float] = {}  # running task → fraction of its text done
         self._generation: GenerationSettings | None = None
@@ -307,9 +314,9 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         return found.needs_assembly
 
     def _rewarm_if_idle(self) -> None:
-        """Once the last task has ended, load the model again for a job alone if the last jobs ran
-        with fewer threads (several at once), so that the next Generate audio or Play gets every
-        core without waiting for the load. Only for the window (`_keep_warm`)."""
+        """A while after the last task ended (REWARM_DELAY_MS), load the model again for a job alone
+        if the last jobs ran with fewer threads (several at once), so that the next Generate audio
+        or Play gets every core without waiting for the load. Only for the window (`_keep_warm`)."""
         if not self._keep_warm or self._closed or self._warming.is_set() or self.tasks.has_active():
             return
         loaded = self.loader.loaded_threads
@@ -333,7 +340,8 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         if info is not None and not info.status.is_active:
             self._fractions.pop(task_id, None)
             self._jobs.pop(task_id, None)
-            self._rewarm_if_idle()
+            if self._keep_warm and not self.tasks.has_active():
+                self._rewarm_timer.start()
         if info is not None and info.audio_file is not None:
             self.segment_changed.emit(segment_id)
         self.task_changed.emit(task_id, segment_id)
@@ -486,6 +494,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         if self._closed:
             return
         self._closed = True
+        self._rewarm_timer.stop()
         self.cancel_all()
         # Queued jobs were cancelled and exit at once when their turn comes; a running job stops
         # at its next chunk. Either way the database and files are left consistent.
