@@ -6,8 +6,9 @@ engine/loader.py chooses comes from these figures (docs/performance.md says whic
     .venv/bin/python bench/sweep.py --segments 60 --only arena     # the memory of two jobs at once
 
 Prints one JSON object: per configuration the wall time of the texts (model load excluded), the
-real-time factor, and resident memory after the first, the 10th and the last text. `--segments N`
-renders N of the in-window benchmark's short segments (1-3 sentences) instead of the paragraphs.
+real-time factor, and resident memory after the first, the 10th and the last text, and after every
+10th. `--segments N` renders N of the in-window benchmark's short segments (1-3 sentences) instead
+of the paragraphs.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ DEFAULTS: dict[str, Any] = {
     "level": "all",  # graph optimisation level
     "spinning": True,
     "chunk": 200,  # characters per chunk (engine/chunks.py)
-    "arena": "session",  # session: the session's own CPU arena; shared: the app's (loader.py)
+    # The CPU arena: "session" (each session's own, onnxruntime's default and the app's), or one for
+    # the process: "shared-64mb" (power-of-two steps of at most 64 MB), "shared-exact".
+    "arena": "session",
 }
+APP_BATCH: dict[str, Any] = {"jobs": 2, "threads": 1, "mem_pattern": False}
 CONFIGS: list[dict[str, Any]] = [
     {"name": "onnxruntime default threads, 1 job", "threads": 0},
     {"name": "1 job x 2 threads"},
@@ -46,15 +50,12 @@ CONFIGS: list[dict[str, Any]] = [
     {"name": "1 x 2, mem pattern off", "mem_pattern": False},
     {"name": "1 x 2, graph level extended", "level": "extended"},
     {"name": "1 x 2, chunks of 400 characters", "chunk": 400},
-    # The app: two jobs, one thread each, memory pattern off; the CPU arena its own or shared.
-    {"name": "app: 2 x 1, mem pattern off, session arena", "jobs": 2, "threads": 1, "mem_pattern": False},
-    {
-        "name": "app: 2 x 1, mem pattern off, shared arena",
-        "jobs": 2,
-        "threads": 1,
-        "mem_pattern": False,
-        "arena": "shared",
-    },
+    # A batch in the app: two jobs, one thread each, memory pattern off; then other CPU arenas.
+    {"name": "app: 2 x 1, mem pattern off, session arena", **APP_BATCH},
+    *(
+        {"name": f"app: 2 x 1, mem pattern off, {arena} arena", **APP_BATCH, "arena": arena}
+        for arena in ("shared-64mb", "shared-exact")
+    ),
 ]
 
 
@@ -69,7 +70,6 @@ def child(config: dict[str, Any], model_dir: Path, count: int, segments: bool) -
     from kokoro_onnx import Kokoro
 
     from narrator_app.engine import chunks, synthesis
-    from narrator_app.engine.loader import share_cpu_arena
     from narrator_app.engine.voices import default_voice, list_voices
 
     c = {**DEFAULTS, **config}
@@ -84,7 +84,13 @@ def child(config: dict[str, Any], model_dir: Path, count: int, segments: bool) -
     }[c["level"]]
     if not c["spinning"]:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    if c["arena"] == "shared" and share_cpu_arena(ort):
+    if c["arena"] != "session":  # one arena for the process, that the session uses
+        steps = {
+            "shared-64mb": {"arena_extend_strategy": 0, "max_power_of_two_extend_bytes": 64 << 20},
+            "shared-exact": {"arena_extend_strategy": 1},  # grows by exactly what is asked
+        }[c["arena"]]
+        memory = ort.OrtMemoryInfo("Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT)
+        ort.create_and_register_allocator(memory, ort.OrtArenaCfg(steps))
         options.add_session_config_entry("session.use_env_allocators", "1")
     session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
     kokoro = Kokoro.from_session(session, str(voices))
@@ -121,6 +127,7 @@ def child(config: dict[str, Any], model_dir: Path, count: int, segments: bool) -
         "rss_first_mb": round(rss[0], 1),
         "rss_10th_mb": round(rss[min(9, len(rss) - 1)], 1),
         "rss_last_mb": round(rss[-1], 1),
+        "rss_every_10th_mb": [round(r) for r in rss[9::10]],
     }
 
 

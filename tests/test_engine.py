@@ -155,16 +155,6 @@ def test_on_a_gpu_the_threads_stay_as_they_are_whatever_runs(tmp_path: Path, fak
     assert [loader.threads_for(n) for n in (1, 2, 8)] == [2, 2, 2]
 
 
-def test_sessions_share_the_process_cpu_arena() -> None:
-    import onnxruntime
-
-    from narrator_app.engine.loader import share_cpu_arena
-
-    # Registered once (a second registration would raise inside onnxruntime, caught as False).
-    assert share_cpu_arena(onnxruntime) is True
-    assert share_cpu_arena(onnxruntime) is True
-
-
 def test_the_loader_loads_again_only_for_other_threads(tmp_path: Path, fake_model_dir: Path) -> None:
     loads: list[int] = []
     models: list[FakeKokoro] = []

@@ -85,37 +85,6 @@ def plan_threads(active_jobs: int, cores: int | None = None) -> int:
     return max(1, cores // max(1, min(active_jobs, plan_jobs(cores))))
 
 
-# Two jobs at once interleave their allocations in onnxruntime's CPU arena. With the session's own
-# arena (regions doubling in size) resident memory crept up by 14-77 MB from job 10 to job 60 over
-# four runs of the benchmark; with one arena for the process whose regions grow by at most 64 MB,
-# by 13 and 8 MB, at the same speed and about the same size (docs/performance.md). Being the
-# process's, it also outlives a session: the model loaded again with other threads reuses it.
-ARENA_MAX_EXTEND_BYTES = 64 << 20
-_arena_lock = threading.Lock()
-_arena_shared: bool | None = None  # None until tried
-
-
-def share_cpu_arena(ort: Any) -> bool:
-    """Register the process's CPU arena (once); False if this onnxruntime cannot, and then each
-    session keeps its own."""
-    global _arena_shared
-    with _arena_lock:
-        if _arena_shared is None:
-            try:
-                config = ort.OrtArenaCfg(
-                    {"arena_extend_strategy": 0, "max_power_of_two_extend_bytes": ARENA_MAX_EXTEND_BYTES}
-                )
-                memory = ort.OrtMemoryInfo(
-                    "Cpu", ort.OrtAllocatorType.ORT_ARENA_ALLOCATOR, 0, ort.OrtMemType.DEFAULT
-                )
-                ort.create_and_register_allocator(memory, config)
-                _arena_shared = True
-            except Exception as error:  # an onnxruntime without it: the session's own arena
-                log.info("onnxruntime's shared CPU arena is not available: %s", error)
-                _arena_shared = False
-        return _arena_shared
-
-
 def load_kokoro(files: ModelFiles, threads: int = 0, providers: list[str] | None = None) -> Synthesizer:
     """Build the onnxruntime session ourselves, so the providers and threads are explicit."""
     import onnxruntime as ort
@@ -128,8 +97,6 @@ def load_kokoro(files: ModelFiles, threads: int = 0, providers: list[str] | None
     # the process grew by 480 MB over 40 texts (of 12 lengths) before levelling off, without it by
     # 260 MB, at the same speed (docs/performance.md).
     options.enable_mem_pattern = False
-    if share_cpu_arena(ort):
-        options.add_session_config_entry("session.use_env_allocators", "1")
     providers = providers or select_providers(ort.get_available_providers())
     try:
         session = ort.InferenceSession(str(files.model), sess_options=options, providers=providers)
