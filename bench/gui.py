@@ -173,6 +173,7 @@ def measure(
         # above were all taken before): wait for it, as a user's next Play finds it.
         wait_until(lambda: c.loader.loaded_threads == c.loader.threads_for(1), 60)
         c.wait_for_jobs()
+        rss_reloaded = rss_mb()  # the batch's session and its arena are gone by now
         state = c.batch_state()
         audio = sum(s.audio_duration or 0.0 for s in c.segments())
         result["generate_all"] = {
@@ -195,6 +196,7 @@ def measure(
             "batch_threads": sorted(batch_threads),
             "sessions_alive_max_after_job": max(alive_after_job, default=0),
             "sessions_alive": count_sessions(),
+            "rss_after_batch_reloaded_mb": round(rss_reloaded, 1),
         }
 
         # -- Play while generating ----------------------------------------------------------

@@ -37,6 +37,7 @@ DEFAULTS: dict[str, Any] = {
     # The CPU arena: "session" (each session's own, onnxruntime's default and the app's), or one for
     # the process: "shared-64mb" (power-of-two steps of at most 64 MB), "shared-exact".
     "arena": "session",
+    "shrink": False,  # give the arena's free memory back to the system after every inference
 }
 APP_BATCH: dict[str, Any] = {"jobs": 2, "threads": 1, "mem_pattern": False}
 CONFIGS: list[dict[str, Any]] = [
@@ -56,7 +57,29 @@ CONFIGS: list[dict[str, Any]] = [
         {"name": f"app: 2 x 1, mem pattern off, {arena} arena", **APP_BATCH, "arena": arena}
         for arena in ("shared-64mb", "shared-exact")
     ),
+    {
+        "name": "app: 2 x 1, mem pattern off, session arena, shrunk after each inference",
+        **APP_BATCH,
+        "shrink": True,
+    },
 ]
+
+
+class ShrinkingSession:
+    """An InferenceSession whose every run ends by giving the arena's free memory back."""
+
+    def __init__(self, session: Any) -> None:
+        import onnxruntime as ort
+
+        self._session = session
+        self._options = ort.RunOptions()
+        self._options.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+
+    def run(self, outputs: Any, inputs: Any, run_options: Any = None) -> Any:
+        return self._session.run(outputs, inputs, self._options)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
 
 
 def rss_mb() -> float:
@@ -94,6 +117,8 @@ def child(config: dict[str, Any], model_dir: Path, count: int, segments: bool) -
         options.add_session_config_entry("session.use_env_allocators", "1")
     session = ort.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
     kokoro = Kokoro.from_session(session, str(voices))
+    if c["shrink"]:
+        kokoro.sess = ShrinkingSession(session)
     voice = default_voice(list_voices(voices))
     original = chunks.split_into_chunks
     synthesis.split_into_chunks = lambda text: original(text, c["chunk"])  # type: ignore[assignment]

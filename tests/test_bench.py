@@ -64,6 +64,7 @@ def test_the_smoke_benchmark_prints_well_formed_json(real_model_dir: Path, tmp_p
     assert gui["generate_all"]["completed"] == gui["generate_all"]["segments"] == 4
     memory = gui["memory"]
     assert memory["sessions_alive_max_after_job"] == 1 and memory["sessions_alive"] == 1
+    assert memory["rss_after_batch_reloaded_mb"] > 0
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     # Loaded at start-up with every core (a job alone); for the batch of 4 segments with the cores
     # shared by the two jobs at once; and with every core again once the batch had ended.

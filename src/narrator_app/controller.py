@@ -104,7 +104,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         self.previews = Previews(self.loader, data_dir, self)
         self.tasks = TaskManager()
         self.pool = QThreadPool(self)
-        # Two jobs at once, one core each, render a batch 17% faster than one job with both cores;
+        # Two jobs at once, one core each, render a batch 11-17% faster than one job with both cores;
         # a job alone still gets every core (loader.plan_threads, docs/performance.md).
         self.pool.setMaxThreadCount(plan_jobs(self.loader.cores))
         # The window keeps the model loaded for a job alone (prepare_model(load=True)); the command

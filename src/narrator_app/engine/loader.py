@@ -60,8 +60,9 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
-# More concurrent jobs would each hold their own activations (about 370 MB for a paragraph): two
-# is what was measured here (2 cores); a bigger machine gives each of the two more threads.
+# Every job running holds its own activations (a second job at once took the peak RSS of the
+# benchmark's command-line batch from 537 to 797 MB): two is what was measured (2 cores); a bigger
+# machine gives each of the two more threads.
 MAX_CONCURRENT_JOBS = 2
 
 
@@ -76,10 +77,11 @@ def plan_threads(active_jobs: int, cores: int | None = None) -> int:
     included) are queued or running: the cores shared among the jobs that will run at once, so that
     jobs × threads never exceed the cores.
 
-    Measured on this 2-core machine, 8 paragraphs (108 s of speech), int8 model, one session shared
-    by the jobs (docs/performance.md): 1 job × 2 threads RTF 0.374; 2 jobs × 1 thread RTF 0.309,
-    17% faster; one job with 1 thread renders 1.5–1.8× slower than with 2. So a job alone (the
-    everyday "fix a line, regenerate it", or Play) gets every core, and jobs of a batch one each.
+    Measured on this 2-core machine (bench/sweep.py, 8 paragraphs, int8 model, one session shared by
+    the jobs; docs/performance.md): 1 job × 2 threads RTF 0.332; 2 jobs × 1 thread RTF 0.296, 11%
+    faster (17% in another run); 1 job × 1 thread RTF 0.580, 1.75× slower than with 2. So a job
+    alone (the everyday "fix a line, regenerate it", or Play) gets every core, and the jobs of a
+    batch one each.
     """
     cores = available_cores() if cores is None else cores
     return max(1, cores // max(1, min(active_jobs, plan_jobs(cores))))
