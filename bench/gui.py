@@ -32,9 +32,9 @@ import texts
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.loader import load_kokoro
 from narrator_app.engine.model_files import ModelFiles
-from narrator_app.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.live_preview import default_sink
 

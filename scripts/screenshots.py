@@ -16,8 +16,8 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QPoint, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from narrator_app.core.textimport import paragraphs_from_file
 from narrator_app.paths import resolve_model_dir
-from narrator_app.textimport import paragraphs_from_file
 from narrator_app.ui import build_main_window
 from narrator_app.ui.import_dialog import ImportPreview
 from narrator_app.ui.main_window import MainWindow

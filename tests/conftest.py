@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from fakes import FakeKokoro  # noqa: E402
-from narrator_app.controller import Controller  # noqa: E402
+from narrator_app.app.controller import Controller  # noqa: E402
 from narrator_app.engine.bundled import assemble_bundled_model, find_bundled_model  # noqa: E402
 
 TEST_MODEL_DIR_ENV = "NARRATOR_APP_TEST_MODEL_DIR"

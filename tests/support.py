@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
 
 MakeController = Callable[..., Controller]
 

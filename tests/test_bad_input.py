@@ -19,11 +19,11 @@ from PySide6.QtCore import QElapsedTimer, QTimer
 
 from fakes import FakeKokoro
 from narrator_app.cli import main
+from narrator_app.core.rules import ProjectError, Refusal, RefusalReason, SettingsError
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.audio_files import audio_duration
-from narrator_app.rules import ProjectError, Refusal, RefusalReason, SettingsError
 from narrator_app.store import open_database
 from narrator_app.store.database import DatabaseError
-from narrator_app.tasks import TaskStatus
 from support import MakeController, wait_for_tasks
 
 HOSTILE_TEXTS = {  # short, and grouped where they can be: each is spoken by the real model
@@ -245,7 +245,7 @@ def test_a_damaged_database_is_refused_clearly_and_left_alone(tmp_path: Path) ->
 
 
 def test_a_huge_import_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    from narrator_app.textimport import ImportFileError, segments_from_file
+    from narrator_app.core.textimport import ImportFileError, segments_from_file
 
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as handle:

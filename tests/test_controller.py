@@ -11,8 +11,8 @@ import pytest
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.rules import Refusal, RefusalReason, SettingsError
-from narrator_app.tasks import TaskStatus
+from narrator_app.core.rules import Refusal, RefusalReason, SettingsError
+from narrator_app.core.tasks import TaskStatus
 from support import MakeController, wait_for_tasks
 
 TASK_ID = re.compile(r"^tts_(\d+)_[0-9a-f]{8}$")

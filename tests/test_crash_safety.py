@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import soundfile as sf
 
-from narrator_app.controller import Controller
-from narrator_app.rules import AudioStatus
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import AudioStatus
 
 pytestmark = pytest.mark.real_model
 

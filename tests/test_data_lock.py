@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller
-from narrator_app.datalock import LOCK_NAME, DataDirInUse
+from narrator_app.app.controller import Controller
+from narrator_app.app.datalock import LOCK_NAME, DataDirInUse
 
 MakeController = Callable[..., Controller]
 
@@ -60,7 +60,7 @@ def test_the_lock_of_a_killed_process_is_taken_over(tmp_path: Path, qapp: object
             sys.executable,
             "-c",
             "import sys; from pathlib import Path; from PySide6.QtCore import QCoreApplication;"
-            "from narrator_app.controller import Controller; app = QCoreApplication([]);"
+            "from narrator_app.app.controller import Controller; app = QCoreApplication([]);"
             f"c = Controller(Path({str(data)!r})); print('ready', flush=True); sys.stdin.read()",
         ],
         stdin=subprocess.PIPE,

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from fakes import FakeKokoro
-from narrator_app.rules import AudioStatus, Refusal, RefusalReason
+from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason
 from support import MakeController, wait_for_tasks
 
 

@@ -187,7 +187,7 @@ def test_a_folder_as_target_and_unreadable_audio_are_explained(
 def test_only_one_export_runs_at_a_time(
     qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
-    from narrator_app.exporting import ExportRequest
+    from narrator_app.app.exporting import ExportRequest
 
     c = make_controller(fake_model_dir, FakeKokoro())
     for n in range(3):
@@ -319,9 +319,9 @@ def test_the_dialog_generates_the_missing_segments_then_exports(
 
 
 def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, items: list[ExportItem]) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.app.exporting import ExportJob, ExportRequest, ExportSignals
+    from narrator_app.core.recovery import PENDING_EXPORTS
     from narrator_app.engine.export import segment_file_name
-    from narrator_app.exporting import ExportJob, ExportRequest, ExportSignals
-    from narrator_app.recovery import PENDING_EXPORTS
 
     data = tmp_path / "data"
     signals = ExportSignals()

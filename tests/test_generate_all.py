@@ -9,11 +9,11 @@ import pytest
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.batch import BatchSummary
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.batch import BatchSummary
+from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.fingerprint import Fingerprint, text_digest
-from narrator_app.rules import AudioStatus, Refusal, RefusalReason
-from narrator_app.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from support import MakeController, wait_for_tasks
 

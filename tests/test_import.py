@@ -11,7 +11,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from fakes import FakeKokoro
-from narrator_app.textimport import ImportFileError, paragraphs, segments_from_file, split_long
+from narrator_app.core.textimport import ImportFileError, paragraphs, segments_from_file, split_long
 
 MARKDOWN = """# Chapter *One*: the [lighthouse](https://example.org)
 
@@ -168,7 +168,7 @@ def test_markdown_stripping_leaves_ordinary_text_alone() -> None:
 
 
 def test_the_preview_counts_segments_for_the_chosen_limit(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from narrator_app.textimport import paragraphs_from_file
+    from narrator_app.core.textimport import paragraphs_from_file
     from narrator_app.ui.import_dialog import ImportPreview
 
     sentence = "This sentence is about forty characters. "

@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 from fakes import ClockSink, FakeKokoro
-from narrator_app.tasks import TaskStatus
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.segment_model import Column

@@ -14,8 +14,8 @@ from PySide6.QtCore import Qt
 
 from fakes import FakeKokoro
 from model_server import serving
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine import download as downloads
-from narrator_app.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.model_dialog import ModelDialog
@@ -243,7 +243,7 @@ def test_the_settings_dialog_takes_a_blend_and_refuses_an_unknown_voice(
 def test_the_provider_choice_is_stored_and_used_by_the_next_start(
     qtbot, tmp_path: Path, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
-    from narrator_app.controller import Controller
+    from narrator_app.app.controller import Controller
 
     first = Controller(tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: fake_kokoro)
     first.set_provider("cuda")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from fakes import FakeKokoro
-from narrator_app.rules import ProjectError
+from narrator_app.core.rules import ProjectError
 from support import MakeController, wait_for_tasks
 
 

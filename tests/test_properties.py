@@ -28,9 +28,9 @@ from hypothesis.stateful import (
 )
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller
-from narrator_app.rules import Refusal
-from narrator_app.tasks import TaskStatus
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import Refusal
+from narrator_app.core.tasks import TaskStatus
 
 _ORDER = {
     TaskStatus.PENDING: 0,

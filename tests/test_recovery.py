@@ -10,10 +10,10 @@ import numpy as np
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.recovery import PENDING_EXPORTS
+from narrator_app.core.rules import AudioStatus
 from narrator_app.engine.audio_files import audio_duration
-from narrator_app.recovery import PENDING_EXPORTS
-from narrator_app.rules import AudioStatus
 
 MakeController = Callable[..., Controller]
 

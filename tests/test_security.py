@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from fakes import FakeKokoro
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import setup_logging
-from narrator_app.tasks import TaskStatus
 from support import MakeController, wait_for_tasks
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "narrator_app"

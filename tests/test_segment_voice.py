@@ -12,11 +12,11 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 
 from fakes import FakeKokoro
+from narrator_app.app.controller import Controller
 from narrator_app.cli import main
-from narrator_app.controller import Controller
+from narrator_app.core.rules import AudioStatus, Refusal, SettingsError
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.fingerprint import Fingerprint
-from narrator_app.rules import AudioStatus, Refusal, SettingsError
-from narrator_app.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.segment_model import Column
 

@@ -11,9 +11,9 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller
-from narrator_app.rules import Refusal
-from narrator_app.tasks import TaskStatus
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import Refusal
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui import build_main_window
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.player import AudioPlayer

@@ -9,11 +9,11 @@ import pytest
 import soundfile as sf
 
 from fakes import FakeKokoro
-from narrator_app.controller import Controller
-from narrator_app.history import HISTORY_LIMIT
-from narrator_app.rules import AudioStatus, Refusal
-from narrator_app.tasks import TaskStatus
-from narrator_app.trash import TRASH_DIR
+from narrator_app.app.controller import Controller
+from narrator_app.core.history import HISTORY_LIMIT
+from narrator_app.core.rules import AudioStatus, Refusal
+from narrator_app.core.tasks import TaskStatus
+from narrator_app.core.trash import TRASH_DIR
 from support import MakeController, wait_for_tasks
 
 State = list[tuple[int, str, bool]]
@@ -384,7 +384,7 @@ def test_undo_that_locks_a_segment_ends_its_generation(
 
 
 def test_the_history_keeps_a_limited_number_of_steps() -> None:
-    from narrator_app.history import History, diff
+    from narrator_app.core.history import History, diff
 
     history = History(limit=3)
     state: list[tuple[int, str, bool]] = []

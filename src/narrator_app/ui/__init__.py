@@ -19,8 +19,8 @@ def build_main_window(
     project: str | None = None,
 ) -> MainWindow:
     """Build the main window on the data dir (needs a QApplication)."""
-    from narrator_app.controller import Controller
-    from narrator_app.rules import ProjectError
+    from narrator_app.app.controller import Controller
+    from narrator_app.core.rules import ProjectError
     from narrator_app.ui.main_window import MainWindow
     from narrator_app.ui.window_state import last_project
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
-from narrator_app.batch import BatchState, BatchSummary
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.batch import BatchState, BatchSummary
 
 
 def time_left(seconds: float | None) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import QMimeData
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from narrator_app.textimport import SUFFIXES
+from narrator_app.core.textimport import SUFFIXES
 
 
 def ask_yes(parent: QWidget, title: str, question: str, *, yes_by_default: bool) -> bool:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.textimport import MAX_LIMIT, MIN_LIMIT, split_all
+from narrator_app.core.textimport import MAX_LIMIT, MIN_LIMIT, split_all
 from narrator_app.ui.formatting import one_line
 
 PREVIEW_ROWS = 200

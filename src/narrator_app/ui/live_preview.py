@@ -14,11 +14,11 @@ from typing import Protocol
 
 from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
 
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import AudioStatus, Refusal
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.synthesis import SAMPLE_RATE
-from narrator_app.rules import AudioStatus, Refusal
 from narrator_app.store import SegmentRecord
-from narrator_app.tasks import TaskStatus
 
 log = logging.getLogger(__name__)
 

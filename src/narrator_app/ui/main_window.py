@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.controller import Controller
-from narrator_app.rules import Refusal, RefusalReason
-from narrator_app.tasks import TaskStatus
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import Refusal, RefusalReason
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files

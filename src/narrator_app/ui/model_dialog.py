@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
 from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 from narrator_app.engine.loader import CUDA_PROVIDER
 from narrator_app.engine.model_files import Source

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
 
-from narrator_app.controller import Controller
-from narrator_app.rules import ProjectError
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import ProjectError
 from narrator_app.ui.dialogs import ask_to_delete_project
 
 

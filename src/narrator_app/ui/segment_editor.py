@@ -6,8 +6,8 @@ from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from narrator_app.controller import Controller
-from narrator_app.rules import Refusal
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import Refusal
 from narrator_app.ui.segment_model import SegmentTableModel
 
 SAVE_DELAY_MS = 400

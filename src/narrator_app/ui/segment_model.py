@@ -18,12 +18,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, literal
+from narrator_app.core.tasks import TaskInfo, TaskStatus
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.voices import VoicesFileError
-from narrator_app.rules import AudioStatus, Refusal, RefusalReason, SettingsError, literal
 from narrator_app.store import SegmentRecord
-from narrator_app.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
 from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
 

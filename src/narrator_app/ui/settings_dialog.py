@@ -13,11 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import SettingsError
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.engine.voices import VoicesFileError
-from narrator_app.rules import SettingsError
 
 LANGUAGE_NAMES = {
     "en-us": "English (US)",

@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog
 
-from narrator_app.exporting import ExportRequest
-from narrator_app.rules import Refusal
-from narrator_app.textimport import DEFAULT_LIMIT, ImportFileError, paragraphs_from_file
+from narrator_app.app.exporting import ExportRequest
+from narrator_app.core.rules import Refusal
+from narrator_app.core.textimport import DEFAULT_LIMIT, ImportFileError, paragraphs_from_file
 from narrator_app.ui.background import BackgroundTasks
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
 from narrator_app.ui.import_dialog import ImportPreview

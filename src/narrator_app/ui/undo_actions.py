@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
 from PySide6.QtWidgets import QApplication
 
-from narrator_app.rules import Refusal
+from narrator_app.core.rules import Refusal
 
 if TYPE_CHECKING:
     from narrator_app.ui.main_window import MainWindow

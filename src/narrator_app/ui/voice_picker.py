@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.controller import Controller
+from narrator_app.app.controller import Controller
+from narrator_app.core.rules import SettingsError
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import LANGUAGES
 from narrator_app.engine.voice_specs import LANGUAGES_BY_PREFIX, describe_voice
 from narrator_app.engine.voices import VoicesFileError
-from narrator_app.rules import SettingsError
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.settings_dialog import LANGUAGE_NAMES
 

@@ -14,13 +14,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from narrator_app.history import Edit, History, diff
-from narrator_app.rules import Refusal, RefusalReason
+from narrator_app.core.history import Edit, History, diff
+from narrator_app.core.rules import Refusal, RefusalReason
+from narrator_app.core.trash import AudioTrash
 from narrator_app.store import SegmentRecord
-from narrator_app.trash import AudioTrash
 
 if TYPE_CHECKING:
-    from narrator_app.controller import Controller
+    from narrator_app.app.controller import Controller
 
 
 class UndoHistory:

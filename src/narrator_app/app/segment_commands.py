@@ -8,10 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrator_app.history import Edit, History
-from narrator_app.rules import Refusal, RefusalReason, locked_refusal, not_found, other_project
+from narrator_app.app.undo import UndoHistory
+from narrator_app.core.history import Edit, History
+from narrator_app.core.rules import Refusal, RefusalReason, locked_refusal, not_found, other_project
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord
-from narrator_app.undo import UndoHistory
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance

@@ -13,23 +13,17 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
-from narrator_app.batch import BatchProgress, BatchState, BatchSummary
-from narrator_app.datalock import lock_data_dir
-from narrator_app.engine import KokoroModelLoader, construct_audio_path
-from narrator_app.engine.export import ExportItem
-from narrator_app.engine.fingerprint import Fingerprint, model_identity
-from narrator_app.engine.loader import PROVIDER_CHOICES, ModelFactory, ModelUnavailableError, plan_jobs
-from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
-from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
-from narrator_app.engine.voices import VoicesFileError, default_voice
-from narrator_app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
-from narrator_app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
-from narrator_app.model_jobs import ModelManager
-from narrator_app.paths import database_path
-from narrator_app.previews import Previews
-from narrator_app.project_commands import ProjectCommands
-from narrator_app.recovery import RecoveryReport, recover
-from narrator_app.rules import (
+from narrator_app.app.datalock import lock_data_dir
+from narrator_app.app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
+from narrator_app.app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
+from narrator_app.app.model_jobs import ModelManager
+from narrator_app.app.previews import Previews
+from narrator_app.app.project_commands import ProjectCommands
+from narrator_app.app.segment_commands import SegmentCommands
+from narrator_app.app.undo import UndoHistory
+from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
+from narrator_app.core.recovery import RecoveryReport, recover
+from narrator_app.core.rules import (
     AudioStatus,
     GenerationSettings,
     ProjectError,
@@ -40,12 +34,18 @@ from narrator_app.rules import (
     locked_refusal,
     segment_rule,
 )
-from narrator_app.segment_commands import SegmentCommands
+from narrator_app.core.tasks import TaskInfo, TaskManager
+from narrator_app.engine import KokoroModelLoader, construct_audio_path
+from narrator_app.engine.export import ExportItem
+from narrator_app.engine.fingerprint import Fingerprint, model_identity
+from narrator_app.engine.loader import PROVIDER_CHOICES, ModelFactory, ModelUnavailableError, plan_jobs
+from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
+from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
+from narrator_app.engine.voices import VoicesFileError, default_voice
+from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
-from narrator_app.tasks import TaskInfo, TaskManager
-from narrator_app.undo import UndoHistory
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from narrator_app.core.rules import RefusalReason, segment_rule
+from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
@@ -22,9 +24,7 @@ from narrator_app.engine.synthesis import CommitRefused
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import error_for_log
-from narrator_app.rules import RefusalReason, segment_rule
 from narrator_app.store import Repository
-from narrator_app.tasks import TaskManager, TaskStatus
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from narrator_app.tasks import TaskManager, TaskStatus
+from narrator_app.core.tasks import TaskManager, TaskStatus
 
 
 @dataclass

@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrator_app.batch import BatchProgress
+from narrator_app.app.undo import UndoHistory
+from narrator_app.core.batch import BatchProgress
+from narrator_app.core.rules import ProjectError
 from narrator_app.engine.audio_files import AUDIO_DIR
-from narrator_app.rules import ProjectError
 from narrator_app.store import ProjectRecord, Repository
-from narrator_app.undo import UndoHistory
 
 if TYPE_CHECKING:
     from PySide6.QtCore import SignalInstance

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from narrator_app.core.recovery import pending_export
 from narrator_app.engine.export import (
     ExportCancelled,
     ExportError,
@@ -21,7 +22,6 @@ from narrator_app.engine.export import (
     subtitle_path,
 )
 from narrator_app.logs import error_for_log
-from narrator_app.recovery import pending_export
 from narrator_app.store import SegmentRecord
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from narrator_app.cli.common import (
+    EXIT_BY_REASON,
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    emit,
+    exec_interruptible,
+)
 from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 
-EXIT_OK, EXIT_FAILED, EXIT_MODEL_MISSING, EXIT_INTERRUPTED = 0, 1, 6, 130
+EXIT_MODEL_MISSING = EXIT_BY_REASON["model_missing"]
 
 
 def add_model_commands(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -38,15 +46,6 @@ def add_model_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
 
 
-def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str, *, err: bool = False) -> None:
-    import json
-
-    if getattr(args, "json", False):
-        print(json.dumps(payload, ensure_ascii=False))
-    else:
-        print(text, file=sys.stderr if err else sys.stdout)
-
-
 def cmd_models_status(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.engine.status import model_status
 
@@ -63,12 +62,12 @@ def cmd_models_status(args: argparse.Namespace, controller: Any) -> int:
     ]
     if status.problem:
         lines.append(f"problem:   {status.problem}")
-    _emit(args, status.to_json(), "\n".join(lines))
+    emit(args, status.to_json(), "\n".join(lines))
     return EXIT_OK if status.available else EXIT_MODEL_MISSING
 
 
 def cmd_models_install(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.cli import UsageError
+    from narrator_app.cli.common import UsageError
 
     if not args.model and not args.voices:
         raise UsageError("give --model FILE and/or --voices FILE")
@@ -89,8 +88,6 @@ def cmd_models_download(args: argparse.Namespace, controller: Any) -> int:
 def _run(args: argparse.Namespace, controller: Any, start: Any) -> int:
     """Start an install in the background and run the event loop until it ends; Ctrl+C cancels it."""
     from PySide6.QtCore import QEventLoop
-
-    from narrator_app.cli import _exec_interruptible
 
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
@@ -115,14 +112,14 @@ def _run(args: argparse.Namespace, controller: Any, start: Any) -> int:
     manager.failed.connect(failed)
     problem = start()
     if problem:
-        _emit(args, {"status": "FAILED", "message": problem}, f"error: {problem}", err=True)
+        emit(args, {"status": "FAILED", "message": problem}, f"error: {problem}", err=True)
         return EXIT_FAILED
-    _exec_interruptible(loop, manager.cancel, lambda: None)
+    exec_interruptible(loop, manager.cancel, lambda: None)
     if not quiet:
         print(file=sys.stderr)
     if "error" in outcome:
         status = "CANCELLED" if outcome["cancelled"] else "FAILED"
-        _emit(args, {"status": status, "message": outcome["error"]}, f"error: {outcome['error']}", err=True)
+        emit(args, {"status": status, "message": outcome["error"]}, f"error: {outcome['error']}", err=True)
         return EXIT_INTERRUPTED if outcome["cancelled"] else EXIT_FAILED
     found = controller.loader.availability()
     payload = {
@@ -131,5 +128,5 @@ def _run(args: argparse.Namespace, controller: Any, start: Any) -> int:
         "voices_file": str(found.voices) if found.voices else None,
         "message": outcome.get("message", ""),
     }
-    _emit(args, payload, outcome.get("message", "installed"))
+    emit(args, payload, outcome.get("message", "installed"))
     return EXIT_OK
