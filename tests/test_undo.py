@@ -387,9 +387,9 @@ def test_the_history_keeps_a_limited_number_of_steps() -> None:
     from narrator_app.core.history import History, diff
 
     history = History(limit=3)
-    state: list[tuple[int, str, bool]] = []
+    state: list[tuple[int, str, bool, int]] = []
     for n in range(5):
-        new = [*state, (n, f"Segment {n}.", False)]
+        new = [*state, (n, f"Segment {n}.", False, 1)]
         edit = diff(f"Add {n}", 1, state, new, deleted={})
         assert edit is not None
         history.record(edit)

@@ -47,6 +47,7 @@ class UndoHistory:
         c = self._controller
         project_id = c.project.id
         before = c.repository.snapshot(project_id)
+        chapters_before = c.repository.chapters.snapshot(project_id)
         self._recording = True
         try:
             yield
@@ -54,7 +55,15 @@ class UndoHistory:
             self._recording = False
             after = c.repository.snapshot(project_id)
             edit = diff(
-                label, project_id, before, after, deleted=self._deleted, typing=typing, moved=self._moved
+                label,
+                project_id,
+                before,
+                after,
+                deleted=self._deleted,
+                typing=typing,
+                moved=self._moved,
+                chapters_before=chapters_before,
+                chapters_after=c.repository.chapters.snapshot(project_id),
             )
             self._deleted, self._moved = {}, set()
             if edit is not None:
@@ -74,7 +83,9 @@ class UndoHistory:
         if edit is None or self._recording:
             return Refusal(None, RefusalReason.INVALID, f"Nothing to {word}.")
         step = edit.step(undo=undo)
-        if step.conflict(c.repository.snapshot(edit.project_id)):
+        if step.conflict(
+            c.repository.snapshot(edit.project_id), c.repository.chapters.snapshot(edit.project_id)
+        ):
             history.clear()
             self._collect()
             c.history_changed.emit()
@@ -87,13 +98,18 @@ class UndoHistory:
         removed = c.repository.get_segments(step.remove) if step.remove else []
         for record in removed:
             c.cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
-        for segment_id, _text, locked in step.update:
+        for segment_id, _text, locked, _chapter in step.update:
             if locked and not step.expected[segment_id][1]:  # locked by this step
                 c.cancel_segment(segment_id, "Cancelled: the segment was locked.")
         restore = tuple(self._bring_back(record) for record in step.restore)
         try:
             c.repository.apply_step(
-                edit.project_id, remove=step.remove, restore=restore, updates=step.update, order=step.order
+                edit.project_id,
+                remove=step.remove,
+                restore=restore,
+                updates=step.update,
+                order=step.order,
+                chapters=step.chapters,
             )
         except Exception:
             for record in restore:  # the rows did not come back: their audio stays kept
@@ -105,9 +121,9 @@ class UndoHistory:
                 self.trash.keep(record.id, path)
         edit.keep_rows(removed)
         history.moved(undo=undo)
-        if step.remove or step.restore or step.order != step.expected_order:
+        if step.remove or step.restore or step.order != step.expected_order or step.chapters is not None:
             c.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
-        for segment_id, _text, _locked in step.update:
+        for segment_id, _text, _locked, _chapter in step.update:
             c.segment_changed.emit(segment_id)
         c.history_changed.emit()
         return edit

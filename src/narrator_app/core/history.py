@@ -1,11 +1,13 @@
 """Undo and redo of segment edits, per project. Plain data, no Qt and no I/O here.
 
 An edit is recorded as the difference between the project's segments before and after it: the order
-of ids, and the rows it changed (text or lock), created or deleted, as they were on either side. That
-one shape covers every edit (add, import, text, lock, delete, move, split, merge, duplicate, and groups
-of them), so undo and redo are one generic step: make the rows and the order what they were on the
-other side. Audio columns are not part of an edit: generating audio is not undone, and a row brought
-back keeps the audio it has (the controller keeps a deleted row's file until its edit is forgotten).
+of ids, the rows it changed (text, lock or chapter), created or deleted, as they were on either side,
+and the project's chapters (ids and titles, in order) on either side. That one shape covers every edit
+(add, import, text, lock, delete, move, split, merge, duplicate, chapters added, renamed, moved or
+deleted, and groups of them), so undo and redo are one generic step: make the chapters, the rows and
+the order what they were on the other side. Audio columns are not part of an edit: generating audio
+is not undone, and a row brought back keeps the audio it has (the controller keeps a deleted row's
+file until its edit is forgotten).
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from narrator_app.store import SegmentRecord
 
 HISTORY_LIMIT = 100  # steps kept per project
 
-Content = tuple[str, bool]  # what an edit can change in a row besides its place: text and lock
-Snapshot = list[tuple[int, str, bool]]  # a project's rows in order: id, text, locked
+Content = tuple[str, bool, int]  # what an edit can change in a row besides its place: text, lock, chapter
+Snapshot = list[tuple[int, str, bool, int]]  # a project's rows in order: id, text, locked, chapter id
+Chapters = tuple[tuple[int, str], ...]  # a project's chapters in order: id, title
 
 
 @dataclass
@@ -37,6 +40,8 @@ class Edit:
     removed: dict[int, SegmentRecord] = field(default_factory=dict)
     typing: int | None = None  # the segment, when this is typing in one segment's text
     moved: frozenset[int] = frozenset()  # segments the edit moved (the others only made way)
+    chapters_before: Chapters = ()
+    chapters_after: Chapters = ()
 
     def segment_ids(self) -> set[int]:
         return set(self.before) | set(self.after)
@@ -47,10 +52,15 @@ class Edit:
         expected_order, order = self.order_before, self.order_after
         if undo:
             expected_order, order = order, expected_order
+        expected_chapters, chapters = self.chapters_before, self.chapters_after
+        if undo:
+            expected_chapters, chapters = chapters, expected_chapters
         return Step(
             expected_order=expected_order,
             expected=dict(source),
             order=order,
+            expected_chapters=expected_chapters,
+            chapters=chapters if chapters != expected_chapters else None,
             remove=tuple(i for i in source if i not in target),
             restore=tuple(self.removed[i] for i in target if i not in source),
             update=tuple((i, *content) for i, content in target.items() if i in source),
@@ -74,17 +84,21 @@ class Step:
     """Undo or redo of one edit: from the expected state to the new one."""
 
     expected_order: tuple[int, ...]
-    expected: dict[int, Content]  # rows that must exist with this text and lock
+    expected: dict[int, Content]  # rows that must exist with this text, lock and chapter
     order: tuple[int, ...]  # the project's order afterwards
     remove: tuple[int, ...]  # rows to delete
     restore: tuple[SegmentRecord, ...]  # rows to bring back, with their ids
-    update: tuple[tuple[int, str, bool], ...]  # rows whose text and lock go back to these
+    update: tuple[tuple[int, str, bool, int], ...]  # rows whose text, lock and chapter go back to these
+    expected_chapters: Chapters = ()
+    chapters: Chapters | None = None  # the project's chapters afterwards; None: as they are
 
-    def conflict(self, current: Snapshot) -> bool:
+    def conflict(self, current: Snapshot, chapters: Chapters | None = None) -> bool:
         """True when the project is no longer as the edit left it (changed elsewhere meanwhile)."""
-        if tuple(i for i, _text, _locked in current) != self.expected_order:
+        if chapters is not None and chapters != self.expected_chapters:
             return True
-        now = {i: (text, locked) for i, text, locked in current}
+        if tuple(row[0] for row in current) != self.expected_order:
+            return True
+        now = {i: (text, locked, chapter) for i, text, locked, chapter in current}
         return any(now.get(i) != content for i, content in self.expected.items())
 
 
@@ -97,24 +111,30 @@ def diff(
     deleted: dict[int, SegmentRecord],
     typing: int | None = None,
     moved: Iterable[int] = (),
+    chapters_before: Chapters = (),
+    chapters_after: Chapters = (),
 ) -> Edit | None:
-    """The edit that turned `before` into `after`, or None if nothing changed. `deleted` has the
-    whole rows of the segments the edit deleted."""
-    old = {i: (text, locked) for i, text, locked in before}
-    new = {i: (text, locked) for i, text, locked in after}
+    """The edit that turned `before` into `after` (and the chapters `chapters_before` into
+    `chapters_after`), or None if nothing changed. `deleted` has the whole rows of the segments the
+    edit deleted."""
+    old = {i: (text, locked, chapter) for i, text, locked, chapter in before}
+    new = {i: (text, locked, chapter) for i, text, locked, chapter in after}
     changed = {i for i in old.keys() & new.keys() if old[i] != new[i]}
     edit = Edit(
         label,
         project_id,
-        order_before=tuple(i for i, _text, _locked in before),
-        order_after=tuple(i for i, _text, _locked in after),
+        order_before=tuple(row[0] for row in before),
+        order_after=tuple(row[0] for row in after),
         before={i: c for i, c in old.items() if i in changed or i not in new},
         after={i: c for i, c in new.items() if i in changed or i not in old},
         removed={i: r for i, r in deleted.items() if i in old and i not in new},
         typing=typing,
         moved=frozenset(moved),
+        chapters_before=chapters_before,
+        chapters_after=chapters_after,
     )
-    if not edit.before and not edit.after and edit.order_before == edit.order_after:
+    unchanged = edit.order_before == edit.order_after and chapters_before == chapters_after
+    if not edit.before and not edit.after and unchanged:
         return None
     return edit
 
@@ -161,6 +181,7 @@ class History:
             merged = replace(
                 last,
                 order_after=edit.order_after,
+                chapters_after=edit.chapters_after,
                 before={**edit.before, **last.before},
                 after={**last.after, **edit.after},
             )

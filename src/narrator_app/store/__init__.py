@@ -1,10 +1,18 @@
 """Persistence: SQLAlchemy models on SQLite, handed out as plain records. No Qt here."""
 
 from narrator_app.store.database import Database, open_database
-from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
+from narrator_app.store.records import (
+    BookDetails,
+    ChapterRecord,
+    ProjectRecord,
+    SegmentRecord,
+    SettingsRecord,
+)
 from narrator_app.store.repository import Repository
 
 __all__ = [
+    "BookDetails",
+    "ChapterRecord",
     "Database",
     "ProjectRecord",
     "Repository",

@@ -42,10 +42,36 @@ class Project(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Book details (from an imported book's metadata or the Book details dialog); used by export.
+    book_title: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    book_author: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    book_narrator: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    book_year: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    book_genre: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    book_description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    book_language: Mapped[str] = mapped_column(String(35), default="", server_default="")
 
     segments: Mapped[list[Segment]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True
     )
+    chapters: Mapped[list[Chapter]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Chapter(Base):
+    """An ordered part of a project; its segments follow each other in the project's order."""
+
+    __tablename__ = "chapters"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="chapters")
 
 
 class Segment(Base):
@@ -54,6 +80,8 @@ class Segment(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    # The chapter it belongs to; positions are the project's order across chapters.
+    chapter_id: Mapped[int] = mapped_column(ForeignKey("chapters.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
     is_locked: Mapped[bool] = mapped_column(Boolean, default=False)

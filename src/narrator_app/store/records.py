@@ -28,10 +28,33 @@ class SegmentRecord:
     created_at: datetime
     updated_at: datetime
     voice: str | None = None  # this segment's own voice or blend; None: the global voice
+    chapter_id: int = 0  # the chapter it belongs to (0 only in records made by hand, in tests)
 
     @property
     def has_audio(self) -> bool:
         return self.audio_file is not None and self.audio_duration is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ChapterRecord:
+    id: int
+    project_id: int
+    position: int
+    title: str
+    segment_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BookDetails:
+    """What an audiobook export writes into its tags; "" where unknown."""
+
+    title: str = ""
+    author: str = ""
+    narrator: str = ""
+    year: str = ""
+    genre: str = ""
+    description: str = ""
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)

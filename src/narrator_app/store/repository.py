@@ -11,6 +11,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from narrator_app.store.chapters import Chapters, chapter_for_insert, last_chapter, new_chapter, renumber
 from narrator_app.store.database import Database
 from narrator_app.store.models import GlobalSettings, Project, Segment, utcnow
 from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
@@ -32,6 +33,7 @@ def _segment_record(row: Segment) -> SegmentRecord:
         created_at=row.created_at,
         updated_at=row.updated_at,
         voice=row.voice,
+        chapter_id=row.chapter_id,
     )
 
 
@@ -52,6 +54,7 @@ def _chunks(ids: tuple[int, ...], size: int = 500) -> list[tuple[int, ...]]:
 class Repository:
     def __init__(self, database: Database) -> None:
         self._sessions = database.sessions
+        self.chapters = Chapters(database.sessions)
 
     # -- projects ---------------------------------------------------------------------------
     def ensure_project(self, name: str = DEFAULT_PROJECT_NAME) -> ProjectRecord:
@@ -61,6 +64,7 @@ class Repository:
                 project = Project(name=name)
                 session.add(project)
                 session.flush()
+                new_chapter(session, project.id, project.name)
             return ProjectRecord(id=project.id, name=project.name)
 
     def list_projects(self) -> list[tuple[ProjectRecord, int]]:
@@ -94,6 +98,7 @@ class Repository:
             row = Project(name=name)
             session.add(row)
             session.flush()
+            new_chapter(session, row.id, name)
             return ProjectRecord(id=row.id, name=row.name)
 
     def rename_project(self, project_id: int, name: str) -> ProjectRecord | None:
@@ -139,17 +144,28 @@ class Repository:
         (record,) = self.add_segments(project_id, [text], locked=locked)
         return record
 
-    def add_segments(self, project_id: int, texts: list[str], *, locked: bool = False) -> list[SegmentRecord]:
-        """Append segments at the end, in order, in one transaction (all or nothing)."""
+    def add_segments(
+        self, project_id: int, texts: list[str], *, locked: bool = False, chapter_id: int | None = None
+    ) -> list[SegmentRecord]:
+        """Append segments at the end of a chapter (the project's last one by default), in order, in
+        one transaction (all or nothing)."""
         with self._sessions.begin() as session:
+            chapter = chapter_id if chapter_id is not None else last_chapter(session, project_id)
             last = session.scalar(select(func.max(Segment.position)).where(Segment.project_id == project_id))
             start = 0 if last is None else last + 1
             rows = [
-                Segment(project_id=project_id, position=start + n, text=text, is_locked=locked)
+                Segment(
+                    project_id=project_id,
+                    chapter_id=chapter,
+                    position=start + n,
+                    text=text,
+                    is_locked=locked,
+                )
                 for n, text in enumerate(texts)
             ]
             session.add_all(rows)
             session.flush()
+            renumber(session, project_id)
             return [_segment_record(row) for row in rows]
 
     def update_segment(
@@ -201,45 +217,64 @@ class Repository:
             )
             return record
 
-    def insert_segment(self, project_id: int, position: int, text: str) -> SegmentRecord:
-        """A new segment at `position`; the ones from there on move down one place."""
+    def insert_segment(
+        self, project_id: int, position: int, text: str, *, chapter_id: int | None = None
+    ) -> SegmentRecord:
+        """A new segment at `position`; the ones from there on move down one place. It joins the chapter
+        of the segment before it (the first chapter at the top), unless `chapter_id` says otherwise."""
         with self._sessions.begin() as session:
+            chapter = (
+                chapter_id if chapter_id is not None else chapter_for_insert(session, project_id, position)
+            )
             self._shift(session, project_id, position, +1)
-            row = Segment(project_id=project_id, position=position, text=text, is_locked=False)
+            row = Segment(
+                project_id=project_id, chapter_id=chapter, position=position, text=text, is_locked=False
+            )
             session.add(row)
             session.flush()
             return _segment_record(row)
 
     def move_segment(self, segment_id: int, position: int) -> SegmentRecord | None:
-        """Move a segment to `position` (clamped), shifting the ones in between."""
+        """Move a segment to `position` (clamped), shifting the ones in between. It joins the chapter it
+        lands in; one step across a chapter's edge only changes its chapter (the first segment of a
+        chapter moved up becomes the last of the chapter before)."""
         with self._sessions.begin() as session:
             row = session.get(Segment, segment_id)
             if row is None:
                 return None
-            last = session.scalar(
-                select(func.max(Segment.position)).where(Segment.project_id == row.project_id)
+            order = list(
+                session.execute(
+                    select(Segment.id, Segment.chapter_id)
+                    .where(Segment.project_id == row.project_id)
+                    .order_by(Segment.position)
+                )
             )
-            target = max(0, min(position, last or 0))
-            if target != row.position:
-                old = row.position
+            old = row.position
+            target = max(0, min(position, len(order) - 1))
+            if abs(target - old) == 1 and order[target][1] != row.chapter_id:
+                row.chapter_id = order[target][1]  # across the edge: same place, the next chapter
+                session.flush()
+                return _segment_record(row)
+            if target != old:
                 if target > old:
                     self._shift(session, row.project_id, old + 1, -1, upto=target)
                 else:
                     self._shift(session, row.project_id, target, +1, upto=old - 1)
                 row.position = target
+                row.chapter_id = order[target][1]  # the chapter of the segment it took the place of
                 session.flush()
             return _segment_record(row)
 
-    def snapshot(self, project_id: int) -> list[tuple[int, str, bool]]:
-        """The project's rows in order as (id, text, locked): what an undo step compares. Much cheaper
-        than list_segments (no ORM objects, no dates)."""
+    def snapshot(self, project_id: int) -> list[tuple[int, str, bool, int]]:
+        """The project's rows in order as (id, text, locked, chapter id): what an undo step compares.
+        Much cheaper than list_segments (no ORM objects, no dates)."""
         with self._sessions() as session:
             rows = session.execute(
-                select(Segment.id, Segment.text, Segment.is_locked)
+                select(Segment.id, Segment.text, Segment.is_locked, Segment.chapter_id)
                 .where(Segment.project_id == project_id)
                 .order_by(Segment.position)
             )
-            return [(i, text, bool(locked)) for i, text, locked in rows]
+            return [(i, text, bool(locked), chapter) for i, text, locked, chapter in rows]
 
     def apply_step(
         self,
@@ -247,13 +282,18 @@ class Repository:
         *,
         remove: tuple[int, ...] = (),
         restore: tuple[SegmentRecord, ...] = (),
-        updates: tuple[tuple[int, str, bool], ...] = (),
+        updates: tuple[tuple[int, str, bool, int], ...] = (),
         order: tuple[int, ...] = (),
+        chapters: tuple[tuple[int, str], ...] | None = None,
     ) -> None:
-        """Undo or redo one edit in one transaction: delete rows, bring rows back with their ids (and
-        audio columns), set text and lock, and give the project's rows the positions of `order`."""
+        """Undo or redo one edit in one transaction: make the project's chapters `chapters` (ids and
+        titles, in order; chapters not listed are deleted, listed ones that are gone come back with
+        their ids), delete rows, bring rows back with their ids (and audio columns), set text, lock
+        and chapter, and give the project's rows the positions of `order`."""
         now = utcnow()
         with self._sessions.begin() as session:
+            if chapters is not None:
+                self.chapters.restore_in(session, project_id, chapters)
             for chunk in _chunks(remove):
                 session.execute(delete(Segment).where(Segment.id.in_(chunk)))
             for record in restore:
@@ -261,6 +301,7 @@ class Repository:
                     Segment(
                         id=record.id,
                         project_id=project_id,
+                        chapter_id=record.chapter_id,
                         position=record.position,
                         text=record.text,
                         is_locked=record.is_locked,
@@ -274,7 +315,8 @@ class Repository:
                 )
             session.flush()
             changes: list[dict[str, Any]] = [
-                {"id": i, "text": text, "is_locked": locked, "updated_at": now} for i, text, locked in updates
+                {"id": i, "text": text, "is_locked": locked, "chapter_id": chapter, "updated_at": now}
+                for i, text, locked, chapter in updates
             ]
             if changes:
                 session.execute(update(Segment), changes)
