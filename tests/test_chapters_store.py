@@ -29,9 +29,9 @@ def test_existing_projects_migrate_into_one_chapter_named_after_the_project(tmp_
         conn.commit()
     repo = Repository(open_database(path))
     (default, _), (book, _) = sorted(repo.list_projects(), key=lambda p: p[0].id)
-    chapters = repo.chapters.list(default.id)
+    chapters = repo.chapters.of(default.id)
     assert [(c.title, c.segment_count) for c in chapters] == [("Default", 2)]
-    assert [(c.title, c.segment_count) for c in repo.chapters.list(book.id)] == [("Book", 1)]
+    assert [(c.title, c.segment_count) for c in repo.chapters.of(book.id)] == [("Book", 1)]
     assert {s.chapter_id for s in repo.list_segments(default.id)} == {chapters[0].id}
     # The segments table was made again: still AUTOINCREMENT, and its sequence kept.
     assert repo.add_segment(default.id, "new").id == 7
@@ -43,21 +43,21 @@ def test_existing_projects_migrate_into_one_chapter_named_after_the_project(tmp_
 
 def test_a_new_project_has_one_chapter_and_segments_go_to_the_end_of_a_chapter(repo: Repository) -> None:
     project = repo.create_project("Novel")
-    (first,) = repo.chapters.list(project.id)
+    (first,) = repo.chapters.of(project.id)
     assert first.title == "Novel"
     second = repo.chapters.add(project.id, "Two")
     repo.add_segments(project.id, ["b1", "b2"])  # the last chapter by default
     repo.add_segments(project.id, ["a1"], chapter_id=first.id)
     assert _texts(repo, project.id) == [("a1", first.id), ("b1", second.id), ("b2", second.id)]
     assert [s.position for s in repo.list_segments(project.id)] == [0, 1, 2]
-    assert [c.segment_count for c in repo.chapters.list(project.id)] == [1, 2]
+    assert [c.segment_count for c in repo.chapters.of(project.id)] == [1, 2]
 
 
 def test_moving_a_chapter_moves_its_segments(repo: Repository) -> None:
     project = repo.create_project("Novel")
     ids = repo.chapters.add_book(project.id, [("One", ["1a", "1b"]), ("Two", ["2a"]), ("Three", ["3a"])])
     repo.chapters.move(ids[2], 0)
-    titles = [c.title for c in repo.chapters.list(project.id)]
+    titles = [c.title for c in repo.chapters.of(project.id)]
     assert titles == ["Three", "Novel", "One", "Two"]
     assert [t for t, _ in _texts(repo, project.id)] == ["3a", "1a", "1b", "2a"]
     assert [s.position for s in repo.list_segments(project.id)] == [0, 1, 2, 3]
@@ -93,7 +93,7 @@ def test_deleting_a_chapter_deletes_its_segments_and_closes_the_gaps(repo: Repos
     )
     assert repo.chapters.delete(two)
     assert [t for t, _ in _texts(repo, project.id)] == ["1a", "3a"]
-    assert [c.position for c in repo.chapters.list(project.id)] == [0, 1, 2]
+    assert [c.position for c in repo.chapters.of(project.id)] == [0, 1, 2]
     assert [s.position for s in repo.list_segments(project.id)] == [0, 1]
     assert not repo.chapters.delete(two)
 

@@ -91,7 +91,7 @@ class Chapters:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
 
-    def list(self, project_id: int) -> list[ChapterRecord]:
+    def of(self, project_id: int) -> list[ChapterRecord]:
         """The project's chapters in order, with their numbers of segments."""
         with self._sessions() as session:
             counts = (
