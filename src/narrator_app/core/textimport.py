@@ -29,34 +29,39 @@ def read_text_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as error:
         raise ImportFileError(f"Cannot read {path}: {error.strerror or error}.") from error
+    return decode_text(data, path.name)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """The bytes of the file called `name` as text, decoded as read_text_file does; refuses binary data."""
     for bom, encoding in (
         (codecs.BOM_UTF8, "utf-8-sig"),
         (codecs.BOM_UTF16_LE, "utf-16"),
         (codecs.BOM_UTF16_BE, "utf-16"),
     ):
         if data.startswith(bom):
-            return _decode(data, encoding, path)
+            return _decode(data, encoding, name)
     sample = data[:4096]
     if 0 in sample:  # text in UTF-8 never holds a NUL byte
         # Mostly ASCII text in UTF-16 without a BOM has a zero in every other byte.
         if sample[1::2].count(0) >= len(sample[1::2]) * 0.9:
-            return _decode(data, "utf-16-le", path)
+            return _decode(data, "utf-16-le", name)
         if sample[0::2].count(0) >= len(sample[0::2]) * 0.9:
-            return _decode(data, "utf-16-be", path)
-        raise ImportFileError(f"{path.name} looks like a binary file, not text; nothing was imported.")
-    return _decode(data, "utf-8", path)
+            return _decode(data, "utf-16-be", name)
+        raise ImportFileError(f"{name} looks like a binary file, not text; nothing was imported.")
+    return _decode(data, "utf-8", name)
 
 
-def _decode(data: bytes, encoding: str, path: Path) -> str:
+def _decode(data: bytes, encoding: str, name: str) -> str:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as error:
         raise ImportFileError(
-            f"{path.name} is not UTF-8 or UTF-16 text (undecodable byte at position {error.start}). "
+            f"{name} is not UTF-8 or UTF-16 text (undecodable byte at position {error.start}). "
             "Save it as UTF-8 and import it again; nothing was imported."
         ) from error
     if "\x00" in text:
-        raise ImportFileError(f"{path.name} looks like a binary file, not text; nothing was imported.")
+        raise ImportFileError(f"{name} looks like a binary file, not text; nothing was imported.")
     return text
 
 
