@@ -209,7 +209,7 @@ def _joined(parts: Iterable[tuple[str, bool]]) -> tuple[Piece, ...]:
 
 
 def apply(text: str, entries: Iterable[LexiconEntry]) -> tuple[Piece, ...]:
-    """`text` with the entries applied: respellings replace their word in the text, IPA becomes phoneme pieces."""
+    """`text` with the entries applied: respellings replace their word, IPA entries become phoneme pieces."""
     return _joined((content, kind == "ipa") for content, kind, _ in split(text, entries))
 
 

@@ -88,7 +88,7 @@ def parse_pls(
     marked = _case_sensitive_ids(root)
 
     entries: list[LexiconEntry] = []
-    seen: dict[tuple[str, bool], int] = {}
+    seen: dict[tuple[str, bool], tuple[int, int]] = {}  # key -> (line, index in entries)
     lexemes = [child for child in root if isinstance(child.tag, str) and child.tag == f"{_P}lexeme"]
     for lexeme in lexemes:
         graphemes = lexeme.findall(f"{_P}grapheme")
@@ -105,11 +105,14 @@ def parse_pls(
             except LexiconError as error:
                 raise PlsError(f"The lexeme{_where(lexeme)} for {word!r} cannot be used: {error}") from error
             if entry.key in seen:
+                earlier = entries[seen[entry.key][1]]
+                if (earlier.say, earlier.ipa) == (entry.say, entry.ipa):
+                    continue  # "tomato" and "Tomato" listed alike: one entry (case-insensitive)
                 raise PlsError(
-                    f"{word!r} is defined twice (lines {seen[entry.key]} and {grapheme.sourceline}); "
+                    f"{word!r} is defined twice (lines {seen[entry.key][0]} and {grapheme.sourceline}); "
                     "Narrator keeps one pronunciation per word."
                 )
-            seen[entry.key] = grapheme.sourceline or 0
+            seen[entry.key] = (grapheme.sourceline or 0, len(entries))
             entries.append(entry)
     return tuple(entries)
 

@@ -38,7 +38,7 @@ class VocabularyUnavailable(Exception):
 
 @functools.cache
 def model_vocabulary() -> frozenset[str]:
-    """The phonemes (single characters) the Kokoro v1.0 model has tokens for, from kokoro-onnx's config.json."""
+    """The phonemes (single characters) Kokoro v1.0 has tokens for, from kokoro-onnx's config.json."""
     try:
         spec = importlib.util.find_spec("kokoro_onnx")
     except (ImportError, ValueError):

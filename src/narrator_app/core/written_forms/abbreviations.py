@@ -47,7 +47,8 @@ _TITLE = re.compile(
 _STREETS = {"St": "Street", "Ave": "Avenue", "Rd": "Road", "Blvd": "Boulevard", "Ln": "Lane", "Dr": "Drive"}
 # "Elm St." after a name or a house number; "St. Paul" before a name.
 _STREET = re.compile(
-    r"(?P<before>\b(?:[A-Z][\w'’-]*|\d+(?:st|nd|rd|th|[A-Za-z])?) )(?P<abbr>St|Ave|Rd|Blvd|Ln|Dr)\.(?=\s|$|[,;:)])"
+    r"(?P<before>\b(?:[A-Z][\w'’-]*|\d+(?:st|nd|rd|th|[A-Za-z])?) )"
+    r"(?P<abbr>St|Ave|Rd|Blvd|Ln|Dr)\.(?=\s|$|[,;:)])"
 )
 _SAINT = re.compile(r"\bSt\.?(?=\s+[A-Z])")
 _SUFFIX = re.compile(r"(?<=[A-Za-z]),?\s+(?P<abbr>Jr|Sr)\.")

@@ -71,7 +71,10 @@ _MONTHS = "January February March April May June July August September October N
 _MONTH_NAMES = {name.lower(): name for name in _MONTHS}
 _MONTH_NAMES.update({name[:3].lower(): name for name in _MONTHS if name != "May"})
 _MONTH_NAMES["sept"] = "September"
-_MONTH = r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+)
 _DAY = r"(?P<day>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _MONTH_DAY = re.compile(rf"{_MONTH}\s+{_DAY}(?![\w:])(?:(?P<comma>,)?\s+(?P<year>\d{{4}})(?!\w))?")
 _DAY_MONTH = re.compile(
