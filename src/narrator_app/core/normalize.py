@@ -1,0 +1,55 @@
+"""What will be spoken: the lexicon applied first, then written forms turned into words.
+
+`normalize` speaks English written forms ("$12.50", "Dr. Smith", "Chapter IV") as a person reads
+them, for en-us and en-gb; other languages pass through unchanged. The user's lexicon is applied
+before it, so an entry for "St." or "Dr." wins over these rules, and respellings are not normalised.
+Change NORMALIZATION_VERSION whenever a rule's output changes: it is part of each segment's
+fingerprint, so the audio made with the old rules is marked outdated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from narrator_app.core.lexicon import LexiconEntry, Piece, split
+from narrator_app.core.written_forms.abbreviations import (
+    expand_abbreviations,
+    speak_acronyms,
+    speak_roman_numerals,
+)
+from narrator_app.core.written_forms.numeric import speak_numbers
+from narrator_app.core.written_forms.spoken_numbers import GB, US, Dialect
+
+NORMALIZATION_VERSION = 1
+
+_DIALECTS: dict[str, Dialect] = {"en-us": US, "en-gb": GB}
+
+
+def normalize(text: str, language: str) -> str:
+    """`text` with its written forms spelled out as spoken words (English); unchanged for other languages."""
+    dialect = _DIALECTS.get(language.lower())
+    if dialect is None or not text:
+        return text
+    text = expand_abbreviations(text)
+    text = speak_numbers(text, dialect)
+    text = speak_roman_numerals(text, dialect)
+    return speak_acronyms(text)
+
+
+def spoken_text(text: str, language: str, entries: Iterable[LexiconEntry]) -> tuple[Piece, ...]:
+    """What the model will be given for `text`: the lexicon applied, then the rest normalised.
+
+    Respellings and phonemes from the lexicon are kept as the user wrote them; only the text between
+    them is normalised. Neighbouring text pieces are joined.
+    """
+    pieces: list[Piece] = []
+    for content, kind, _ in split(text, entries):
+        spoken = normalize(content, language) if kind == "plain" else content
+        phonemes = kind == "ipa"
+        if not spoken:
+            continue
+        if pieces and pieces[-1].phonemes == phonemes:
+            pieces[-1] = Piece(pieces[-1].text + spoken, phonemes)
+        else:
+            pieces.append(Piece(spoken, phonemes))
+    return tuple(pieces)

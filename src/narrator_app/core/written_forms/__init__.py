@@ -1,0 +1,1 @@
+"""English written forms (numbers, money, dates, abbreviations...) turned into the words a reader says."""
