@@ -1,0 +1,1 @@
+"""Rules and plain-data logic of Narrator: no Qt here."""
