@@ -82,7 +82,8 @@ class Pause:
 
 @dataclass(frozen=True)
 class Script:
-    """What to render, in order. Runs of only whitespace are left out."""
+    """What to render, in order. A run of only whitespace between two tags is kept: it keeps the words
+    on either side apart."""
 
     parts: tuple[Speak | Pause, ...]
 
@@ -149,7 +150,7 @@ def parse_script(text: str, check_voice: VoiceCheck | None = None) -> Script:
     cursor = 0
 
     def run(end: int) -> None:
-        if text[cursor:end].strip():
+        if end > cursor:
             parts.append(
                 Speak(
                     text[cursor:end],
@@ -197,11 +198,11 @@ def _analyse(text: str, check_voice: VoiceCheck | None) -> tuple[list[_Tag], lis
     for tag in tags:
         if tag.kind in open_tags:
             open_tags[tag.kind].append(tag)
-        elif tag.kind in ("/voice", "/speed") and tag.error is None:
+        elif tag.kind in ("/voice", "/speed"):
             stack = open_tags[tag.kind[1:]]
             if stack:
-                stack.pop()
-            else:
+                stack.pop()  # even a malformed one ([/voice x]): one error is enough
+            elif tag.error is None:
                 tag.error = (
                     f"{_quote(text, tag)} at {position(text, tag.start)} closes no [{tag.kind[1:]} …] tag."
                 )

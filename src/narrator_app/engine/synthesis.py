@@ -167,7 +167,6 @@ def synthesize_parts_into(
                 continue
             lead = part.content[: len(part.content) - len(part.content.lstrip())]
             pause = join_pause(between + lead) if between else 0.0
-            extra = {"is_phonemes": True} if part.phonemes else {}
             for chunk, pause_after in plan:
                 if pause and spoken:
                     gap = np.zeros(int(pause * rate), dtype=np.float32)
@@ -177,7 +176,9 @@ def synthesize_parts_into(
                 begin = written
                 stream = cast(
                     AsyncIterator[tuple[NDArray[np.float32], int]],
-                    model.create_stream(chunk, part.voice, speed=part.speed, lang=language, **extra),
+                    model.create_stream(
+                        chunk, part.voice, speed=part.speed, lang=language, **_phonemes(part)
+                    ),
                 )
                 try:
                     async for samples, sample_rate in stream:
@@ -205,6 +206,11 @@ def synthesize_parts_into(
     if cancel_requested():
         raise SynthesisCancelled()
     asyncio.run(collect())
+
+
+def _phonemes(part: SpeakPart) -> dict[str, bool]:
+    """The keyword for a phoneme part; nothing otherwise (a stand-in model may not know it)."""
+    return {"is_phonemes": True} if part.phonemes else {}
 
 
 def generate_audio(
