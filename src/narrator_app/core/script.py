@@ -193,7 +193,9 @@ def tag_spans(text: str, check_voice: VoiceCheck | None = None) -> list[TagSpan]
 
 def _analyse(text: str, check_voice: VoiceCheck | None) -> tuple[list[_Tag], list[ScriptError]]:
     """The tags of `text` with their values and errors (argument, nesting); errors sorted by position."""
-    tags = [tag for match in _BRACKET.finditer(text) if (tag := _read_tag(match, check_voice)) is not None]
+    tags = [
+        tag for match in _BRACKET.finditer(text) if (tag := _read_tag(text, match, check_voice)) is not None
+    ]
     open_tags: dict[str, list[_Tag]] = {"voice": [], "speed": []}
     for tag in tags:
         if tag.kind in open_tags:
@@ -213,26 +215,22 @@ def _analyse(text: str, check_voice: VoiceCheck | None) -> tuple[list[_Tag], lis
                     f"Unclosed {_quote(text, tag)} at {position(text, tag.start)}: "
                     f"end the passage with [/{tag.kind}]."
                 )
-    errors = [ScriptError(_located(text, t), t.start, t.end) for t in tags if t.error is not None]
+    errors = [ScriptError(t.error, t.start, t.end) for t in tags if t.error is not None]
     return tags, errors
-
-
-def _located(text: str, tag: _Tag) -> str:
-    assert tag.error is not None
-    return tag.error.replace("{at}", position(text, tag.start))
 
 
 def _quote(text: str, tag: _Tag) -> str:
     return text[tag.start : tag.end]
 
 
-def _read_tag(match: re.Match[str], check_voice: VoiceCheck | None) -> _Tag | None:
+def _read_tag(text: str, match: re.Match[str], check_voice: VoiceCheck | None) -> _Tag | None:
     """The tag a bracket holds, None if it is ordinary text (see the module's rule)."""
     shape = _TAG_SHAPE.fullmatch(match.group(1))
     if shape is None:
         return None
     slash, word, arg = shape.group(1), shape.group(2), shape.group(3)
     raw = match.group(0)
+    at = position(text, match.start())
     tag = _Tag(match.start(), match.end(), f"{slash}{word}")
     if word not in TAG_NAMES:
         near = _near_tag_name(word)
@@ -240,13 +238,13 @@ def _read_tag(match: re.Match[str], check_voice: VoiceCheck | None) -> _Tag | No
             return None
         suggestion = f"[/{near}]" if slash else f"[{near} {arg}]"
         tag.kind = "unknown"
-        tag.error = f"Unknown tag {raw} at {{at}}; did you mean {suggestion}? {TAGS_HELP}."
+        tag.error = f"Unknown tag {raw} at {at}; did you mean {suggestion}? {TAGS_HELP}."
         return tag
     if slash:
         if word == "pause":
-            tag.error = f"{raw} at {{at}}: a pause has no closing tag; write [pause 1.5s] on its own."
+            tag.error = f"{raw} at {at}: a pause has no closing tag; write [pause 1.5s] on its own."
         elif arg:
-            tag.error = f"{raw} at {{at}}: a closing tag takes nothing; write [/{word}]."
+            tag.error = f"{raw} at {at}: a closing tag takes nothing; write [/{word}]."
         return tag
     if word == "pause":
         tag.value, tag.error = _pause_value(arg)
@@ -255,7 +253,7 @@ def _read_tag(match: re.Match[str], check_voice: VoiceCheck | None) -> _Tag | No
     else:
         tag.value, tag.error = _voice_value(arg, check_voice)
     if tag.error is not None:
-        tag.error = f"{raw} at {{at}}: {tag.error}"
+        tag.error = f"{raw} at {at}: {tag.error}"
     return tag
 
 
