@@ -22,6 +22,7 @@ class FakeKokoro:
         self.started = threading.Event()
         self.fail_with: Exception | None = None
         self.calls: list[tuple[str, str, float, str]] = []
+        self.phoneme_calls: list[bool] = []  # is_phonemes of each call
         self.threads: set[int] = set()
 
     def hold(self) -> None:
@@ -42,9 +43,10 @@ class FakeKokoro:
             deadline -= 1
 
     async def create_stream(
-        self, text: str, voice: str, speed: float = 1.0, lang: str = "en-us"
+        self, text: str, voice: str, speed: float = 1.0, lang: str = "en-us", is_phonemes: bool = False
     ) -> AsyncIterator[tuple[np.ndarray, int]]:
         self.calls.append((text, voice, speed, lang))
+        self.phoneme_calls.append(is_phonemes)
         self.threads.add(threading.get_ident())
         self.started.set()
         sentences = [s for s in text.replace("!", ".").replace("?", ".").split(".") if s.strip()]

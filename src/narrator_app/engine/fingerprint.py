@@ -2,6 +2,12 @@
 
 Stored beside the audio; when any part differs from what generation would use now, the audio is
 outdated. Stored as JSON so the app can say *what* changed.
+
+Direction (core.script): the tags are part of the text, so its digest covers them. `speed` is the
+speed the segment is read at: its own speed when it has one, else the global one; a segment given
+its own speed equal to the global speed is therefore not outdated, and one with its own speed is not
+outdated by a change of the global speed. `pause_after` is optional and left out of the JSON while
+it is None, so every fingerprint stored before it existed reads back equal to a new one without it.
 """
 
 from __future__ import annotations
@@ -12,7 +18,15 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-_LABELS = {"text": "text", "voice": "voice", "speed": "speed", "language": "language", "model": "model"}
+_LABELS = {
+    "text": "text",
+    "voice": "voice",
+    "speed": "speed",
+    "language": "language",
+    "model": "model",
+    "pause_after": "pause after",
+}
+_OPTIONAL = ("pause_after",)  # not in the JSON while None: older fingerprints stay equal
 
 
 @functools.lru_cache(maxsize=4096)
@@ -39,13 +53,25 @@ class Fingerprint:
     speed: float
     language: str
     model: str
+    pause_after: float | None = None  # seconds, when the segment has its own pause after it
 
     @classmethod
-    def of(cls, text: str, voice: str, speed: float, language: str, model: str) -> Fingerprint:
-        return cls(text_digest(text), voice, round(float(speed), 3), language, model)
+    def of(
+        cls,
+        text: str,
+        voice: str,
+        speed: float,
+        language: str,
+        model: str,
+        *,
+        pause_after: float | None = None,
+    ) -> Fingerprint:
+        pause = None if pause_after is None else round(float(pause_after), 3)
+        return cls(text_digest(text), voice, round(float(speed), 3), language, model, pause)
 
     def to_json(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+        data = {k: v for k, v in asdict(self).items() if not (k in _OPTIONAL and v is None)}
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, raw: str | None) -> Fingerprint | None:
@@ -53,7 +79,9 @@ class Fingerprint:
             return None
         try:
             data = json.loads(raw)
-            return cls(**{f.name: data[f.name] for f in fields(cls)})
+            return cls(
+                **{f.name: data[f.name] if f.name not in _OPTIONAL else data.get(f.name) for f in fields(cls)}
+            )
         except (ValueError, KeyError, TypeError):
             return None
 

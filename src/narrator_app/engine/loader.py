@@ -20,7 +20,7 @@ class Synthesizer(Protocol):
     """What generation needs of a model: kokoro_onnx.Kokoro has it (and so can a test double)."""
 
     def create_stream(
-        self, text: str, voice: Any, speed: float = 1.0, lang: str = "en-us"
+        self, text: str, voice: Any, speed: float = 1.0, lang: str = "en-us", is_phonemes: bool = False
     ) -> object:  # voice: a name or a style array; returns an async iterator of (samples, rate)
         ...
 
