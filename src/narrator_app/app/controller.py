@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
+from narrator_app.app.chapter_commands import ChapterCommands
 from narrator_app.app.datalock import lock_data_dir
 from narrator_app.app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
 from narrator_app.app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
@@ -57,6 +58,7 @@ REWARM_DELAY_MS = 2000
 
 class Controller(ProjectCommands, SegmentCommands, QObject):
     segments_reset = Signal()  # rows added or removed: re-read the list
+    chapters_changed = Signal()  # chapters added, renamed, moved or deleted: re-read them
     project_changed = Signal()  # another project was opened (or the current one renamed)
     segment_changed = Signal(int)  # one segment's text, lock or audio changed
     task_changed = Signal(str, int)  # task_id, segment_id: its status changed
@@ -133,6 +135,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         self.export_finished = self._export_signals.finished
         self.export_failed = self._export_signals.failed
         self.edits = UndoHistory(self)
+        self.chapters = ChapterCommands(self, lambda: self.edits)
         self._closed = False
 
     def _find_project(self, project: str | int | None) -> ProjectRecord:
@@ -188,9 +191,17 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             return active.task_id
         return self._queue(checked, self.generation_settings(refresh=True))
 
-    def generate_all(self, *, regenerate: bool = False) -> BatchSummary | Refusal:
-        """Queue every segment in order, silently skipping locked and empty ones and, unless
-        `regenerate`, those whose audio is up to date. Refused as a whole if the model is missing."""
+    def chapters_edited(self) -> None:
+        """Chapters or the segments in them changed: views re-read both."""
+        self.segments_reset.emit()
+        self.chapters_changed.emit()
+
+    def generate_all(
+        self, *, regenerate: bool = False, chapter_id: int | None = None
+    ) -> BatchSummary | Refusal:
+        """Queue every segment in order (of one chapter, with `chapter_id`), silently skipping locked and
+        empty ones and, unless `regenerate`, those whose audio is up to date. Refused as a whole if the
+        model is missing."""
         available, problem = self.loader.is_model_available()
         if not available:
             return Refusal(None, RefusalReason.MODEL_MISSING, literal(problem))
@@ -199,6 +210,8 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         chars: dict[str, int] = {}
         jobs: list[TtsJob] = []
         for record in self.segments():
+            if chapter_id is not None and record.chapter_id != chapter_id:
+                continue
             if record.is_locked:
                 summary.skipped_locked += 1
                 continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from narrator_app.core.history import Edit, History, diff
@@ -75,6 +76,10 @@ class UndoHistory:
         """The edit being recorded deleted this row (kept whole, to bring it back)."""
         self._deleted[record.id] = record
 
+    def keep_audio(self, segment_id: int, path: Path) -> None:
+        """Keep a deleted row's audio until its delete can no longer be undone."""
+        self.trash.keep(segment_id, path)
+
     def step(self, *, undo: bool) -> Edit | Refusal:
         c = self._controller
         word = "undo" if undo else "redo"
@@ -125,6 +130,10 @@ class UndoHistory:
             c.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
         for segment_id, _text, _locked, _chapter in step.update:
             c.segment_changed.emit(segment_id)
+        if step.chapters is not None or any(
+            step.expected[i][2] != chapter for i, _t, _l, chapter in step.update
+        ):
+            c.chapters_changed.emit()
         c.history_changed.emit()
         return edit
 
