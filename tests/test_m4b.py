@@ -40,7 +40,12 @@ def png_bytes() -> bytes:
 
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * 2 for _ in range(2))
     header = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -120,7 +125,17 @@ def test_m4b_has_aac_chapters_tags_and_cover(tmp_path: Path, book: list[BookChap
     if shutil.which("ffprobe") is None:
         return  # CI without ffmpeg: the PyAV and mutagen checks above still ran
     probe = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_chapters", "-show_format", "-show_streams", "-of", "json", str(out)],
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_chapters",
+            "-show_format",
+            "-show_streams",
+            "-of",
+            "json",
+            str(out),
+        ],
         capture_output=True,
         text=True,
         check=True,
@@ -182,7 +197,9 @@ def test_cancel_leaves_nothing_and_keeps_an_earlier_export(tmp_path: Path, book:
         ({"pause": -1.0}, "pause"),
     ],
 )
-def test_bad_settings_are_refused(tmp_path: Path, book: list[BookChapter], change: dict, message: str) -> None:
+def test_bad_settings_are_refused(
+    tmp_path: Path, book: list[BookChapter], change: dict, message: str
+) -> None:
     out = tmp_path / "book.m4b"
     with pytest.raises(ExportError, match=message):
         export_m4b(book, out, **change)

@@ -50,7 +50,9 @@ class AcxReport:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain values for JSON (−inf becomes None)."""
-        values = {k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()}
+        values = {
+            k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in asdict(self).items()
+        }
         return {**values, "passed": self.passed}
 
 
@@ -122,9 +124,9 @@ def _decoded(container: av.container.InputContainer) -> Iterator[NDArray[np.floa
     resampler = av.AudioResampler(format="flt", layout="mono", rate=stream.rate)
     for frame in container.decode(stream):
         for mono in resampler.resample(frame):
-            yield mono.to_ndarray().reshape(-1)
+            yield np.asarray(mono.to_ndarray(), dtype=np.float32).reshape(-1)
     for mono in resampler.resample(None):
-        yield mono.to_ndarray().reshape(-1)
+        yield np.asarray(mono.to_ndarray(), dtype=np.float32).reshape(-1)
 
 
 def check_file(path: Path) -> AcxReport:

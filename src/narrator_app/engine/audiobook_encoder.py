@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import mutagen
@@ -23,12 +24,15 @@ from narrator_app.engine.book_audio import BookTags, Cover
 from narrator_app.engine.export import SAMPLE_RATE, ExportError
 
 AUDIOBOOK_FORMATS = {"m4b": ("ipod", "aac"), "mp3": ("mp3", "libmp3lame")}
+DECODERS = {"aac": "aac", "libmp3lame": "mp3float"}
+_FULL_SCALE = {"s16": 32768.0, "s16p": 32768.0, "s32": 2.0**31, "s32p": 2.0**31}
 OUTPUT_RATES = (22_050, 24_000, 44_100, 48_000)
 DEFAULT_RATE = 44_100  # what ACX and the other audiobook stores ask for
 DEFAULT_BITRATE = 64_000
 BITRATES = range(32_000, 320_001)
-# Lossy coding moves peaks a little (measured: up to ~0.3 dB with AAC at 64 kb/s); the limiter aims
-# this much lower so the decoded file still keeps under the ceiling.
+# Lossy coding moves peaks: the limiter aims this much lower, and the encoded audio is decoded again
+# as it is written; if its peak is still above the limit, the audio is encoded once more, lower by
+# what it overshot (noise-like sounds at 64 kb/s overshoot most: AAC codes them as noise, PNS).
 CODEC_HEADROOM_DB = {"m4b": 0.5, "mp3": 0.5}
 
 
@@ -36,7 +40,9 @@ def check_encoding(fmt: str, rate: int, bitrate: int) -> None:
     if fmt not in AUDIOBOOK_FORMATS:
         raise ExportError(f"Unknown format {fmt!r}; choose one of: {', '.join(AUDIOBOOK_FORMATS)}.")
     if rate not in OUTPUT_RATES:
-        raise ExportError(f"The sample rate must be one of {', '.join(map(str, OUTPUT_RATES))} Hz; got {rate}.")
+        raise ExportError(
+            f"The sample rate must be one of {', '.join(map(str, OUTPUT_RATES))} Hz; got {rate}."
+        )
     if bitrate not in BITRATES:
         raise ExportError(f"The bitrate must be between 32 and 320 kb/s; got {bitrate / 1000:g} kb/s.")
 
@@ -52,13 +58,16 @@ class AudioEncoder:
         rate: int = DEFAULT_RATE,
         bitrate: int = DEFAULT_BITRATE,
         chapters: Sequence[tuple[str, int, int]] = (),
+        monitor: bool = True,
     ) -> None:
-        """`chapters`: (title, start, end) in samples at 24 kHz; they must be known before encoding."""
+        """`chapters`: (title, start, end) in samples at 24 kHz; they must be known before encoding.
+        With `monitor`, every packet is decoded again to measure `peak` (costs ~3 % of the time)."""
         container_format, codec = AUDIOBOOK_FORMATS[fmt]
         self.path = path
         self._out = av.open(str(path), "w", format=container_format)
         try:
             stream = self._out.add_stream(codec, rate=rate, layout="mono")
+            assert isinstance(stream, av.AudioStream)
             stream.bit_rate = bitrate
             self._stream = stream
             if chapters:
@@ -75,10 +84,29 @@ class AudioEncoder:
                     ]
                 )
             self._resampler = av.AudioResampler(format=stream.format.name, layout="mono", rate=rate)
+            self._decoder: av.AudioCodecContext | None = None
         except BaseException:
             self._out.close()
             raise
         self._pts = 0
+        self._monitor = monitor
+        self.peak = 0.0  # the largest sample magnitude of the encoded audio, decoded again
+
+    def _mux(self, packets: list[Any]) -> None:
+        """Mux the packets, decoding them on the way to learn the peak a player will see."""
+        if self._monitor and self._decoder is None and packets:
+            decoder = av.CodecContext.create(DECODERS[self._stream.codec_context.name], "r")
+            assert isinstance(decoder, av.AudioCodecContext)
+            decoder.extradata = self._stream.codec_context.extradata
+            decoder.sample_rate = self._stream.rate
+            decoder.layout = "mono"
+            self._decoder = decoder
+        for packet in packets:
+            if self._decoder is not None:
+                for frame in self._decoder.decode(packet):
+                    scale = _FULL_SCALE.get(frame.format.name, 1.0)
+                    self.peak = max(self.peak, float(np.max(np.abs(frame.to_ndarray()))) / scale)
+            self._out.mux(packet)
 
     def write(self, block: NDArray[np.float32]) -> None:
         if not len(block):
@@ -91,13 +119,13 @@ class AudioEncoder:
         frame.pts = self._pts
         self._pts += len(block)
         for resampled in self._resampler.resample(frame):
-            self._out.mux(self._stream.encode(resampled))
+            self._mux(self._stream.encode(resampled))
 
     def close(self) -> None:
         """Flush the resampler and the encoder, and finish the file."""
         for resampled in self._resampler.resample(None):
-            self._out.mux(self._stream.encode(resampled))
-        self._out.mux(self._stream.encode(None))
+            self._mux(self._stream.encode(resampled))
+        self._mux(self._stream.encode(None))
         self._out.close()
 
     def abort(self) -> None:

@@ -136,7 +136,9 @@ def plan_book(chapters: Sequence[BookChapter], *, pause: float, chapter_pause: f
         planned.append(PlannedChapter(chapter.title, start, position, tuple(segments)))
     # Each chapter ends where the next begins, so the pause between them belongs to the earlier one.
     chapters_out = tuple(
-        PlannedChapter(c.title, c.start, planned[i + 1].start if i + 1 < len(planned) else position, c.segments)
+        PlannedChapter(
+            c.title, c.start, planned[i + 1].start if i + 1 < len(planned) else position, c.segments
+        )
         for i, c in enumerate(planned)
     )
     if position == 0:
@@ -195,7 +197,14 @@ def iter_blocks(
 
 
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 def safe_file_stem(text: str, limit: int = 80) -> str:

@@ -16,8 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrator_app.engine.book_audio import BookLayout
-from narrator_app.engine.export import SAMPLE_RATE, SUBTITLE_FORMATS, Cue, ExportError, render_subtitles
-from narrator_app.engine.export import temporary_beside
+from narrator_app.engine.export import (
+    SAMPLE_RATE,
+    SUBTITLE_FORMATS,
+    Cue,
+    ExportError,
+    render_subtitles,
+    temporary_beside,
+)
 
 LINE_WIDTH = 42
 MAX_LINES = 2

@@ -165,7 +165,9 @@ class PeakLimiter:
     attack and filter context of samples not yet emitted, and `flush` gives the rest.
     """
 
-    def __init__(self, gain_db: float, ceiling_db: float, rate: int, *, attack: float = 0.005, hold: float = 0.05):
+    def __init__(
+        self, gain_db: float, ceiling_db: float, rate: int, *, attack: float = 0.005, hold: float = 0.05
+    ):
         self._gain = float(10 ** (gain_db / 20))
         self._ceiling = float(10 ** (ceiling_db / 20))
         self._attack = max(1, round(attack * rate))
@@ -202,7 +204,10 @@ class PeakLimiter:
         with np.errstate(divide="ignore"):
             needed = np.minimum(1.0, self._ceiling / np.maximum(peaks, 1e-12))
         span = self._hold + self._attack  # minimum over [s - hold, s + attack - 1]
-        held = minimum_filter1d(needed, size=span, origin=self._hold - span // 2, mode="nearest")
+        held: NDArray[np.float64] = np.asarray(
+            minimum_filter1d(needed, size=span, origin=self._hold - span // 2, mode="nearest"),
+            dtype=np.float64,
+        )
         cumulative = np.concatenate([[0.0], np.cumsum(held)])
         smoothed = np.ones_like(held)
         a = self._attack

@@ -52,6 +52,7 @@ class SplitResult:
     duration: float  # of all the files together
     loudness: Measurement | None
     gain_db: float
+    peak_db: float  # the highest decoded peak of all the files
 
 
 def render_m3u(files: Sequence[ChapterFile], author: str) -> str:
@@ -108,6 +109,7 @@ def export_chapter_files(
     progress = Progress(layout.total_frames * passes, on_progress)
     made_dir = not out_dir.exists()
     files: list[ChapterFile] = []
+    peaks: list[float] = []
     moves: list[tuple[Path, Path]] = []
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -118,18 +120,23 @@ def export_chapter_files(
                 if any(final == other for _tmp, other in moves):
                     raise ExportError(f"Two chapters would both be written to {final.name}.")
                 tmp = stack.enter_context(temporary_beside(final))
-                encoder = AudioEncoder(tmp, fmt, rate=sample_rate, bitrate=bitrate)
-                try:
+
+                def make_encoder(tmp: Path = tmp) -> AudioEncoder:
+                    return AudioEncoder(tmp, fmt, rate=sample_rate, bitrate=bitrate)
+
+                limit = None if loudness is None else loudness.peak_limit
+                peaks.append(
                     encode_chapters(
-                        layout, encoder, level, progress, [index], should_cancel=should_cancel
+                        layout, make_encoder, level, limit, progress, [index], should_cancel=should_cancel
                     )
-                    encoder.close()
-                except BaseException:
-                    encoder.abort()
-                    raise
+                )
                 chapter_tags = BookTags(
-                    title=chapter.title, author=tags.author, narrator=tags.narrator, year=tags.year,
-                    genre=tags.genre, description=tags.description,
+                    title=chapter.title,
+                    author=tags.author,
+                    narrator=tags.narrator,
+                    year=tags.year,
+                    genre=tags.genre,
+                    description=tags.description,
                 )
                 write_tags(tmp, fmt, chapter_tags, cover, track=(index + 1, count), album=tags.title)
                 files.append(ChapterFile(final, chapter.title, layout.chapter_frames(index) / SAMPLE_RATE))
@@ -149,7 +156,7 @@ def export_chapter_files(
             raise ExportError(f"Cannot write the chapters' files in {out_dir}: {error}") from error
         raise
     total = sum(item.duration for item in files)
-    return SplitResult(tuple(files), playlist, total, level.measurement, level.gain_db)
+    return SplitResult(tuple(files), playlist, total, level.measurement, level.gain_db, max(peaks))
 
 
 __all__ = ["AUDIOBOOK_FORMATS", "ChapterFile", "SplitResult", "export_chapter_files", "render_m3u"]
