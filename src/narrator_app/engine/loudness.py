@@ -212,4 +212,5 @@ class PeakLimiter:
         smoothed = np.ones_like(held)
         a = self._attack
         smoothed[a - 1 :] = (cumulative[a:] - cumulative[:-a]) / a  # mean over [t - attack + 1, t]
-        return np.minimum(smoothed, needed)
+        result: NDArray[np.float64] = np.minimum(smoothed, needed)
+        return result
