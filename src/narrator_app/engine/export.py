@@ -76,12 +76,14 @@ def _timestamp(seconds: float, separator: str) -> str:
     return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{millis:03d}"
 
 
-def render_subtitles(cues: list[Cue], kind: str) -> str:
-    """SRT or WebVTT, one cue per segment."""
+def render_subtitles(cues: list[Cue], kind: str, *, keep_lines: bool = False) -> str:
+    """SRT or WebVTT, one block per cue; with `keep_lines`, a cue's line breaks are kept (one cue may
+    have up to two lines), otherwise its text is one line."""
     separator = "," if kind == "srt" else "."
     blocks = []
     for number, cue in enumerate(cues, start=1):
-        text = " ".join(cue.text.split())
+        lines = cue.text.split("\n") if keep_lines else [cue.text]
+        text = "\n".join(" ".join(line.split()) for line in lines if line.strip())
         times = f"{_timestamp(cue.start, separator)} --> {_timestamp(cue.end, separator)}"
         blocks.append(f"{number}\n{times}\n{text}\n" if kind == "srt" else f"{times}\n{text}\n")
     body = "\n".join(blocks)
@@ -89,7 +91,8 @@ def render_subtitles(cues: list[Cue], kind: str) -> str:
 
 
 @contextmanager
-def _temporary_beside(target: Path) -> Iterator[Path]:
+def temporary_beside(target: Path) -> Iterator[Path]:
+    """An empty temporary file beside `target`, removed on the way out unless renamed away."""
     fd, tmp = create_temp_beside(target)
     os.close(fd)
     try:
@@ -133,7 +136,7 @@ def export_narration(
     try:
         out_path.parent.mkdir(parents=True, exist_ok=True)
         with ExitStack() as stack:
-            audio_tmp = stack.enter_context(_temporary_beside(out_path))
+            audio_tmp = stack.enter_context(temporary_beside(out_path))
             with sf.SoundFile(
                 str(audio_tmp), "w", samplerate=SAMPLE_RATE, channels=1, format=container, subtype=subtype
             ) as out:
@@ -158,7 +161,7 @@ def export_narration(
                     out.write(mono)
                     if segments_dir is not None:
                         final = segments_dir / segment_file_name(index + 1, item.text, fmt)
-                        piece = stack.enter_context(_temporary_beside(final))
+                        piece = stack.enter_context(temporary_beside(final))
                         sf.write(str(piece), mono, SAMPLE_RATE, format=container, subtype=subtype)
                         pieces.append((piece, final))
                     cues.append(Cue(position / SAMPLE_RATE, (position + len(mono)) / SAMPLE_RATE, item.text))
@@ -168,7 +171,7 @@ def export_narration(
             subtitle_file = subtitle_tmp = None
             if subtitles is not None:
                 subtitle_file = subtitle_path(out_path, subtitles)
-                subtitle_tmp = stack.enter_context(_temporary_beside(subtitle_file))
+                subtitle_tmp = stack.enter_context(temporary_beside(subtitle_file))
                 subtitle_tmp.write_text(render_subtitles(cues, subtitles), encoding="utf-8")
             # The audio first: if it cannot go into place, no new subtitles are left beside an old file.
             os.replace(audio_tmp, out_path)
