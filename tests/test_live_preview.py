@@ -246,3 +246,21 @@ def test_play_on_a_queued_segment_moves_it_to_the_front(
     order = [text for text, *_ in fake_kokoro.calls]
     # right after the ones that were running, before those queued ahead of it
     assert order.index("Segment 4.") == jobs
+
+
+def test_streamed_pcm_is_exactly_what_the_wav_file_holds(tmp_path: Path) -> None:
+    """The streamed samples and the file's used to differ by up to 2 near full scale: libsndfile
+    (1.2) converts floats with its own scale and rounding. The WAV now gets Narrator's own 16-bit
+    samples, so the two are the same whatever libsndfile does."""
+    from narrator_app.app.jobs import pcm16
+    from narrator_app.engine.audio_files import TempWav
+
+    rng = np.random.default_rng(7)
+    samples = np.concatenate(
+        [np.array([0.5, 0.99, 0.99998, 1.0, -1.0, 1.2, -1.3, 1.5e-5, -0.7071]), rng.uniform(-1, 1, 5000)]
+    ).astype(np.float32)
+    wav = TempWav(tmp_path / "segment.wav")
+    wav.write(samples, 24_000)
+    path, _duration = wav.finish()
+    written = sf.read(path, dtype="int16")[0]
+    assert np.frombuffer(pcm16(samples), dtype="<i2").tolist() == written.tolist()

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from narrator_app.core.rules import RefusalReason, segment_rule
 from narrator_app.core.tasks import TaskManager, TaskStatus
-from narrator_app.engine import KokoroModelLoader, generate_audio, relative_audio_path
+from narrator_app.engine import KokoroModelLoader, audio_files, generate_audio, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
@@ -49,8 +49,8 @@ class JobSignals(QObject):
 
 
 def pcm16(samples: NDArray[np.float32]) -> bytes:
-    """Float samples (-1..1) as little-endian 16-bit PCM, as the WAV file holds them."""
-    return np.rint(np.clip(samples, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+    """Float samples (-1..1) as little-endian 16-bit PCM, exactly as the WAV file holds them."""
+    return audio_files.pcm16(samples).astype("<i2").tobytes()
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,14 @@ def create_temp_beside(target: Path) -> tuple[int, Path]:
             continue
 
 
+def pcm16(samples: NDArray[np.float32]) -> NDArray[np.int16]:
+    """Float samples (-1..1) as 16-bit PCM: scaled by 32767, rounded, clipped. Narrator converts
+    itself rather than leaving it to libsndfile, whose rounding differs between versions, so that the
+    samples streamed to a live preview are exactly those the WAV file holds."""
+    scaled = np.rint(np.clip(np.asarray(samples, dtype=np.float64), -1.0, 1.0) * 32767.0)
+    return scaled.astype(np.int16)
+
+
 class TempWav:
     """A mono 16-bit WAV written piece by piece to a temporary file beside `target`.
 
@@ -61,7 +69,7 @@ class TempWav:
             )
         elif sample_rate != self._file.samplerate:
             raise ValueError(f"the model changed sample rate mid-text ({sample_rate} Hz)")
-        self._file.write(samples)
+        self._file.write(pcm16(samples))
         self._frames += len(samples)
 
     def finish(self) -> tuple[Path, float]:
