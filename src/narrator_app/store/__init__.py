@@ -1,9 +1,11 @@
 """Persistence: SQLAlchemy models on SQLite, handed out as plain records. No Qt here."""
 
 from narrator_app.store.database import Database, open_database
+from narrator_app.store.lexicon import LexiconStoreError
 from narrator_app.store.records import (
     BookDetails,
     ChapterRecord,
+    LexiconRecord,
     ProjectRecord,
     SegmentRecord,
     SettingsRecord,
@@ -13,6 +15,8 @@ from narrator_app.store.repository import Repository
 __all__ = [
     "BookDetails",
     "ChapterRecord",
+    "LexiconRecord",
+    "LexiconStoreError",
     "Database",
     "ProjectRecord",
     "Repository",

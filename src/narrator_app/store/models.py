@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Dialect, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -97,6 +97,44 @@ class Segment(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="segments")
+
+
+class LexiconEntry(Base):
+    """How to say a word or phrase: a respelling (`say`) or phonemes (`ipa`); global or one project's."""
+
+    __tablename__ = "lexicon_entries"
+    # One entry per (scope, word key, case flag): SQLite sees NULLs as distinct in a unique index,
+    # so global entries (project_id NULL) get a partial index of their own.
+    __table_args__ = (
+        Index(
+            "ux_lexicon_entries_global_word",
+            "word_key",
+            "case_sensitive",
+            unique=True,
+            sqlite_where=text("project_id IS NULL"),
+        ),
+        Index(
+            "ux_lexicon_entries_project_word",
+            "project_id",
+            "word_key",
+            "case_sensitive",
+            unique=True,
+            sqlite_where=text("project_id IS NOT NULL"),
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # NULL: a global entry; else the project's own (it wins over a global one for the same word).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    word: Mapped[str] = mapped_column(String(500))
+    # The word casefolded, or as written when case-sensitive (the same key as core.lexicon's).
+    word_key: Mapped[str] = mapped_column(String(500))
+    say: Mapped[str | None] = mapped_column(Text, default=None)
+    ipa: Mapped[str | None] = mapped_column(Text, default=None)
+    case_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class GlobalSettings(Base):

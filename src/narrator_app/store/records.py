@@ -63,3 +63,22 @@ class SettingsRecord:
     tts_speed: float
     language: str
     execution_provider: str = "cpu"
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconRecord:
+    """A lexicon entry as stored: core.lexicon.LexiconEntry's fields plus its id and project."""
+
+    id: int
+    project_id: int | None  # None: a global entry
+    word: str
+    say: str | None
+    ipa: str | None
+    case_sensitive: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def scope(self) -> str:
+        """ "global" or "project", as core.lexicon.LexiconEntry.scope."""
+        return "global" if self.project_id is None else "project"

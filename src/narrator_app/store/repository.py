@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from narrator_app.store.chapters import Chapters, chapter_for_insert, last_chapter, new_chapter, renumber
 from narrator_app.store.database import Database
+from narrator_app.store.lexicon import LexiconStore
 from narrator_app.store.models import GlobalSettings, Project, Segment, utcnow
 from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
 
@@ -55,6 +56,7 @@ class Repository:
     def __init__(self, database: Database) -> None:
         self._sessions = database.sessions
         self.chapters = Chapters(database.sessions)
+        self.lexicon = LexiconStore(database.sessions)
 
     # -- projects ---------------------------------------------------------------------------
     def ensure_project(self, name: str = DEFAULT_PROJECT_NAME) -> ProjectRecord:
