@@ -92,6 +92,9 @@ class Segment(Base):
     audio_fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
     # A voice or blend for this segment only; NULL: the global voice.
     voice: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Direction: this segment's own speed (NULL: the global one) and pause after it (NULL: the export's gap).
+    speed: Mapped[float | None] = mapped_column(Float, default=None)
+    pause_after: Mapped[float | None] = mapped_column(Float, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by the repository when the text or lock changes; writing audio leaves it alone.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

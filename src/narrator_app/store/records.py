@@ -29,6 +29,8 @@ class SegmentRecord:
     updated_at: datetime
     voice: str | None = None  # this segment's own voice or blend; None: the global voice
     chapter_id: int = 0  # the chapter it belongs to (0 only in records made by hand, in tests)
+    speed: float | None = None  # this segment's own speed; None: the global speed
+    pause_after: float | None = None  # seconds of silence after it in an export; None: the export's gap
 
     @property
     def has_audio(self) -> bool:

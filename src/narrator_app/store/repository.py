@@ -6,6 +6,7 @@ out are frozen records.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, func, select, update
@@ -18,6 +19,15 @@ from narrator_app.store.models import GlobalSettings, Project, Segment, utcnow
 from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
 
 DEFAULT_PROJECT_NAME = "Default"
+
+
+class Keep(Enum):
+    """A value of set_segment_direction that means "leave it as it is" (None means "clear it")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 _SETTINGS_ID = 1
 
 
@@ -35,6 +45,8 @@ def _segment_record(row: Segment) -> SegmentRecord:
         updated_at=row.updated_at,
         voice=row.voice,
         chapter_id=row.chapter_id,
+        speed=row.speed,
+        pause_after=row.pause_after,
     )
 
 
@@ -203,6 +215,32 @@ class Repository:
                 session.flush()
             return _segment_record(row)
 
+    def set_segment_direction(
+        self,
+        segment_id: int,
+        *,
+        speed: float | None | Keep = KEEP,
+        pause_after: float | None | Keep = KEEP,
+    ) -> SegmentRecord | None:
+        """Set a segment's own speed and/or pause after it; None clears a value (the global speed,
+        the export's gap), KEEP (the default) leaves it. None when the segment does not exist.
+        Validation (speed 0.5-2.0, a pause >= 0) is the caller's."""
+        with self._sessions.begin() as session:
+            row = session.get(Segment, segment_id)
+            if row is None:
+                return None
+            changed = False
+            if not isinstance(speed, Keep) and row.speed != speed:
+                row.speed = speed
+                changed = True
+            if not isinstance(pause_after, Keep) and row.pause_after != pause_after:
+                row.pause_after = pause_after
+                changed = True
+            if changed:
+                row.updated_at = utcnow()
+                session.flush()
+            return _segment_record(row)
+
     def delete_segment(self, segment_id: int) -> SegmentRecord | None:
         """Delete a segment and close the gap in positions; returns what was deleted."""
         with self._sessions.begin() as session:
@@ -311,6 +349,8 @@ class Repository:
                         audio_duration=record.audio_duration,
                         audio_fingerprint=record.audio_fingerprint,
                         voice=record.voice,
+                        speed=record.speed,
+                        pause_after=record.pause_after,
                         created_at=record.created_at,
                         updated_at=now,
                     )
