@@ -9,8 +9,10 @@ from narrator_app.store.records import (
     ProjectRecord,
     SegmentRecord,
     SettingsRecord,
+    TakeRecord,
 )
 from narrator_app.store.repository import Repository
+from narrator_app.store.takes import TakeError
 
 __all__ = [
     "BookDetails",
@@ -22,5 +24,7 @@ __all__ = [
     "Repository",
     "SegmentRecord",
     "SettingsRecord",
+    "TakeError",
+    "TakeRecord",
     "open_database",
 ]

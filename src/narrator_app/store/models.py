@@ -95,11 +95,41 @@ class Segment(Base):
     # Direction: this segment's own speed (NULL: the global one) and pause after it (NULL: the export's gap).
     speed: Mapped[float | None] = mapped_column(Float, default=None)
     pause_after: Mapped[float | None] = mapped_column(Float, default=None)
+    # The take whose audio the audio columns above hold (NULL: none, e.g. audio from before takes).
+    # use_alter: segments and takes refer to each other; it only breaks the cycle for create_all's order.
+    current_take_id: Mapped[int | None] = mapped_column(
+        ForeignKey("takes.id", ondelete="SET NULL", use_alter=True), default=None
+    )
+    # The number of the last take made for it: take numbers are never reused within a segment.
+    last_take: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by the repository when the text or lock changes; writing audio leaves it alone.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="segments")
+
+
+class Take(Base):
+    """One kept render of a segment: its own audio file, what produced it, and a non-destructive trim."""
+
+    __tablename__ = "takes"
+    __table_args__ = (
+        Index("ux_takes_segment_number", "segment_id", "number", unique=True),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per segment, never reused
+    audio_file: Mapped[str] = mapped_column(String(500))  # relative to the data dir
+    duration: Mapped[float] = mapped_column(Float)  # of the whole file, before the trim
+    fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
+    voice: Mapped[str | None] = mapped_column(String(200), default=None)
+    speed: Mapped[float | None] = mapped_column(Float, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Seconds cut from the start and the end when it is played or exported.
+    trim_start: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    trim_end: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class LexiconEntry(Base):

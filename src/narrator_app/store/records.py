@@ -84,3 +84,26 @@ class LexiconRecord:
     def scope(self) -> str:
         """ "global" or "project", as core.lexicon.LexiconEntry.scope."""
         return "global" if self.project_id is None else "project"
+
+
+@dataclass(frozen=True, slots=True)
+class TakeRecord:
+    """One kept render of a segment; `current`: its audio is the segment's audio now."""
+
+    id: int
+    segment_id: int
+    number: int  # 1, 2, ... oldest first, never reused within the segment
+    audio_file: str  # relative to the data dir
+    duration: float  # of the whole file
+    fingerprint: str | None
+    voice: str | None
+    speed: float | None
+    created_at: datetime
+    trim_start: float = 0.0  # seconds cut from the start
+    trim_end: float = 0.0  # seconds cut from the end
+    current: bool = False
+
+    @property
+    def trimmed_duration(self) -> float:
+        """What is heard: the duration less both trims."""
+        return self.duration - self.trim_start - self.trim_end

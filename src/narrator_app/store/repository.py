@@ -9,14 +9,15 @@ from __future__ import annotations
 from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from narrator_app.store.chapters import Chapters, chapter_for_insert, last_chapter, new_chapter, renumber
 from narrator_app.store.database import Database
 from narrator_app.store.lexicon import LexiconStore
-from narrator_app.store.models import GlobalSettings, Project, Segment, utcnow
-from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
+from narrator_app.store.models import GlobalSettings, Project, Segment, Take, utcnow
+from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord, TakeRecord
+from narrator_app.store.takes import TakeStore, restore_in
 
 DEFAULT_PROJECT_NAME = "Default"
 
@@ -69,6 +70,7 @@ class Repository:
         self._sessions = database.sessions
         self.chapters = Chapters(database.sessions)
         self.lexicon = LexiconStore(database.sessions)
+        self.takes = TakeStore(database.sessions)
 
     # -- projects ---------------------------------------------------------------------------
     def ensure_project(self, name: str = DEFAULT_PROJECT_NAME) -> ProjectRecord:
@@ -325,11 +327,13 @@ class Repository:
         updates: tuple[tuple[int, str, bool, int], ...] = (),
         order: tuple[int, ...] = (),
         chapters: tuple[tuple[int, str], ...] | None = None,
+        takes: tuple[TakeRecord, ...] = (),
     ) -> None:
         """Undo or redo one edit in one transaction: make the project's chapters `chapters` (ids and
         titles, in order; chapters not listed are deleted, listed ones that are gone come back with
         their ids), delete rows, bring rows back with their ids (and audio columns), set text, lock
-        and chapter, and give the project's rows the positions of `order`."""
+        and chapter, and give the project's rows the positions of `order`. `takes`: the takes of the rows
+        brought back (TakeStore.of before the delete), restored with them; the current one current again."""
         now = utcnow()
         with self._sessions.begin() as session:
             if chapters is not None:
@@ -356,6 +360,8 @@ class Repository:
                     )
                 )
             session.flush()
+            if takes:
+                restore_in(session, takes)
             changes: list[dict[str, Any]] = [
                 {"id": i, "text": text, "is_locked": locked, "chapter_id": chapter, "updated_at": now}
                 for i, text, locked, chapter in updates
@@ -390,17 +396,34 @@ class Repository:
 
         Returns False when the segment no longer exists (deleted while its job ran) or, with
         `unless_locked`, is locked.
+
+        Takes: when the segment's current take has this same file (overwritten in place), that take
+        gets the new duration and fingerprint; otherwise the segment no longer has a current take (its
+        audio is none of its takes). A render meant to be kept as a take goes through TakeStore.add.
         """
         statement = update(Segment).where(Segment.id == segment_id)
         if unless_locked:
             statement = statement.where(Segment.is_locked.is_(False))
+        current_file = select(Take.audio_file).where(Take.id == Segment.current_take_id).scalar_subquery()
         with self._sessions.begin() as session:
             result = session.execute(
                 statement.values(
-                    audio_file=audio_file, audio_duration=duration, audio_fingerprint=fingerprint
+                    audio_file=audio_file,
+                    audio_duration=duration,
+                    audio_fingerprint=fingerprint,
+                    current_take_id=case((current_file == audio_file, Segment.current_take_id), else_=None),
                 )
             )
-            return bool(cast(CursorResult[Any], result).rowcount)
+            if not cast(CursorResult[Any], result).rowcount:
+                return False
+            if audio_file is not None and duration is not None:
+                take_id = select(Segment.current_take_id).where(Segment.id == segment_id).scalar_subquery()
+                session.execute(
+                    update(Take)
+                    .where(Take.id == take_id, Take.audio_file == audio_file)
+                    .values(duration=duration, fingerprint=fingerprint)
+                )
+            return True
 
     # -- settings ---------------------------------------------------------------------------
     def get_settings(self) -> SettingsRecord:
