@@ -72,3 +72,46 @@ def make_first_release_database(path: Path, *, wal: bool = True, crashed: bool =
     if crashed:
         for leftover in (build, build.with_name(build.name + "-wal"), build.with_name(build.name + "-shm")):
             leftover.unlink(missing_ok=True)
+
+
+# Written at revision 0003 (chapters, a voice per segment, book details), in raw SQL on top of the
+# first release's data once it has been migrated to 0003.
+REVISION_0003_DATA = """
+UPDATE projects SET book_title = 'A Book', book_author = 'An Author' WHERE id = 3;
+INSERT INTO chapters (id, project_id, position, title, created_at)
+    VALUES (9, 3, 1, 'Two', '2026-02-01 00:00:00.000000');
+INSERT INTO segments (id, project_id, chapter_id, position, text, is_locked, audio_file, audio_duration,
+    audio_fingerprint, voice, created_at, updated_at)
+    VALUES (8, 3, 9, 1, 'Chapter two.', 0, 'audio/3/segment_8.wav', 2.25,
+    '{"language": "en-us", "model": "m:1", "speed": 1.1, "text": "abc", "voice": "af_heart"}',
+    'jf_alpha:1,jm_kumo:1', '2026-02-01 00:00:01.000000', '2026-02-01 00:00:02.000000');
+UPDATE sqlite_sequence SET seq = 12 WHERE name = 'segments';
+"""
+
+
+def make_revision_0003_database(path: Path) -> None:
+    """A database as Narrator at revision 0003 left it: the first release's data migrated, then more
+    written (a second chapter, a segment with audio and a voice of its own, book details; segment ids
+    used up to 12)."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from narrator_app.store.schema import alembic_config
+
+    make_first_release_database(path, wal=False)
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            config = alembic_config()
+            config.attributes["connection"] = conn
+            command.stamp(config, "0001")
+            command.upgrade(config, "0003")
+            conn.exec_driver_sql("PRAGMA user_version = 3")
+    finally:
+        engine.dispose()
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(REVISION_0003_DATA)
+        conn.commit()
+    finally:
+        conn.close()

@@ -196,3 +196,70 @@ def test_0002_segment_voice_and_provider_migrate_up_and_down(tmp_path: Path) -> 
         columns = {row[1] for row in conn.execute("PRAGMA table_info(segments)")}
         assert "voice" not in columns
         assert conn.execute("SELECT text FROM segments WHERE id = ?", (first.id,)).fetchone()[0] == first.text
+
+
+def _check_takes_and_direction_migrated(path: Path) -> None:
+    with closing(sqlite3.connect(path)) as conn:
+        sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'segments'").fetchone()[0]
+        assert "AUTOINCREMENT" in sql
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        fks = {row[3]: (row[2], row[6]) for row in conn.execute("PRAGMA foreign_key_list(segments)")}
+        assert fks["current_take_id"] == ("takes", "SET NULL")
+        assert fks["chapter_id"] == ("chapters", "CASCADE")
+        take_fks = {row[3]: (row[2], row[6]) for row in conn.execute("PRAGMA foreign_key_list(takes)")}
+        assert take_fks == {"segment_id": ("segments", "CASCADE")}
+
+
+def test_a_first_release_database_migrates_to_lexicon_direction_and_takes(tmp_path: Path) -> None:
+    path = tmp_path / "narrator.sqlite3"
+    make_first_release_database(path)
+    repo = Repository(open_database(path))
+    first, locked = repo.list_segments(1)
+    # 0005: no direction of their own; 0006: the audio became take 1, current, the same file.
+    assert [(s.speed, s.pause_after) for s in (first, locked)] == [(None, None), (None, None)]
+    (take,) = repo.takes.of(first.id)
+    assert (take.number, take.current, take.audio_file, take.duration, take.fingerprint) == (
+        1,
+        True,
+        "audio/1/segment_1.wav",
+        1.5,
+        '{"voice": "jf_alpha"}',
+    )
+    assert (take.voice, take.speed, take.trim_start, take.trim_end) == ("jf_alpha", None, 0.0, 0.0)
+    assert (first.audio_file, first.audio_duration) == ("audio/1/segment_1.wav", 1.5)
+    assert repo.takes.of(locked.id) == [] and repo.takes.counts(1) == {first.id: 1}
+    assert repo.lexicon.of(1) == ([], [])
+    _check_takes_and_direction_migrated(path)
+    # The next take of a migrated segment is number 2; ids keep counting where the release left them.
+    added = repo.takes.add(first.id, "audio/1/segment_1_take2.wav", 1.75, None, "af_heart", 1.0)
+    assert added is not None and added[0].number == 2
+    assert repo.add_segment(3, "new").id == 6
+
+
+def test_a_revision_0003_database_migrates_keeping_everything(tmp_path: Path) -> None:
+    from migration_fixtures import make_revision_0003_database
+
+    path = tmp_path / "narrator.sqlite3"
+    make_revision_0003_database(path)
+    assert _revision(path) == "0003"
+    db = open_database(path)
+    assert db.backup is not None and _revision(path) == head_revision()
+    repo = Repository(db)
+    assert [(c.title, c.segment_count) for c in repo.chapters.of(3)] == [("Book", 1), ("Two", 1)]
+    assert repo.chapters.book_details(3).title == "A Book"
+    one, two = repo.list_segments(3)
+    assert (one.text, two.text, two.chapter_id, two.voice) == (
+        "Chapter one.",
+        "Chapter two.",
+        9,
+        "jf_alpha:1,jm_kumo:1",
+    )
+    assert (two.audio_file, two.audio_duration) == ("audio/3/segment_8.wav", 2.25)
+    (take,) = repo.takes.of(two.id)
+    assert (take.number, take.current, take.audio_file, take.duration) == (1, True, two.audio_file, 2.25)
+    assert take.fingerprint == two.audio_fingerprint
+    assert (take.voice, take.speed) == ("af_heart", 1.1)  # read from the fingerprint: what rendered it
+    assert repo.takes.of(one.id) == []
+    _check_takes_and_direction_migrated(path)
+    assert repo.add_segment(3, "after").id == 13  # the sequence survived the table being made again
+    db.close()

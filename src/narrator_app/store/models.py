@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, DateTime, Dialect, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, Dialect, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
@@ -92,11 +92,82 @@ class Segment(Base):
     audio_fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
     # A voice or blend for this segment only; NULL: the global voice.
     voice: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Direction: this segment's own speed (NULL: the global one) and pause after it (NULL: the export's gap).
+    speed: Mapped[float | None] = mapped_column(Float, default=None)
+    pause_after: Mapped[float | None] = mapped_column(Float, default=None)
+    # The take whose audio the audio columns above hold (NULL: none, e.g. audio from before takes).
+    # use_alter: segments and takes refer to each other; it only breaks the cycle for create_all's order.
+    current_take_id: Mapped[int | None] = mapped_column(
+        ForeignKey("takes.id", ondelete="SET NULL", use_alter=True), default=None
+    )
+    # The number of the last take made for it: take numbers are never reused within a segment.
+    last_take: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set by the repository when the text or lock changes; writing audio leaves it alone.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="segments")
+
+
+class Take(Base):
+    """One kept render of a segment: its own audio file, what produced it, and a non-destructive trim."""
+
+    __tablename__ = "takes"
+    __table_args__ = (
+        Index("ux_takes_segment_number", "segment_id", "number", unique=True),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    segment_id: Mapped[int] = mapped_column(ForeignKey("segments.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ... per segment, never reused
+    audio_file: Mapped[str] = mapped_column(String(500))  # relative to the data dir
+    duration: Mapped[float] = mapped_column(Float)  # of the whole file, before the trim
+    fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
+    voice: Mapped[str | None] = mapped_column(String(200), default=None)
+    speed: Mapped[float | None] = mapped_column(Float, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # Seconds cut from the start and the end when it is played or exported.
+    trim_start: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    trim_end: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+
+
+class LexiconEntry(Base):
+    """How to say a word or phrase: a respelling (`say`) or phonemes (`ipa`); global or one project's."""
+
+    __tablename__ = "lexicon_entries"
+    # One entry per (scope, word key, case flag): SQLite sees NULLs as distinct in a unique index,
+    # so global entries (project_id NULL) get a partial index of their own.
+    __table_args__ = (
+        Index(
+            "ux_lexicon_entries_global_word",
+            "word_key",
+            "case_sensitive",
+            unique=True,
+            sqlite_where=text("project_id IS NULL"),
+        ),
+        Index(
+            "ux_lexicon_entries_project_word",
+            "project_id",
+            "word_key",
+            "case_sensitive",
+            unique=True,
+            sqlite_where=text("project_id IS NOT NULL"),
+        ),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # NULL: a global entry; else the project's own (it wins over a global one for the same word).
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    word: Mapped[str] = mapped_column(String(500))
+    # The word casefolded, or as written when case-sensitive (the same key as core.lexicon's).
+    word_key: Mapped[str] = mapped_column(String(500))
+    say: Mapped[str | None] = mapped_column(Text, default=None)
+    ipa: Mapped[str | None] = mapped_column(Text, default=None)
+    case_sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class GlobalSettings(Base):

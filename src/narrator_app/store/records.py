@@ -29,6 +29,8 @@ class SegmentRecord:
     updated_at: datetime
     voice: str | None = None  # this segment's own voice or blend; None: the global voice
     chapter_id: int = 0  # the chapter it belongs to (0 only in records made by hand, in tests)
+    speed: float | None = None  # this segment's own speed; None: the global speed
+    pause_after: float | None = None  # seconds of silence after it in an export; None: the export's gap
 
     @property
     def has_audio(self) -> bool:
@@ -63,3 +65,45 @@ class SettingsRecord:
     tts_speed: float
     language: str
     execution_provider: str = "cpu"
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconRecord:
+    """A lexicon entry as stored: core.lexicon.LexiconEntry's fields plus its id and project."""
+
+    id: int
+    project_id: int | None  # None: a global entry
+    word: str
+    say: str | None
+    ipa: str | None
+    case_sensitive: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def scope(self) -> str:
+        """ "global" or "project", as core.lexicon.LexiconEntry.scope."""
+        return "global" if self.project_id is None else "project"
+
+
+@dataclass(frozen=True, slots=True)
+class TakeRecord:
+    """One kept render of a segment; `current`: its audio is the segment's audio now."""
+
+    id: int
+    segment_id: int
+    number: int  # 1, 2, ... oldest first, never reused within the segment
+    audio_file: str  # relative to the data dir
+    duration: float  # of the whole file
+    fingerprint: str | None
+    voice: str | None
+    speed: float | None
+    created_at: datetime
+    trim_start: float = 0.0  # seconds cut from the start
+    trim_end: float = 0.0  # seconds cut from the end
+    current: bool = False
+
+    @property
+    def trimmed_duration(self) -> float:
+        """What is heard: the duration less both trims."""
+        return self.duration - self.trim_start - self.trim_end

@@ -6,17 +6,29 @@ out are frozen records.
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, func, select, update
+from sqlalchemy import CursorResult, case, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from narrator_app.store.chapters import Chapters, chapter_for_insert, last_chapter, new_chapter, renumber
 from narrator_app.store.database import Database
-from narrator_app.store.models import GlobalSettings, Project, Segment, utcnow
-from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord
+from narrator_app.store.lexicon import LexiconStore
+from narrator_app.store.models import GlobalSettings, Project, Segment, Take, utcnow
+from narrator_app.store.records import ProjectRecord, SegmentRecord, SettingsRecord, TakeRecord
+from narrator_app.store.takes import TakeStore, restore_in
 
 DEFAULT_PROJECT_NAME = "Default"
+
+
+class Keep(Enum):
+    """A value of set_segment_direction that means "leave it as it is" (None means "clear it")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
 _SETTINGS_ID = 1
 
 
@@ -34,6 +46,8 @@ def _segment_record(row: Segment) -> SegmentRecord:
         updated_at=row.updated_at,
         voice=row.voice,
         chapter_id=row.chapter_id,
+        speed=row.speed,
+        pause_after=row.pause_after,
     )
 
 
@@ -55,6 +69,8 @@ class Repository:
     def __init__(self, database: Database) -> None:
         self._sessions = database.sessions
         self.chapters = Chapters(database.sessions)
+        self.lexicon = LexiconStore(database.sessions)
+        self.takes = TakeStore(database.sessions)
 
     # -- projects ---------------------------------------------------------------------------
     def ensure_project(self, name: str = DEFAULT_PROJECT_NAME) -> ProjectRecord:
@@ -201,6 +217,32 @@ class Repository:
                 session.flush()
             return _segment_record(row)
 
+    def set_segment_direction(
+        self,
+        segment_id: int,
+        *,
+        speed: float | None | Keep = KEEP,
+        pause_after: float | None | Keep = KEEP,
+    ) -> SegmentRecord | None:
+        """Set a segment's own speed and/or pause after it; None clears a value (the global speed,
+        the export's gap), KEEP (the default) leaves it. None when the segment does not exist.
+        Validation (speed 0.5-2.0, a pause >= 0) is the caller's."""
+        with self._sessions.begin() as session:
+            row = session.get(Segment, segment_id)
+            if row is None:
+                return None
+            changed = False
+            if not isinstance(speed, Keep) and row.speed != speed:
+                row.speed = speed
+                changed = True
+            if not isinstance(pause_after, Keep) and row.pause_after != pause_after:
+                row.pause_after = pause_after
+                changed = True
+            if changed:
+                row.updated_at = utcnow()
+                session.flush()
+            return _segment_record(row)
+
     def delete_segment(self, segment_id: int) -> SegmentRecord | None:
         """Delete a segment and close the gap in positions; returns what was deleted."""
         with self._sessions.begin() as session:
@@ -285,11 +327,13 @@ class Repository:
         updates: tuple[tuple[int, str, bool, int], ...] = (),
         order: tuple[int, ...] = (),
         chapters: tuple[tuple[int, str], ...] | None = None,
+        takes: tuple[TakeRecord, ...] = (),
     ) -> None:
         """Undo or redo one edit in one transaction: make the project's chapters `chapters` (ids and
         titles, in order; chapters not listed are deleted, listed ones that are gone come back with
         their ids), delete rows, bring rows back with their ids (and audio columns), set text, lock
-        and chapter, and give the project's rows the positions of `order`."""
+        and chapter, and give the project's rows the positions of `order`. `takes`: the takes of the rows
+        brought back (TakeStore.of before the delete), restored with them; the current one current again."""
         now = utcnow()
         with self._sessions.begin() as session:
             if chapters is not None:
@@ -309,11 +353,15 @@ class Repository:
                         audio_duration=record.audio_duration,
                         audio_fingerprint=record.audio_fingerprint,
                         voice=record.voice,
+                        speed=record.speed,
+                        pause_after=record.pause_after,
                         created_at=record.created_at,
                         updated_at=now,
                     )
                 )
             session.flush()
+            if takes:
+                restore_in(session, takes)
             changes: list[dict[str, Any]] = [
                 {"id": i, "text": text, "is_locked": locked, "chapter_id": chapter, "updated_at": now}
                 for i, text, locked, chapter in updates
@@ -348,17 +396,34 @@ class Repository:
 
         Returns False when the segment no longer exists (deleted while its job ran) or, with
         `unless_locked`, is locked.
+
+        Takes: when the segment's current take has this same file (overwritten in place), that take
+        gets the new duration and fingerprint; otherwise the segment no longer has a current take (its
+        audio is none of its takes). A render meant to be kept as a take goes through TakeStore.add.
         """
         statement = update(Segment).where(Segment.id == segment_id)
         if unless_locked:
             statement = statement.where(Segment.is_locked.is_(False))
+        current_file = select(Take.audio_file).where(Take.id == Segment.current_take_id).scalar_subquery()
         with self._sessions.begin() as session:
             result = session.execute(
                 statement.values(
-                    audio_file=audio_file, audio_duration=duration, audio_fingerprint=fingerprint
+                    audio_file=audio_file,
+                    audio_duration=duration,
+                    audio_fingerprint=fingerprint,
+                    current_take_id=case((current_file == audio_file, Segment.current_take_id), else_=None),
                 )
             )
-            return bool(cast(CursorResult[Any], result).rowcount)
+            if not cast(CursorResult[Any], result).rowcount:
+                return False
+            if audio_file is not None and duration is not None:
+                take_id = select(Segment.current_take_id).where(Segment.id == segment_id).scalar_subquery()
+                session.execute(
+                    update(Take)
+                    .where(Take.id == take_id, Take.audio_file == audio_file)
+                    .values(duration=duration, fingerprint=fingerprint)
+                )
+            return True
 
     # -- settings ---------------------------------------------------------------------------
     def get_settings(self) -> SettingsRecord:
