@@ -63,6 +63,7 @@ def test_segments_add_list_set_delete(run: Run) -> None:
         "audio_duration",
         "audio_status",
         "voice",
+        "chapter_id",
     }
 
     code, changed = run("segments", "set", str(added["id"]), "--text", "Changed.", "--lock")

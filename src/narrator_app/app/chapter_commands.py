@@ -198,7 +198,7 @@ class ChapterCommands:
     ) -> list[ImportedChapter]:
         """Bring chapters of `book` in (`picked`: 0-based indices; all by default), in one undo step.
 
-        A book that is one untitled chapter (plain text, Markdown without headings) is appended to the
+        A text without chapters (plain text, Markdown without headings) is appended to the
         chapter `into` (the last one by default), as a text import always was; otherwise each chapter
         becomes a new chapter at the end, opening with its title as a segment of its own when
         `title_segments`. Long paragraphs are split at sentence ends (`limit` characters); nothing is
@@ -208,7 +208,7 @@ class ChapterCommands:
         label = f"Import {source}" if source else "Import book"
         imported: list[ImportedChapter] = []
         with self._edits().group(label):
-            if len(book.chapters) == 1 and not book.chapters[0].title and chosen:
+            if _chapterless(book, source) and chosen:
                 target = into if into is not None else self.all()[-1].id
                 self.get(target)
                 texts = split_all(list(chosen[0].paragraphs), limit)
@@ -256,6 +256,13 @@ class ChapterCommands:
                 language=book.language or current.language,
             )
         )
+
+
+def _chapterless(book: Book, source: str) -> bool:
+    """A text without chapters: plain text, or a single chapter named only after its file."""
+    if book.source_format == "text":
+        return True
+    return len(book.chapters) == 1 and book.chapters[0].title in ("", Path(source).stem)
 
 
 def _title(title: str) -> str:

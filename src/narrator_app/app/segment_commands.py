@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from narrator_app.app.chapter_commands import ChapterCommands
 from narrator_app.app.undo import UndoHistory
 from narrator_app.core.history import Edit, History
 from narrator_app.core.rules import Refusal, RefusalReason, locked_refusal, not_found, other_project
@@ -24,6 +25,7 @@ class SegmentCommands:
     repository: Repository
     project: ProjectRecord
     edits: UndoHistory
+    chapters: ChapterCommands
     if TYPE_CHECKING:
         segments_reset: SignalInstance
         segment_changed: SignalInstance
@@ -48,9 +50,14 @@ class SegmentCommands:
             record if record.project_id == self.project.id else other_project(segment_id, self.project.name)
         )
 
-    def add_segment(self, text: str = "", *, locked: bool = False) -> SegmentRecord:
+    def add_segment(
+        self, text: str = "", *, locked: bool = False, chapter_id: int | None = None
+    ) -> SegmentRecord:
+        """A segment at the end of a chapter of the open project (the last one by default)."""
+        if chapter_id is not None:
+            self.chapters.get(chapter_id)  # ChapterError when it is not one of this project's
         with self.edits.group("Add segment"):
-            record = self.repository.add_segment(self.project.id, text, locked=locked)
+            record = self.repository.add_segment(self.project.id, text, locked=locked, chapter_id=chapter_id)
         self.segments_reset.emit()
         return record
 

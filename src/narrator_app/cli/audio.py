@@ -49,10 +49,17 @@ def cmd_generate(args: argparse.Namespace, controller: Any) -> int:
 
 
 def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.app.chapter_commands import ChapterError
+    from narrator_app.cli.chapters import missing_or_usage
     from narrator_app.core.rules import Refusal
     from narrator_app.core.tasks import TaskStatus
 
-    result = controller.generate_all(regenerate=args.regenerate)
+    if args.chapter is not None:
+        try:
+            controller.chapters.get(args.chapter)
+        except ChapterError as error:
+            return missing_or_usage(args, error)
+    result = controller.generate_all(regenerate=args.regenerate, chapter_id=args.chapter)
     if isinstance(result, Refusal):
         return model_missing(args, result.message)
     interrupted = wait_for(controller, result.task_ids, args)

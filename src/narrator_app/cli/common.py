@@ -73,6 +73,7 @@ def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
         "audio_file": record.audio_file,
         "audio_duration": record.audio_duration,
         "voice": record.voice,
+        "chapter_id": record.chapter_id,
         **extra,
     }
 

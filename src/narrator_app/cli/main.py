@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from narrator_app import APP_ID
-from narrator_app.cli import audio, models, segments, settings
+from narrator_app.cli import audio, chapters, models, segments, settings
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
@@ -80,7 +80,7 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
         )
         return EXIT_BY_REASON["not_found"]
     try:
-        grouped = ("segments", "projects", "models")
+        grouped = ("segments", "projects", "models", "chapters")
         key = f"{args.command} {args.action}" if args.command in grouped else args.command
         handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[key]
         return handler(args, controller)
@@ -106,7 +106,12 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "generate": audio.cmd_generate,
     "generate-all": audio.cmd_generate_all,
     "export": audio.cmd_export,
-    "import": segments.cmd_import,
+    "import": chapters.cmd_import,
+    "chapters list": chapters.cmd_chapters_list,
+    "chapters add": chapters.cmd_chapters_add,
+    "chapters rename": chapters.cmd_chapters_rename,
+    "chapters move": chapters.cmd_chapters_move,
+    "chapters delete": chapters.cmd_chapters_delete,
     "settings": settings.cmd_settings,
     "voices": settings.cmd_voices,
     "models status": models.cmd_models_status,

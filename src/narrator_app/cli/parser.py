@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from narrator_app import APP_ID, __version__
+from narrator_app.cli.chapters import add_chapter_commands
 from narrator_app.cli.common import Parser
 from narrator_app.cli.models import add_model_commands
 
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = seg_sub.add_parser("add", help="add a segment at the end", parents=[common])
     add.add_argument("text")
     add.add_argument("--locked", action="store_true")
+    add.add_argument("--chapter", type=int, help="add it at the end of this chapter (default: the last)")
     seg_sub.add_parser("list", help="list the segments in order", parents=[common])
     set_ = seg_sub.add_parser("set", help="change a segment's text or lock", parents=[common])
     set_.add_argument("id", type=int)
@@ -76,17 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate_all.add_argument(
         "--all", dest="regenerate", action="store_true", help="also segments whose audio is up to date"
     )
-
-    import_ = sub.add_parser(
-        "import", help="add a .txt or .md file's paragraphs as segments at the end", parents=[common]
-    )
-    import_.add_argument("file")
-    import_.add_argument(
-        "--max-chars",
-        type=int,
-        default=1000,
-        help="split paragraphs longer than this at sentence ends (default 1000)",
-    )
+    generate_all.add_argument("--chapter", type=int, help="only the segments of this chapter")
 
     export = sub.add_parser(
         "export", help="join every segment's audio into one file, with subtitles", parents=[common]
@@ -110,5 +102,6 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("--language")
 
     sub.add_parser("voices", help="list the voices in the installed voices file", parents=[common])
+    add_chapter_commands(sub, common)
     add_model_commands(sub, common)
     return parser

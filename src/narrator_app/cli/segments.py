@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from narrator_app.cli.common import (
@@ -47,7 +46,13 @@ def cmd_projects_delete(args: argparse.Namespace, controller: Any) -> int:
 
 
 def cmd_add(args: argparse.Namespace, controller: Any) -> int:
-    record = controller.add_segment(args.text, locked=args.locked)
+    from narrator_app.app.chapter_commands import ChapterError
+    from narrator_app.cli.chapters import missing_or_usage
+
+    try:
+        record = controller.add_segment(args.text, locked=args.locked, chapter_id=args.chapter)
+    except ChapterError as error:
+        return missing_or_usage(args, error)
     payload = {k: v for k, v in segment_json(record).items() if k in ("id", "position", "text", "locked")}
     emit(args, payload, f"added segment {record.id}")
     return EXIT_OK
@@ -91,19 +96,4 @@ def cmd_delete(args: argparse.Namespace, controller: Any) -> int:
     if isinstance(result, Refusal):
         return refused(args, result)
     emit(args, {"deleted": result.id}, f"deleted segment {result.id}")
-    return EXIT_OK
-
-
-def cmd_import(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.core.textimport import MAX_LIMIT, MIN_LIMIT, ImportFileError, segments_from_file
-
-    if not MIN_LIMIT <= args.max_chars <= MAX_LIMIT:
-        raise UsageError(f"--max-chars must be between {MIN_LIMIT} and {MAX_LIMIT}; got {args.max_chars}")
-    try:
-        texts = segments_from_file(Path(args.file).expanduser(), args.max_chars)
-    except ImportFileError as error:
-        raise UsageError(str(error)) from error
-    records = controller.import_texts(texts, source=Path(args.file).name)
-    ids = [r.id for r in records]
-    emit(args, {"added": len(ids), "segment_ids": ids}, f"added {len(ids)} segments from {args.file}")
     return EXIT_OK

@@ -156,8 +156,10 @@ class Repository:
                 for row in session.scalars(select(Segment).where(Segment.id.in_(chunk)))
             ]
 
-    def add_segment(self, project_id: int, text: str, *, locked: bool = False) -> SegmentRecord:
-        (record,) = self.add_segments(project_id, [text], locked=locked)
+    def add_segment(
+        self, project_id: int, text: str, *, locked: bool = False, chapter_id: int | None = None
+    ) -> SegmentRecord:
+        (record,) = self.add_segments(project_id, [text], locked=locked, chapter_id=chapter_id)
         return record
 
     def add_segments(

@@ -1,0 +1,174 @@
+"""Chapters through the controller and the command line: edits, undo, books imported as chapters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from book_fixtures import ebooklib_epub
+from fakes import FakeKokoro
+from narrator_app.app.chapter_commands import ChapterError
+from narrator_app.core.books import read_book
+from narrator_app.core.rules import Refusal
+
+
+def _book(tmp_path: Path) -> Path:
+    return ebooklib_epub(
+        tmp_path / "novel.epub",
+        [
+            ("Chapter One", "<h1>Chapter One</h1><p>It was a dark night.</p><p>The wind blew.</p>"),
+            ("Chapter Two", "<h1>Chapter Two</h1><p>Morning came.</p>"),
+            ("Chapter Three", "<h1>Chapter Three</h1><p>The end.</p>"),
+        ],
+        nav=True,
+        title="A Novel",
+    )
+
+
+@pytest.fixture
+def cli(tmp_path: Path, fake_model_dir: Path, capsys, qapp):  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    def run(*args: str) -> tuple[int, dict]:
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(fake_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    return run
+
+
+def test_an_epub_dry_run_adds_nothing_and_an_import_makes_its_chapters(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    path = _book(tmp_path)
+    code, found = cli("import", str(path), "--dry-run")
+    assert code == 0
+    chapters = [c for c in found["chapters"] if not c["front_matter"]]
+    assert [(c["title"], c["paragraphs"]) for c in chapters] == [
+        ("Chapter One", 2),
+        ("Chapter Two", 1),
+        ("Chapter Three", 1),
+    ]
+    assert found["title"] == "A Novel" and found["author"] == "Bea Author"
+    code, listed = cli("segments", "list")
+    assert listed["segments"] == []  # the dry run added nothing
+    wanted = ",".join(str(c["index"]) for c in chapters[:1] + chapters[2:])  # One and Three
+    code, out = cli("import", str(path), "--chapters", wanted)
+    assert code == 0
+    assert [(c["title"], c["segments"]) for c in out["chapters"]] == [
+        ("Chapter One", 3),
+        ("Chapter Three", 2),
+    ]
+    code, listed = cli("segments", "list")
+    texts = [(s["text"], s["chapter_id"]) for s in listed["segments"]]
+    one, three = (c["id"] for c in out["chapters"])
+    assert texts == [
+        ("Chapter One", one),  # the title, spoken, opens its chapter
+        ("It was a dark night.", one),
+        ("The wind blew.", one),
+        ("Chapter Three", three),
+        ("The end.", three),
+    ]
+    assert out["segment_ids"] == [s["id"] for s in listed["segments"]]
+    code, listed = cli("chapters", "list")
+    assert [(c["title"], c["segment_count"], c["missing"]) for c in listed["chapters"]] == [
+        ("Default", 0, 0),
+        ("Chapter One", 3, 3),
+        ("Chapter Three", 2, 2),
+    ]
+    code, out = cli("import", str(path), "--chapters", "2-99")
+    assert code == 2 and "no chapter 99" in out["message"]
+
+
+def test_chapter_commands_on_the_command_line(cli) -> None:  # type: ignore[no-untyped-def]
+    code, first = cli("chapters", "add", "Prologue", "--position", "1")
+    assert code == 0 and first["position"] == 1
+    code, added = cli("segments", "add", "Once.", "--chapter", str(first["id"]))
+    code, listed = cli("segments", "list")
+    assert listed["segments"][0]["chapter_id"] == first["id"]
+    code, renamed = cli("chapters", "rename", str(first["id"]), "Foreword")
+    assert code == 0 and renamed["title"] == "Foreword"
+    code, moved = cli("chapters", "move", str(first["id"]), "2")
+    assert code == 0 and moved["position"] == 2
+    code, out = cli("chapters", "delete", str(first["id"]))
+    assert code == 2 and "--yes" in out["message"] and "1 segments" in out["message"]
+    code, out = cli("chapters", "delete", str(first["id"]), "--yes")
+    assert code == 0
+    code, listed = cli("segments", "list")
+    assert listed["segments"] == []
+    code, out = cli("chapters", "delete", "1", "--yes")
+    assert code == 2 and "at least one chapter" in out["message"]
+    for args in (
+        ("chapters", "rename", "99", "X"),
+        ("generate-all", "--chapter", "99"),
+        ("segments", "add", "x", "--chapter", "99"),
+    ):
+        code, out = cli(*args)
+        assert code == 4 and out["reason"] == "not_found", args
+    code, out = cli("chapters", "add", "   ")
+    assert code == 2 and "needs a title" in out["message"]
+
+
+def test_deleting_a_chapter_is_undone_with_its_segments_and_their_audio(
+    make_controller, fake_model_dir: Path, tmp_path: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from support import wait_for_tasks
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    imported = c.chapters.import_book(read_book(_book(tmp_path)), source="novel.epub")
+    two = next(ch for ch in imported if ch.title == "Chapter Two")
+    segment = two.segment_ids[1]
+    task = c.generate_audio(segment)
+    wait_for_tasks(qtbot, c, [task])
+    audio = c.data_dir / c.segment(segment).audio_file
+    before = [(s.id, s.text, s.chapter_id, s.position) for s in c.segments()]
+    titles = [ch.title for ch in c.chapters.all()]
+
+    assert not isinstance(c.chapters.delete(two.id), Refusal)
+    assert not audio.exists() and two.id not in [ch.id for ch in c.chapters.all()]
+    assert all(s.chapter_id != two.id for s in c.segments())
+
+    undone = c.undo()
+    assert not isinstance(undone, Refusal) and undone.label == "Delete chapter"
+    assert [(s.id, s.text, s.chapter_id, s.position) for s in c.segments()] == before
+    assert [ch.title for ch in c.chapters.all()] == titles
+    assert audio.exists() and c.segment(segment).audio_file is not None  # its audio came back
+    redone = c.redo()
+    assert not isinstance(redone, Refusal) and two.id not in [ch.id for ch in c.chapters.all()]
+
+
+def test_chapter_edits_undo_and_locked_segments_refuse_a_delete(
+    make_controller, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    (default,) = c.chapters.all()
+    second = c.chapters.add("Second")
+    record = c.add_segment("Mine.", chapter_id=second.id)
+    c.update_segment(record.id, locked=True)
+    refusal = c.chapters.delete(second.id)
+    assert isinstance(refusal, Refusal) and "unlock" in refusal.message
+    c.chapters.rename(second.id, "Renamed")
+    c.chapters.move(second.id, 0)
+    assert [ch.title for ch in c.chapters.all()] == ["Renamed", default.title]
+    assert c.undo().label == "Move chapter"
+    assert [ch.title for ch in c.chapters.all()] == ["Renamed", default.title][::-1]
+    assert c.undo().label == "Rename chapter"
+    assert c.chapters.get(second.id).title == "Second"
+    with pytest.raises(ChapterError, match="no chapter 999"):
+        c.chapters.rename(999, "x")
+
+
+def test_generate_all_of_one_chapter_queues_only_its_segments(
+    make_controller, fake_model_dir: Path, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    from support import wait_for_tasks
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    other = c.chapters.add("Other")
+    first = c.add_segment("In the first chapter.", chapter_id=c.chapters.all()[0].id)
+    mine = [c.add_segment(f"Other {n}.", chapter_id=other.id) for n in range(2)]
+    summary = c.generate_all(chapter_id=other.id)
+    assert summary.queued == 2
+    wait_for_tasks(qtbot, c, summary.task_ids)
+    assert all(c.segment(s.id).audio_file for s in mine) and c.segment(first.id).audio_file is None
+    (status,) = [s for s in c.chapters.statuses() if s.chapter.id == other.id]
+    assert status.ready == 2 and status.missing == 0 and status.duration > 0
