@@ -320,6 +320,7 @@ def test_the_dialog_generates_the_missing_segments_then_exports(
 
 def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, items: list[ExportItem]) -> None:  # type: ignore[no-untyped-def]
     from narrator_app.app.exporting import ExportJob, ExportRequest, ExportSignals
+    from narrator_app.app.workers import Worker
     from narrator_app.core.recovery import PENDING_EXPORTS
     from narrator_app.engine.export import segment_file_name
 
@@ -330,7 +331,9 @@ def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, ite
         lambda _f: noted.append(json.loads(next((data / PENDING_EXPORTS).glob("*.json")).read_text()))
     )
     request = ExportRequest(tmp_path / "story.wav", segments_dir=tmp_path / "parts")
-    ExportJob(items, request, signals, data).run()  # on this thread: progress arrives while it runs
+    Worker(
+        ExportJob(items, request, signals, data), signals
+    ).run()  # on this thread: progress arrives while it runs
     expected = [str(tmp_path / "story.wav")] + [
         str(tmp_path / "parts" / segment_file_name(n, item.text, "wav")) for n, item in enumerate(items, 1)
     ]

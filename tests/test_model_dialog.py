@@ -207,6 +207,47 @@ def test_the_voice_picker_filters_previews_in_the_background_and_sets_blends(
     assert window.controller.settings().default_voice_id == "af_heart:3,am_michael:1"
 
 
+def test_a_cached_preview_and_a_refused_one_leave_the_picker_ready_again(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    """Issue 12 item 12: the answer from the cache (or a refusal) used to arrive inside `request`,
+    before the picker noted that it waited: stuck on "Preparing a preview…", Preview disabled."""
+    window = make_window(fake_model_dir, fake_kokoro)
+    window.commands.models.trigger()
+    picker = window.model_dialog.picker
+    picker.spec.setText("am_michael")
+    previews = window.controller.previews
+    with qtbot.waitSignal(previews.ready, timeout=30_000):
+        qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(picker.preview_button.isEnabled)
+    calls = len(fake_kokoro.calls)
+
+    with qtbot.waitSignal(previews.ready, timeout=5_000):  # from the cache this time
+        qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)
+    assert len(fake_kokoro.calls) == calls
+    assert picker.status.text() == "Playing a preview of am_michael."
+    assert picker.preview_button.isEnabled()
+
+    picker.spec.setText("am_onyx")  # refused before any work starts: the failure path
+    with qtbot.waitSignal(previews.failed, timeout=5_000):
+        qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)
+    assert "am_onyx" in picker.status.text() and "Preparing" not in picker.status.text()
+    assert picker.preview_button.isEnabled()
+
+
+def test_a_preview_answer_never_arrives_inside_request(qapp, fake_model_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.app.previews import Previews
+    from narrator_app.engine.loader import KokoroModelLoader
+
+    previews = Previews(KokoroModelLoader(tmp_path / "data", tmp_path / "no-model"), tmp_path / "data")
+    seen: list[int] = []
+    previews.failed.connect(lambda request_id, _message: seen.append(request_id))
+    request_id = previews.request("af_heart", "en-us")  # no model: refused at once
+    assert seen == []  # not yet: deferred to the event loop
+    qapp.processEvents()
+    assert seen == [request_id]
+
+
 def test_the_provider_setting_is_shown_and_cuda_is_offered_only_when_available(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:

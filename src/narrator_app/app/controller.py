@@ -10,17 +10,18 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QLockFile, QObject, QThreadPool, QTimer, Signal
 from sqlalchemy.exc import SQLAlchemyError
 
 from narrator_app.app.datalock import lock_data_dir
 from narrator_app.app.exporting import ExportJob, ExportPlan, ExportRequest, ExportSignals
-from narrator_app.app.jobs import JobSignals, PrepareModelJob, TtsJob, TtsRequest
+from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, prepare_model
 from narrator_app.app.model_jobs import ModelManager
 from narrator_app.app.previews import Previews
 from narrator_app.app.project_commands import ProjectCommands
 from narrator_app.app.segment_commands import SegmentCommands
 from narrator_app.app.undo import UndoHistory
+from narrator_app.app.workers import Deadline, Worker, WorkerRegistry, WorkerState
 from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.core.recovery import RecoveryReport, recover
 from narrator_app.core.rules import (
@@ -44,7 +45,7 @@ from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec
 from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
-from narrator_app.store.database import DatabaseError
+from narrator_app.store.database import Database, DatabaseError
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 
 log = logging.getLogger(__name__)
@@ -99,9 +100,10 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         self.recovery = self._recover()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory)
         self.loader.provider = self.repository.get_settings().execution_provider
-        self.models = ModelManager(self.loader, self)  # install, download, use bundled
+        self.workers = WorkerRegistry()  # every worker of this controller, for shutdown
+        self.models = ModelManager(self.loader, self, registry=self.workers)  # install, download, bundled
         self.models.changed.connect(self._on_models_changed)
-        self.previews = Previews(self.loader, data_dir, self)
+        self.previews = Previews(self.loader, data_dir, self, registry=self.workers)
         self.tasks = TaskManager()
         self.pool = QThreadPool(self)
         # Two jobs at once, one core each, render a batch 11-17% faster than one job with both cores;
@@ -124,10 +126,10 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         self._signals.model_progress.connect(self.model_progress)
         self._signals.model_prepared.connect(self._on_model_prepared)
         self._signals.audio.connect(self.audio_rendered)
-        self._jobs: dict[str, TtsJob] = {}  # queued or running, by task id (to stream a preview)
+        self._jobs: dict[str, Worker] = {}  # queued or running TtsJobs, by task id (to stream a preview)
         self._export_pool = QThreadPool(self)
         self._export_pool.setMaxThreadCount(1)
-        self._export_job: ExportJob | None = None
+        self._export_worker: Worker | None = None
         self._export_signals = ExportSignals(self)
         self.export_progress = self._export_signals.progress
         self.export_finished = self._export_signals.finished
@@ -197,7 +199,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         generation = self.generation_settings(refresh=True)
         summary = BatchSummary()
         chars: dict[str, int] = {}
-        jobs: list[TtsJob] = []
+        jobs: list[Worker] = []
         for record in self.segments():
             if record.is_locked:
                 summary.skipped_locked += 1
@@ -213,7 +215,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             else:
                 job = self._new_job(record, generation)
                 jobs.append(job)
-                task_id = job.request.task_id
+                task_id = _tts(job).request.task_id
             summary.queued += 1
             summary.task_ids.append(task_id)
             chars[task_id] = len(record.text)
@@ -234,9 +236,9 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             return checked
         active = self.tasks.active_for(segment_id)
         job = None if active is None else self._jobs.get(active.task_id)
-        if active is not None and job is not None and self.pool.tryTake(job):
-            job.quick_start = job.streaming = True  # nothing rendered yet
-            self.pool.start(job, PREVIEW_PRIORITY)
+        if active is not None and job is not None and job.take(self.pool):
+            _tts(job).quick_start = _tts(job).streaming = True  # nothing rendered yet
+            job.start(self.pool, PREVIEW_PRIORITY)
             return active.task_id
         if active is not None:
             self.cancel_task(active.task_id, "Cancelled: generated again to be played as it renders.")
@@ -248,11 +250,11 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
     def _queue(self, record: SegmentRecord, generation: GenerationSettings, *, preview: bool = False) -> str:
         job = self._new_job(record, generation, preview=preview)
         self._start(job)
-        return job.request.task_id
+        return _tts(job).request.task_id
 
     def _new_job(
         self, record: SegmentRecord, generation: GenerationSettings, *, preview: bool = False
-    ) -> TtsJob:
+    ) -> Worker:
         """Register the task (PENDING) and make its job; `_start` queues it."""
         voice = record.voice or generation.voice  # the segment's own voice wins
         info = self.tasks.create(record.id, voice, len(record.text))
@@ -266,14 +268,16 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             output_path=construct_audio_path(self.data_dir, record.project_id, record.id),
             data_dir=self.data_dir,
         )
-        job = TtsJob(request, self.loader, self.repository, self.tasks, self._signals)
+        work = TtsJob(request, self.loader, self.repository, self.tasks, self._signals)
+        work.quick_start = work.streaming = preview
+        job = Worker(work, self._signals, registry=self.workers, name=info.task_id)
         self._jobs[info.task_id] = job
-        job.quick_start = job.streaming = preview
         return job
 
-    def _start(self, job: TtsJob) -> None:
-        self.pool.start(job, PREVIEW_PRIORITY if job.streaming else 0)
-        self.task_changed.emit(job.request.task_id, job.request.segment_id)
+    def _start(self, job: Worker) -> None:
+        work = _tts(job)
+        job.start(self.pool, PREVIEW_PRIORITY if work.streaming else 0)
+        self.task_changed.emit(work.request.task_id, work.request.segment_id)
 
     def task(self, task_id: str) -> TaskInfo | None:
         return self.tasks.get(task_id)
@@ -310,7 +314,8 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         found = self.loader.availability()
         self._keep_warm = self._keep_warm or load
         if found.available:
-            self.pool.start(PrepareModelJob(self.loader, self._signals, load=load))
+            work = prepare_model(self.loader, self._signals, load=load)
+            Worker(work, self._signals, registry=self.workers, name="prepare the model").start(self.pool)
         return found.needs_assembly
 
     def _rewarm_if_idle(self) -> None:
@@ -325,7 +330,10 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         loader, warming = self.loader, self._warming
         warming.set()
 
-        def warm() -> None:
+        def warm(state: WorkerState) -> None:
+            if state.aborted:
+                warming.clear()
+                return
             try:
                 loader.warm_up(threads)
             except Exception as error:  # the next generation reports it, with its task
@@ -333,7 +341,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             finally:
                 warming.clear()
 
-        self.pool.start(warm)
+        Worker(warm, self._signals, registry=self.workers, name="reload the model").start(self.pool)
 
     def _on_status_changed(self, task_id: str, segment_id: int) -> None:
         info = self.tasks.get(task_id)
@@ -393,7 +401,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
 
     @property
     def exporting(self) -> bool:
-        return self._export_pool.activeThreadCount() > 0
+        return self._export_worker is not None and self._export_worker in self.workers.live()
 
     def start_export(self, request: ExportRequest, *, skip_missing: bool = False) -> tuple[ExportPlan, bool]:
         """Export in the background (signals export_progress / export_finished / export_failed).
@@ -402,13 +410,14 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         plan = self.export_plan()
         if self.exporting or (plan.missing and not skip_missing):
             return plan, False
-        self._export_job = ExportJob(plan.items, request, self._export_signals, self.data_dir)
-        self._export_pool.start(self._export_job)
+        job = ExportJob(plan.items, request, self._export_signals, self.data_dir)
+        self._export_worker = Worker(job, self._export_signals, registry=self.workers, name="export")
+        self._export_worker.start(self._export_pool)
         return plan, True
 
     def cancel_export(self) -> None:
-        if self._export_job is not None:
-            self._export_job.cancelled.set()
+        if self._export_worker is not None:
+            self._export_worker.abort()
 
     # -- audio status -----------------------------------------------------------------------
     def generation_settings(self, *, refresh: bool = False) -> GenerationSettings:
@@ -487,12 +496,19 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
 
     # -- lifetime ---------------------------------------------------------------------------
     def wait_for_jobs(self, timeout_ms: int = -1) -> bool:
+        """Wait for the TTS pool's jobs (generation, the model's preparation) to end."""
         return self.pool.waitForDone(timeout_ms)
 
-    def shutdown(self, timeout_ms: int = 30_000) -> None:
-        """Stop taking work, cancel what is queued or running, wait for the workers, close the store."""
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Stop taking work, cancel what is queued or running, wait for the workers (all of them
+        against one deadline of `timeout_ms`), then close the store and release the data folder.
+
+        True when everything stopped in time. If a worker still runs when the deadline passes, the
+        log names it and the database stays open and the data folder locked (a worker may still
+        write): both are released when the last worker ends, in its thread. A process that exits
+        before that leaves a stale lock, which the next start takes over (datalock.py)."""
         if self._closed:
-            return
+            return True
         self._closed = True
         self._rewarm_timer.stop()
         self.cancel_all()
@@ -500,10 +516,43 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         # at its next chunk. Either way the database and files are left consistent.
         self.cancel_export()
         self.models.cancel()
-        if not self.models.wait(timeout_ms) or not self.previews.wait(timeout_ms):
-            log.warning("Installing model files did not stop within %d ms", timeout_ms)
-        if not self.pool.waitForDone(timeout_ms) or not self._export_pool.waitForDone(timeout_ms):
-            log.warning("A background job did not stop within %d ms", timeout_ms)
+        self.workers.abort_all()  # previews, the model's preparation, a reload
+        deadline = Deadline(timeout_ms)
         self.edits.close()
+        if not self.workers.wait(deadline):
+            names = ", ".join(sorted(worker.name for worker in self.workers.live()))
+            log.error(
+                "Background work did not stop within %d ms (%s): the database stays open and the "
+                "data folder locked until it ends",
+                timeout_ms,
+                names,
+            )
+            _LEFTOVERS.add(leftover := _Leftover(self.database, self._data_lock))
+            self.workers.when_idle(leftover.release)
+            return False
         self.database.close()
         self._data_lock.unlock()
+        return True
+
+
+def _tts(job: Worker) -> TtsJob:
+    work = job.fn
+    assert isinstance(work, TtsJob)
+    return work
+
+
+class _Leftover:
+    """The database and lock of a controller shut down while a worker still ran: kept (and so held)
+    until that worker ends."""
+
+    def __init__(self, database: Database, lock: QLockFile) -> None:
+        self.database, self.lock = database, lock
+
+    def release(self) -> None:
+        self.database.close()
+        self.lock.unlock()
+        _LEFTOVERS.discard(self)
+        log.info("The last background work ended: database closed, data folder released")
+
+
+_LEFTOVERS: set[_Leftover] = set()
