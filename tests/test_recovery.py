@@ -37,19 +37,27 @@ def test_an_interrupted_replacement_is_resolved_to_the_recorded_audio(
     audio = data / "audio" / str(c.project.id)
     cases = {}
     # Each case: (file at the recorded path, the `.previous` file) as a crash between two steps leaves them.
+    # `.previous` copies are named uniquely (`.<name>.<12 hex>.previous`); a crash of an older version
+    # left the fixed `.<name>.previous`; two interleaved replacements leave two copies.
     for name, current, previous in [
-        ("old moved aside, new not yet in place", None, 1.0),
-        ("new in place, not yet recorded", 2.0, 1.0),
-        ("recorded, old not yet removed", 1.0, 2.0),
-        ("nothing interrupted", 1.0, None),
+        ("old moved aside, new not yet in place", None, [1.0]),
+        ("new in place, not yet recorded", 2.0, [1.0]),
+        ("recorded, old not yet removed", 1.0, [2.0]),
+        ("nothing interrupted", 1.0, []),
+        ("two replacements interleaved", 3.0, [2.0, 1.0]),
+        ("an older version's fixed name", None, [1.0]),
     ]:
         record = c.add_segment(name)
         path = audio / f"segment_{record.id}.wav"
         recorded = 1.0
         if current is not None:
             _wav(path, current)
-        if previous is not None:
-            _wav(path.with_name(f".{path.name}.previous"), previous)
+        for n, seconds in enumerate(previous):
+            fixed = name == "an older version's fixed name"
+            _wav(
+                path.with_name(f".{path.name}.previous" if fixed else f".{path.name}.{n:012x}.previous"),
+                seconds,
+            )
         c.repository.set_audio(record.id, f"audio/{c.project.id}/{path.name}", recorded, None)
         cases[name] = record.id
     d = _reopen(make_controller, c, fake_model_dir)
@@ -59,9 +67,14 @@ def test_an_interrupted_replacement_is_resolved_to_the_recorded_audio(
         assert record is not None and record.audio_file is not None, name
         path = data / record.audio_file
         assert audio_duration(path) == record.audio_duration == 1.0, name
-        assert not path.with_name(f".{path.name}.previous").exists(), name
+        assert not list(path.parent.glob(f".{path.name}*.previous")), name
     assert sorted(d.recovery.restored) == sorted(
-        [cases["old moved aside, new not yet in place"], cases["new in place, not yet recorded"]]
+        [
+            cases["old moved aside, new not yet in place"],
+            cases["new in place, not yet recorded"],
+            cases["two replacements interleaved"],
+            cases["an older version's fixed name"],
+        ]
     )
 
 
