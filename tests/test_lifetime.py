@@ -79,16 +79,16 @@ def test_shutdown_past_its_deadline_keeps_the_database_and_the_lock_until_the_wo
     qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     c = make_controller(fake_model_dir, fake_kokoro)
-    segment = c.add_segment("Held in the model. Second sentence.")
+    segment = c.segments.add("Held in the model. Second sentence.")
     fake_kokoro.hold()
-    task_id = c.generate_audio(segment.id)
-    qtbot.waitUntil(lambda: c.task(task_id).status is TaskStatus.RUNNING)
+    task_id = c.generation.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.generation.task(task_id).status is TaskStatus.RUNNING)
     preview = c.previews.request("af_heart", "en-us")  # waits for the same (held) model
     assert preview > 0
 
     qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 2, timeout=10_000)  # both inside the model
     assert c.shutdown(timeout_ms=200) is False  # the model does not return within the deadline
-    assert c.task(task_id).status is TaskStatus.CANCELLED
+    assert c.generation.task(task_id).status is TaskStatus.CANCELLED
     with pytest.raises(DataDirInUse):  # still held: a worker may still write
         Controller(c.data_dir, fake_model_dir)
     assert c.repository.get_segment(segment.id) is not None  # and the database still open
@@ -110,7 +110,7 @@ def _can_open(data_dir: Path, model_dir: Path) -> bool:
 
 def test_shutdown_in_time_releases_everything(make_controller: MakeController, fake_model_dir: Path) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    c.add_segment("Nothing runs.")
+    c.segments.add("Nothing runs.")
     assert c.shutdown(timeout_ms=5_000) is True
     assert _can_open(c.data_dir, fake_model_dir)
 

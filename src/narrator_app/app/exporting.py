@@ -5,14 +5,17 @@ both use it."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from narrator_app.app.workers import WorkerSignals, WorkerState
+from narrator_app.app.session import Session
+from narrator_app.app.workers import Worker, WorkerSignals, WorkerState
 from narrator_app.core.recovery import pending_export
+from narrator_app.core.rules import AudioStatus
 from narrator_app.engine.export import (
     ExportCancelled,
     ExportError,
@@ -105,3 +108,59 @@ class ExportJob:
             should_cancel=lambda: state.aborted,
             on_progress=state.emitter(self._signals.progress),
         )
+
+
+class Exports(QObject):
+    """`controller.exports`: what would be exported (`plan`), one export at a time in the
+    background (`start`, `cancel`), and its signals `progress`, `finished`, `failed`."""
+
+    def __init__(
+        self,
+        session: Session,
+        audio_status: Callable[[SegmentRecord], tuple[AudioStatus, str]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._audio_status = audio_status
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._worker: Worker | None = None
+        self._signals = ExportSignals(self)
+        self.progress = self._signals.progress
+        self.finished = self._signals.finished
+        self.failed = self._signals.failed
+
+    def plan(self) -> ExportPlan:
+        plan = ExportPlan()
+        for record in self._session.segments():
+            if not record.text.strip():
+                continue
+            path = self._session.audio_path(record)
+            current = self._audio_status(record)[0] is AudioStatus.READY
+            if path is not None and (current or record.is_locked) and path.is_file():
+                plan.items.append(ExportItem(record.id, record.text, path))
+            else:
+                plan.missing.append(record)
+        return plan
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and self._worker in self._session.workers.live()
+
+    def start(self, request: ExportRequest, *, skip_missing: bool = False) -> tuple[ExportPlan, bool]:
+        """Export in the background (signals progress / finished / failed). Returns the plan and
+        whether the export started: not when an export is already running, or when segments lack
+        current audio and `skip_missing` is False (the plan lists them)."""
+        plan = self.plan()
+        if self.running or (plan.missing and not skip_missing):
+            return plan, False
+        session = self._session
+        job = ExportJob(plan.items, request, self._signals, session.data_dir)
+        self._worker = Worker(job, self._signals, registry=session.workers, name="export")
+        self._worker.start(self._pool)
+        return plan, True
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.abort()

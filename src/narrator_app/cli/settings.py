@@ -14,7 +14,7 @@ def cmd_settings(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.engine.voices import VoicesFileError
 
     try:
-        settings = controller.update_settings(voice=args.voice, speed=args.speed, language=args.language)
+        settings = controller.settings.update(voice=args.voice, speed=args.speed, language=args.language)
     except SettingsError as error:
         raise UsageError(str(error)) from error
     except (ModelUnavailableError, VoicesFileError) as error:
@@ -34,7 +34,7 @@ def cmd_voices(args: argparse.Namespace, controller: Any) -> int:
 
     found = controller.loader.availability()
     try:
-        voices = controller.available_voices()
+        voices = controller.settings.available_voices()
     except (ModelUnavailableError, VoicesFileError) as error:
         return model_missing(args, str(error))
     payload = {

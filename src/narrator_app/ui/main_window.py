@@ -158,15 +158,17 @@ class MainWindow(QMainWindow):
         a = self.commands
         a.add.triggered.connect(self.add_segment)
         a.delete.triggered.connect(self.delete_selected)
-        a.move_up.triggered.connect(lambda: self._edit_current(lambda i: self.controller.move_segment(i, -1)))
-        a.move_down.triggered.connect(
-            lambda: self._edit_current(lambda i: self.controller.move_segment(i, +1))
+        a.move_up.triggered.connect(
+            lambda: self._edit_current(lambda i: self.controller.segments.move(i, -1))
         )
-        a.duplicate.triggered.connect(lambda: self._edit_current(self.controller.duplicate_segment))
-        a.merge.triggered.connect(lambda: self._edit_current(self.controller.merge_with_next))
+        a.move_down.triggered.connect(
+            lambda: self._edit_current(lambda i: self.controller.segments.move(i, +1))
+        )
+        a.duplicate.triggered.connect(lambda: self._edit_current(self.controller.segments.duplicate))
+        a.merge.triggered.connect(lambda: self._edit_current(self.controller.segments.merge_with_next))
         a.split.triggered.connect(
             lambda: self._edit_current(
-                lambda i: self.controller.split_segment(i, self.editor.textCursor().position())
+                lambda i: self.controller.segments.split(i, self.editor.textCursor().position())
             )
         )
         a.lock.triggered.connect(self.set_selected_locked)
@@ -271,7 +273,7 @@ class MainWindow(QMainWindow):
     # -- commands ---------------------------------------------------------------------------
     def add_segment(self) -> None:
         self.segment_editor.save_now()
-        record = self.controller.add_segment("")
+        record = self.controller.segments.add("")
         self.select_segment(record.id)
         self.editor.setFocus()
 
@@ -284,8 +286,8 @@ class MainWindow(QMainWindow):
         if with_text and not self.confirm_delete(len(ids)):
             return
         label = f"Delete {len(ids)} segments" if len(ids) > 1 else "Delete segment"
-        with self.controller.edit_group(label):  # one undo step
-            refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
+        with self.controller.edits.group(label):  # one undo step
+            refusals = [res for i in ids if isinstance(res := self.controller.segments.delete(i), Refusal)]
         self._report_refusals(refusals)
         deleted = len(ids) - len(refusals)
         if deleted:
@@ -309,9 +311,11 @@ class MainWindow(QMainWindow):
         self.segment_editor.save_now()
         ids = self.selected_ids()
         word = "Lock" if locked else "Unlock"
-        with self.controller.edit_group(f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"):
+        with self.controller.edits.group(
+            f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"
+        ):
             for segment_id in ids:
-                self.controller.update_segment(segment_id, locked=locked)
+                self.controller.segments.update(segment_id, locked=locked)
         self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 
@@ -327,7 +331,7 @@ class MainWindow(QMainWindow):
         refusals: list[Refusal] = []
         queued = 0
         for segment_id in ids:
-            result = self.controller.generate_audio(segment_id)
+            result = self.controller.generation.generate_audio(segment_id)
             if isinstance(result, Refusal):
                 refusals.append(result)
             else:
@@ -338,7 +342,7 @@ class MainWindow(QMainWindow):
 
     def generate_all(self, *, regenerate: bool = False) -> None:
         self.segment_editor.save_now()
-        result = self.controller.generate_all(regenerate=regenerate)
+        result = self.controller.generation.generate_all(regenerate=regenerate)
         if isinstance(result, Refusal):
             self._report_refusals([result])
             return
@@ -347,21 +351,21 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def cancel_selected(self) -> None:
-        cancelled = sum(self.controller.cancel_segment(i) for i in self.selected_ids())
+        cancelled = sum(self.controller.generation.cancel_segment(i) for i in self.selected_ids())
         if cancelled:
             self.statusBar().showMessage(
                 f"Cancelled {cancelled} segment{'s' if cancelled != 1 else ''}.", 5000
             )
 
     def cancel_all(self) -> None:
-        cancelled = self.controller.cancel_all()
+        cancelled = self.controller.generation.cancel_all()
         if cancelled:
             self.statusBar().showMessage(
                 f"Cancelled {cancelled} task{'s' if cancelled != 1 else ''}; finished audio was kept.", 8000
             )
 
     def play_all(self) -> None:
-        queue = [(item.segment_id, item.audio_path) for item in self.controller.export_plan().items]
+        queue = [(item.segment_id, item.audio_path) for item in self.controller.exports.plan().items]
         self.live_preview.stop()
         problem = self.playlist.start(queue)
         if problem:
@@ -396,7 +400,7 @@ class MainWindow(QMainWindow):
                 self._preview_note = (record.id, result)
                 self.show_message(result, Kind.WARNING)
             return
-        path = self.controller.audio_path(record)
+        path = self.controller.segments.audio_path(record)
         if path is None:
             self.show_message(
                 f"Segment {record.position + 1} has no audio yet: generate it first (Ctrl+G).", Kind.INFO
@@ -461,7 +465,7 @@ class MainWindow(QMainWindow):
         self.show_message(f"{len(refusals)} segments were not processed:\n{lines}{more}", Kind.WARNING)
 
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
-        info = self.controller.task(task_id)
+        info = self.controller.generation.task(task_id)
         self._update_actions()
         if info is None or self.model.row_of(segment_id) is None:
             return  # a job of another project: its row is not shown here
@@ -502,7 +506,7 @@ class MainWindow(QMainWindow):
         found = self.controller.loader.availability()
         if not found.available:
             self.show_model_problem(found.problem)
-        elif self.controller.prepare_model(load=True):
+        elif self.controller.generation.prepare_model(load=True):
             self.model_progress.setValue(0)
             self.model_progress.show()
             self.statusBar().showMessage("Preparing the bundled Kokoro model…")

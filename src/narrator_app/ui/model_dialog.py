@@ -205,7 +205,7 @@ class ModelDialog(QDialog):
         self.checksum_note.setText(text)
 
     def _on_provider(self, *_: object) -> None:
-        self._controller.set_provider(self.provider.currentData())
+        self._controller.settings.set_provider(self.provider.currentData())
         self.refresh()
 
     # -- installing ---------------------------------------------------------------------------

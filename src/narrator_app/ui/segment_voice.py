@@ -23,7 +23,7 @@ AskVoice = Callable[[str, list[str]], str | None]
 
 def installed_voices(window: MainWindow) -> list[str]:
     try:
-        return list(window.controller.available_voices())
+        return list(window.controller.settings.available_voices())
     except (ModelUnavailableError, VoicesFileError):
         return []
 

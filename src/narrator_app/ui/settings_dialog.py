@@ -39,7 +39,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(420)
         self._controller = controller
-        settings = controller.settings()
+        settings = controller.settings.current()
 
         self.voice = QComboBox(self)
         self.voice.setObjectName("voiceCombo")
@@ -49,7 +49,7 @@ class SettingsDialog(QDialog):
         self.voice.setToolTip("A voice, or a blend of voices with weights: af_bella:2,af_sky:1")
         self._voice_problem = ""
         try:
-            voices = controller.available_voices()
+            voices = controller.settings.available_voices()
         except (ModelUnavailableError, VoicesFileError) as error:
             voices = ()
             self._voice_problem = str(error)
@@ -104,7 +104,7 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Save; on a bad value say why and stay open, so nothing typed is lost."""
         try:
-            self._controller.update_settings(
+            self._controller.settings.update(
                 voice=self.voice.currentText() if self.voice.isEnabled() else None,
                 speed=round(self.speed.value(), 2),
                 language=self.language.currentData(),

@@ -40,8 +40,8 @@ class Transfers(QObject):
         self._pending_export: ExportRequest | None = None  # made once the missing audio is generated
         controller.batch_changed.connect(self._export_when_generated)
         controller.project_changed.connect(self._forget_pending_export)
-        controller.export_finished.connect(self._export_finished)
-        controller.export_failed.connect(self._export_failed)
+        controller.exports.finished.connect(self._export_finished)
+        controller.exports.failed.connect(self._export_failed)
 
     # -- import -----------------------------------------------------------------------------
     def open_import(self) -> None:
@@ -82,7 +82,7 @@ class Transfers(QObject):
         texts = self.confirm_import(path, paragraphs)
         if not texts:
             return
-        records = self._controller.import_texts(texts, source=path.name)
+        records = self._controller.segments.import_texts(texts, source=path.name)
         window.select_segment(records[0].id)
         window.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
 
@@ -104,7 +104,7 @@ class Transfers(QObject):
     def generate_then_export(self, request: ExportRequest) -> None:
         """Generate every segment whose audio is missing or outdated, then export."""
         self._pending_export = request
-        result = self._controller.generate_all()
+        result = self._controller.generation.generate_all()
         if isinstance(result, Refusal):
             self._pending_export = None
             self._window.show_refusal(result)
@@ -117,11 +117,11 @@ class Transfers(QObject):
         self._pending_export = None  # another project: not what the user asked to export
 
     def _export_when_generated(self) -> None:
-        state = self._controller.batch_state()
+        state = self._controller.generation.batch_state()
         if self._pending_export is None or (state is not None and not state.finished):
             return
         request, self._pending_export = self._pending_export, None
-        missing = [r for r in self._controller.export_plan().missing if not r.is_locked]
+        missing = [r for r in self._controller.exports.plan().missing if not r.is_locked]
         if missing:
             rows = ", ".join(str(r.position + 1) for r in missing[:12]) + ("…" if len(missing) > 12 else "")
             self._window.show_message(
@@ -133,7 +133,7 @@ class Transfers(QObject):
         self.start_export(request)
 
     def start_export(self, request: ExportRequest) -> None:
-        _plan, started = self._controller.start_export(request, skip_missing=True)
+        _plan, started = self._controller.exports.start(request, skip_missing=True)
         if started:
             self.export_status.started()
             self._window.commands.export.setEnabled(False)  # one export at a time

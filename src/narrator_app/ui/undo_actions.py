@@ -28,7 +28,7 @@ class UndoCommands(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        history = self._window.controller.history
+        history = self._window.controller.edits.history
         actions = self._window.commands
         for action, word, label in (
             (actions.undo, "&Undo", history.undo_label),
@@ -46,7 +46,7 @@ class UndoCommands(QObject):
         window.segment_editor.save_now()
         focus = QApplication.focusWidget()  # the rows are re-read: the editor may lose it meanwhile
         controller = window.controller
-        result = controller.undo() if undo else controller.redo()
+        result = controller.edits.undo() if undo else controller.edits.redo()
         if isinstance(result, Refusal):
             window.show_refusal(result)
             return

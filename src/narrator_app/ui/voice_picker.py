@@ -152,7 +152,7 @@ class VoicePicker(QWidget):
         """Re-read the installed voices file."""
         self.model.removeRows(0, self.model.rowCount())
         try:
-            voices = self._controller.available_voices()
+            voices = self._controller.settings.available_voices()
         except (ModelUnavailableError, VoicesFileError):
             voices = ()
             self.status.setText("No usable voices file: install one above to see and preview its voices.")
@@ -163,7 +163,7 @@ class VoicePicker(QWidget):
             self.model.appendRow(
                 [QStandardItem(name), QStandardItem(info.language or "?"), QStandardItem(info.gender or "?")]
             )
-        settings = self._controller.settings()
+        settings = self._controller.settings.current()
         self.spec.setText(settings.default_voice_id or "")
         self.preview_language.setCurrentIndex(max(0, self.preview_language.findData(settings.language)))
         for widget in (self.spec, self.preview_button, self.use_button, self.table):
@@ -216,7 +216,7 @@ class VoicePicker(QWidget):
 
     def use_voice(self) -> None:
         try:
-            settings = self._controller.update_settings(voice=self.spec.text())
+            settings = self._controller.settings.update(voice=self.spec.text())
         except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
             self.status.setText(str(error))
             return
