@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.app.session import Session
 from narrator_app.core.rules import SettingsError
 from narrator_app.engine.loader import PROVIDER_CHOICES, ModelUnavailableError
@@ -20,8 +21,11 @@ class SettingsCommands:
         self._on_changed = on_changed
 
     def available_voices(self) -> tuple[str, ...]:
-        """Voices in the installed voices file; raises ModelUnavailableError / VoicesFileError."""
-        return self._session.loader.voices()
+        """Voices in the installed voices file; raises VoicesUnavailable (which file, what to do)."""
+        try:
+            return self._session.loader.voices()
+        except (ModelUnavailableError, VoicesFileError) as error:
+            raise VoicesUnavailable(str(error)) from error
 
     def set_provider(self, provider: str) -> None:
         """Run the model on the CPU ("cpu") or, when onnxruntime offers it, on CUDA ("cuda")."""
@@ -32,7 +36,7 @@ class SettingsCommands:
 
     def check_voice(self, voice: str) -> str:
         """A voice or blend (`af_bella:2,af_sky:1`) checked against the installed voices, in its
-        canonical form; raises SettingsError listing the voices (or ModelUnavailableError)."""
+        canonical form; raises SettingsError listing the voices (or VoicesUnavailable)."""
         voices = self.available_voices()
         try:
             return check_voice_spec(voice, voices, self._session.loader.availability().voices)
@@ -46,7 +50,7 @@ class SettingsCommands:
         if settings.default_voice_id is None:
             try:
                 voices = self.available_voices()
-            except (ModelUnavailableError, VoicesFileError):
+            except VoicesUnavailable:
                 return settings
             settings = repository.update_settings(default_voice_id=default_voice(voices))
         return settings
@@ -54,7 +58,7 @@ class SettingsCommands:
     def update(
         self, *, voice: str | None = None, speed: float | None = None, language: str | None = None
     ) -> SettingsRecord:
-        """Validate and store; raises SettingsError (what is allowed) or ModelUnavailableError."""
+        """Validate and store; raises SettingsError (what is allowed) or VoicesUnavailable."""
         if speed is not None and not MIN_SPEED <= speed <= MAX_SPEED:
             raise SettingsError(f"Speed must be between {MIN_SPEED} and {MAX_SPEED}; got {speed}.")
         if language is not None and language not in LANGUAGES:
@@ -77,7 +81,7 @@ class SettingsCommands:
             current = self._session.repository.get_settings().default_voice_id
             if current is not None:
                 check_voice_spec(current, voices)
-        except (ModelUnavailableError, VoicesFileError):
+        except VoicesUnavailable:
             pass
         except VoiceSpecError:
             self._session.repository.update_settings(default_voice_id=default_voice(voices))

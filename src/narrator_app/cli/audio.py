@@ -85,8 +85,8 @@ def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
 def cmd_export(args: argparse.Namespace, controller: Any) -> int:
     from PySide6.QtCore import QEventLoop
 
+    from narrator_app.app.catalog import FORMATS, MAX_PAUSE
     from narrator_app.app.exporting import ExportRequest
-    from narrator_app.engine.export import FORMATS, MAX_PAUSE
 
     out = Path(args.out).expanduser().resolve()
     fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import FORMATS, MAX_PAUSE
 from narrator_app.app.controller import Controller
 from narrator_app.app.exporting import ExportRequest
-from narrator_app.engine.export import FORMATS, MAX_PAUSE
 from narrator_app.ui.formatting import format_duration
 
 FORMAT_LABELS = {"wav": "WAV (uncompressed)", "flac": "FLAC (lossless)", "mp3": "MP3"}

@@ -14,11 +14,10 @@ from typing import Protocol
 
 from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
 
+from narrator_app.app.catalog import SAMPLE_RATE, SegmentRecord
 from narrator_app.app.controller import Controller
 from narrator_app.core.rules import AudioStatus, Refusal
 from narrator_app.core.tasks import TaskStatus
-from narrator_app.engine.synthesis import SAMPLE_RATE
-from narrator_app.store import SegmentRecord
 
 log = logging.getLogger(__name__)
 

@@ -21,11 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import (
+    CUDA_PROVIDER,
+    OFFICIAL_FILES,
+    VARIANTS,
+    VOICES_FILE,
+    Source,
+    model_status,
+)
 from narrator_app.app.controller import Controller
-from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
-from narrator_app.engine.loader import CUDA_PROVIDER
-from narrator_app.engine.model_files import Source
-from narrator_app.engine.status import model_status
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.voice_picker import VoicePicker
 

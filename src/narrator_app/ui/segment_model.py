@@ -18,12 +18,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
+from narrator_app.app.catalog import SegmentRecord
 from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, literal
 from narrator_app.core.tasks import TaskInfo, TaskStatus
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.voices import VoicesFileError
-from narrator_app.store import SegmentRecord
 from narrator_app.ui.formatting import format_duration, one_line
 from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
 
@@ -163,7 +162,7 @@ class SegmentTableModel(QAbstractTableModel):
         elif index.column() == Column.VOICE and role == Qt.ItemDataRole.EditRole:
             try:
                 result = self._controller.segments.set_voice(segment_id, str(value or ""))
-            except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+            except (SettingsError, VoicesUnavailable) as error:
                 result = Refusal(segment_id, RefusalReason.INVALID, literal(str(error)))
         elif index.column() == Column.LOCK and role == Qt.ItemDataRole.CheckStateRole:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked

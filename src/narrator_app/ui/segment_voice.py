@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QInputDialog, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.voices import VoicesFileError
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.ui.segment_model import Column
 
 if TYPE_CHECKING:
@@ -24,7 +23,7 @@ AskVoice = Callable[[str, list[str]], str | None]
 def installed_voices(window: MainWindow) -> list[str]:
     try:
         return list(window.controller.settings.available_voices())
-    except (ModelUnavailableError, VoicesFileError):
+    except VoicesUnavailable:
         return []
 
 

@@ -13,11 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import SettingsError
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
-from narrator_app.engine.voices import VoicesFileError
 
 LANGUAGE_NAMES = {
     "en-us": "English (US)",
@@ -50,7 +49,7 @@ class SettingsDialog(QDialog):
         self._voice_problem = ""
         try:
             voices = controller.settings.available_voices()
-        except (ModelUnavailableError, VoicesFileError) as error:
+        except VoicesUnavailable as error:
             voices = ()
             self._voice_problem = str(error)
         self.voice.addItems(list(voices))
@@ -109,7 +108,7 @@ class SettingsDialog(QDialog):
                 speed=round(self.speed.value(), 2),
                 language=self.language.currentData(),
             )
-        except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+        except (SettingsError, VoicesUnavailable) as error:
             self.problem.setText(str(error))
             self.problem.show()
             return

@@ -20,12 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import LANGUAGES, LANGUAGES_BY_PREFIX, describe_voice
 from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import SettingsError
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.synthesis import LANGUAGES
-from narrator_app.engine.voice_specs import LANGUAGES_BY_PREFIX, describe_voice
-from narrator_app.engine.voices import VoicesFileError
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.settings_dialog import LANGUAGE_NAMES
 
@@ -153,7 +151,7 @@ class VoicePicker(QWidget):
         self.model.removeRows(0, self.model.rowCount())
         try:
             voices = self._controller.settings.available_voices()
-        except (ModelUnavailableError, VoicesFileError):
+        except VoicesUnavailable:
             voices = ()
             self.status.setText("No usable voices file: install one above to see and preview its voices.")
         if voices:
@@ -217,7 +215,7 @@ class VoicePicker(QWidget):
     def use_voice(self) -> None:
         try:
             settings = self._controller.settings.update(voice=self.spec.text())
-        except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+        except (SettingsError, VoicesUnavailable) as error:
             self.status.setText(str(error))
             return
         voice = settings.default_voice_id or ""

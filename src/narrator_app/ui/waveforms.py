@@ -11,6 +11,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, 
 from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from narrator_app.app.catalog import compute_peaks
 from narrator_app.app.workers import (
     Deadline,
     Worker,
@@ -19,7 +20,6 @@ from narrator_app.app.workers import (
     WorkerState,
     connect_queued,
 )
-from narrator_app.engine.waveform import compute_peaks
 
 log = logging.getLogger(__name__)
 
