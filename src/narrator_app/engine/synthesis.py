@@ -14,7 +14,7 @@ from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import TempWav, replacing
 from narrator_app.engine.chunks import plan_chunks
-from narrator_app.engine.loader import Synthesizer
+from narrator_app.engine.synthesizer import Synthesizer
 
 log = logging.getLogger(__name__)
 
