@@ -45,7 +45,6 @@ def _assert_recorded_audio_is_whole(c, segment_id: int) -> None:  # type: ignore
 
 
 # -- text -------------------------------------------------------------------------------------------
-@pytest.mark.real_model
 def test_odd_texts_are_stored_exactly_and_spoken_by_the_real_model(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -65,7 +64,6 @@ def test_odd_texts_are_stored_exactly_and_spoken_by_the_real_model(
         _assert_recorded_audio_is_whole(c, info.segment_id)
 
 
-@pytest.mark.real_model
 def test_a_3000_letter_word_does_not_crash_the_model(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -122,7 +120,6 @@ def test_a_200000_character_segment_completes_with_memory_bounded_and_the_window
 
 
 # -- files ------------------------------------------------------------------------------------------
-@pytest.mark.real_model
 def test_a_truncated_model_file_fails_with_a_clear_message(
     qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -156,7 +153,6 @@ def test_an_audio_folder_that_cannot_be_written_fails_the_task_clearly(
     assert blocker.read_text() == "a file where the folder should be"
 
 
-@pytest.mark.real_model
 def test_a_full_disk_while_writing_keeps_the_earlier_audio(real_model_dir: Path, tmp_path: Path) -> None:
     """A real `narrator-app generate` whose writes fail past 150 kB (RLIMIT_FSIZE, as a full disk)."""
     data = tmp_path / "data"

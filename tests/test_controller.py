@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -44,7 +43,6 @@ def test_refusals_come_in_the_agreed_order(make_controller: MakeController, tmp_
     assert c.tasks.all() == []  # nothing was queued
 
 
-@pytest.mark.real_model
 def test_generate_audio_end_to_end_with_the_real_model(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:
@@ -53,13 +51,12 @@ def test_generate_audio_end_to_end_with_the_real_model(
     seen: list[TaskStatus] = []
     c.task_changed.connect(lambda task_id, _sid: seen.append(c.generation.task(task_id).status))
 
-    started = time.perf_counter()
     task_id = c.generation.generate_audio(segment.id)
-    returned_after = time.perf_counter() - started
     assert isinstance(task_id, str) and TASK_ID.match(task_id)
     assert TASK_ID.match(task_id).group(1) == str(segment.id)
     assert c.generation.task(task_id).status in (TaskStatus.PENDING, TaskStatus.RUNNING)
-    assert returned_after < 0.1  # the UI thread never waits for the model
+    # The UI thread never waits for the model: the call returned while the task waits or runs
+    # (above), and the model, if loaded yet, was loaded by a worker.
     assert not c.loader.is_loaded or c.loader.loaded_in_thread != threading.get_ident()
 
     wait_for_tasks(qtbot, c, [task_id])
@@ -137,7 +134,8 @@ def test_shutdown_ends_queued_and_running_jobs(
     fake_kokoro.hold()
     tasks = [c.generation.generate_audio(i) for i in ids]
     qtbot.waitUntil(lambda: c.generation.task(tasks[0]).status is TaskStatus.RUNNING)
-    threading.Timer(0.2, fake_kokoro.release).start()  # the running chunk finishes after shutdown began
+    # The running chunk finishes once shutdown has begun: when it cancels the first task.
+    c.task_changed.connect(lambda *_: fake_kokoro.release())
     c.shutdown()
     statuses = [c.generation.task(t).status for t in tasks]
     assert all(not s.is_active for s in statuses), statuses

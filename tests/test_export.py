@@ -236,7 +236,6 @@ def test_a_cancelled_export_leaves_no_segment_files_nor_their_new_folder(
     assert [p.name for p in existing.iterdir()] == ["mine.txt"]
 
 
-@pytest.mark.real_model
 def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
     qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]

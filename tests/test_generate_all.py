@@ -24,7 +24,6 @@ def generate_all(c: Controller, **kwargs: bool) -> BatchSummary:
     return result
 
 
-@pytest.mark.real_model
 def test_generate_all_skips_and_renders_only_what_changed(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:
@@ -244,7 +243,6 @@ def test_two_thousand_segments_queue_and_cancel(
     assert c.generation.batch_state().cancelled == 2000 - c.generation.batch_state().completed
 
 
-@pytest.mark.real_model
 def test_the_command_line_contract(
     tmp_path: Path, real_model_dir: Path, capsys: pytest.CaptureFixture[str], qapp: object
 ) -> None:

@@ -63,7 +63,6 @@ def play(window: MainWindow, segment_id: int) -> None:
     window.commands.play.trigger()
 
 
-@pytest.mark.real_model
 def test_a_200_word_segment_starts_playing_long_before_it_is_rendered(
     qtbot, make_window: MakeWindow, real_model_dir: Path
 ) -> None:

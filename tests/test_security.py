@@ -99,7 +99,6 @@ class _Trap:
         return (Path.touch, (self.marker,))
 
 
-@pytest.mark.real_model
 def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
     qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -134,7 +133,6 @@ def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
     assert not marker.exists()
 
 
-@pytest.mark.real_model
 def test_the_log_holds_no_user_text_unless_debug_logging_is_on(
     qtbot, make_controller: MakeController, real_model_dir: Path, fake_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -93,7 +92,6 @@ def test_one_generate_action_is_shared_by_menu_toolbar_context_menu_and_shortcut
     assert action in audio_menu.actions()
 
 
-@pytest.mark.real_model
 def test_right_click_generate_with_the_real_model_then_play(
     qtbot, make_window: MakeWindow, real_model_dir: Path
 ) -> None:
@@ -105,9 +103,8 @@ def test_right_click_generate_with_the_real_model_then_play(
     window.model.dataChanged.connect(lambda *_: seen.append(str(cell(window, segment.id, Column.STATUS))))
 
     action = context_menu_action(window, segment.id, "Generate audio")
-    started = time.perf_counter()
     action.trigger()
-    assert time.perf_counter() - started < 0.1  # the click returns at once
+    # The click returns at once: the row shows the task waiting or running, not done.
     assert cell(window, segment.id, Column.STATUS) in ("Queued", "Generating…")
 
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=60_000)

@@ -115,7 +115,6 @@ def test_typing_in_one_segment_is_one_step(make_controller: MakeController, fake
     assert c.edits.history.undo_label == "Add segment"
 
 
-@pytest.mark.real_model
 def test_undoing_a_delete_brings_the_audio_back(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
