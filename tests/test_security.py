@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from fakes import FakeKokoro
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import setup_logging
@@ -116,8 +117,9 @@ def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
         np.savez(handle, af_heart=payload)
     c = make_controller(folder)
     # Only the archive's index and each array's header are read: an object array is refused by name.
-    with pytest.raises(VoicesFileError, match="'af_heart' is a object array"):
+    with pytest.raises(VoicesUnavailable, match="'af_heart' is a object array") as refused:
         c.settings.available_voices()
+    assert isinstance(refused.value.__cause__, VoicesFileError)  # the engine's error, translated
     refusal = c.generation.generate_audio(c.segments.add("Hello.").id)
     assert not isinstance(refusal, str) and refusal.reason == "model_missing"
     assert (
