@@ -136,10 +136,10 @@ def measure(
         window.show()
         c = window.controller
         wait_until(lambda: c.loader.is_loaded, 600)  # loaded in advance at start-up, in the background
-        c.wait_for_jobs()
+        c.generation.wait()
         result["model_load_in_app_s"] = loads[0]["s"] if loads else None
         result["rss_model_loaded_mb"] = round(rss_mb(), 1)
-        c.import_texts(segment_texts)
+        c.segments.import_texts(segment_texts)
 
         # -- generate-all: stalls over the first `stall_jobs` jobs, RSS after each job ---------
         rss_after_job: list[float] = []
@@ -149,7 +149,7 @@ def measure(
         meter = StallMeter()
 
         def on_task(task_id: str, _segment_id: int) -> None:
-            info = c.task(task_id)
+            info = c.generation.task(task_id)
             if info is not None and not info.status.is_active:
                 ended.add(task_id)
             if info is not None and info.status is TaskStatus.COMPLETED:
@@ -165,17 +165,19 @@ def measure(
         started = time.perf_counter()
         window.commands.generate_all.trigger()
         # The batch has ended once the window has seen every task end (their signals are queued).
-        wait_until(lambda: c.batch is not None and ended >= set(c.batch.summary.task_ids))
+        wait_until(
+            lambda: c.generation.batch is not None and ended >= set(c.generation.batch.summary.task_ids)
+        )
         elapsed = time.perf_counter() - started
         meter.stop()
         c.task_changed.disconnect(on_task)
         # A moment after the batch the window loads the model again for a job alone (the samples
         # above were all taken before): wait for it, as a user's next Play finds it.
         wait_until(lambda: c.loader.loaded_threads == c.loader.threads_for(1), 60)
-        c.wait_for_jobs()
+        c.generation.wait()
         rss_reloaded = rss_mb()  # the batch's session and its arena are gone by now
-        state = c.batch_state()
-        audio = sum(s.audio_duration or 0.0 for s in c.segments())
+        state = c.generation.batch_state()
+        audio = sum(s.audio_duration or 0.0 for s in c.segments.all())
         result["generate_all"] = {
             "segments": len(segment_texts),
             "completed": state.completed if state else 0,
@@ -216,7 +218,7 @@ def measure(
         window.table.scrollToTop()
         app.processEvents()
         result[f"scroll_{queued}_rows_ms"] = round((time.perf_counter() - t0) * 1000, 1)
-        c.cancel_all()
+        c.generation.cancel_all()
         result["peak_rss_mb"] = round(peak_rss_mb(), 1)
         window.close()
     return result
@@ -237,12 +239,12 @@ def preview(window, text: str) -> dict[str, object]:  # type: ignore[no-untyped-
         window.live_preview.sink_factory = lambda rate: ClockSink(rate)
     else:
         sink.deleteLater()
-    segment = c.add_segment(text)
+    segment = c.segments.add(text)
     times: dict[str, float] = {}
     window.live_preview.sound_started.connect(lambda _id: times.setdefault("sound", time.perf_counter()))
 
     def on_task(task_id: str, segment_id: int) -> None:
-        info = c.task(task_id)
+        info = c.generation.task(task_id)
         if segment_id == segment.id and info is not None and not info.status.is_active:
             times.setdefault("rendered", time.perf_counter())
 
@@ -253,7 +255,7 @@ def preview(window, text: str) -> dict[str, object]:  # type: ignore[no-untyped-
     wait_until(lambda: "rendered" in times, 1800)
     c.task_changed.disconnect(on_task)
     window.live_preview.stop()
-    record = c.segment(segment.id)
+    record = c.segments.get(segment.id)
     return {
         "words": len(text.split()),
         "output": output,

@@ -31,9 +31,9 @@ def main() -> int:
         window = build_main_window(Path(data_dir), resolve_model_dir())
         window.show()
         controller = window.controller
-        controller.wait_for_jobs()  # a first start assembles the bundled model: not what we measure
+        controller.generation.wait()  # a first start assembles the bundled model: not what we measure
         ids = [
-            controller.add_segment(f"Sentence number {n}, read aloud for the measurement.").id
+            controller.segments.add(f"Sentence number {n}, read aloud for the measurement.").id
             for n in range(count)
         ]
         trigger_ms: list[float] = []

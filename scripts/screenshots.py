@@ -105,9 +105,9 @@ def main() -> int:
         window.resize(1000, 600)
         window.move(0, 0)
         window.show()
-        c.wait_for_jobs()
+        c.generation.wait()
         save_window(window, "images/empty-project.png")
-        ids = [c.add_segment(text, locked=locked).id for text, locked in SEGMENTS]
+        ids = [c.segments.add(text, locked=locked).id for text, locked in SEGMENTS]
 
         # Right-click -> Generate audio on the second segment.
         window.select_segment(ids[1])
@@ -125,10 +125,10 @@ def main() -> int:
             )
         )
         save_window(window, "images/generate-all.png")
-        wait(lambda: c.batch_state() is not None and c.batch_state().finished)  # type: ignore[union-attr]
+        wait(lambda: c.generation.batch_state() is not None and c.generation.batch_state().finished)  # type: ignore[union-attr]
 
         # An edited segment shows its audio as outdated.
-        c.update_segment(
+        c.segments.update(
             ids[4], text="Ships would be looking for her light tonight; she would not fail them."
         )
         window.select_segment(ids[1])

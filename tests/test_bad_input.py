@@ -38,44 +38,42 @@ HOSTILE_TEXTS = {  # short, and grouped where they can be: each is spoken by the
 
 
 def _assert_recorded_audio_is_whole(c, segment_id: int) -> None:  # type: ignore[no-untyped-def]
-    record = c.segment(segment_id)
+    record = c.segments.get(segment_id)
     assert record is not None and record.audio_file is not None
     samples, rate = sf.read(str(c.data_dir / record.audio_file), dtype="float32")
     assert rate == 24_000 and len(samples) > 0 and len(samples) / rate == record.audio_duration
 
 
 # -- text -------------------------------------------------------------------------------------------
-@pytest.mark.real_model
 def test_odd_texts_are_stored_exactly_and_spoken_by_the_real_model(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(real_model_dir)
-    ids = {name: c.add_segment(text).id for name, text in HOSTILE_TEXTS.items()}
-    blank = c.add_segment(" \t\n\u00a0\u2003 ")
+    ids = {name: c.segments.add(text).id for name, text in HOSTILE_TEXTS.items()}
+    blank = c.segments.add(" \t\n\u00a0\u2003 ")
     for name, segment_id in ids.items():
-        assert c.segment(segment_id).text == HOSTILE_TEXTS[name], name  # NUL and all, round trip
-    refused = c.generate_audio(blank.id)
+        assert c.segments.get(segment_id).text == HOSTILE_TEXTS[name], name  # NUL and all, round trip
+    refused = c.generation.generate_audio(blank.id)
     assert isinstance(refused, Refusal) and refused.reason is RefusalReason.EMPTY_TEXT
-    summary = c.generate_all()
+    summary = c.generation.generate_all()
     assert summary.skipped_empty == 1 and summary.queued == len(HOSTILE_TEXTS)
     wait_for_tasks(qtbot, c, summary.task_ids, timeout=240_000)
     for task_id in summary.task_ids:
-        info = c.task(task_id)
+        info = c.generation.task(task_id)
         assert info.status is TaskStatus.COMPLETED, (info.segment_id, info.message)
         _assert_recorded_audio_is_whole(c, info.segment_id)
 
 
-@pytest.mark.real_model
 def test_a_3000_letter_word_does_not_crash_the_model(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     """kokoro-onnx #115/#184: one word longer than the 510-phoneme limit crashed the model."""
     c = make_controller(real_model_dir)
-    c.update_settings(speed=2.0)
-    word = c.add_segment("a" * 1000 + "b" * 1000 + "c" * 1000)
-    task_id = c.generate_audio(word.id)
+    c.settings.update(speed=2.0)
+    word = c.segments.add("a" * 1000 + "b" * 1000 + "c" * 1000)
+    task_id = c.generation.generate_audio(word.id)
     wait_for_tasks(qtbot, c, [task_id], timeout=240_000)
-    assert c.task(task_id).status is TaskStatus.COMPLETED, c.task(task_id).message
+    assert c.generation.task(task_id).status is TaskStatus.COMPLETED, c.generation.task(task_id).message
     _assert_recorded_audio_is_whole(c, word.id)
 
 
@@ -90,9 +88,9 @@ def test_a_200000_character_segment_completes_with_memory_bounded_and_the_window
     window = MainWindow(c)
     qtbot.addWidget(window)
     window.show()
-    segment = c.add_segment(text)
+    segment = c.segments.add(text)
     window.table.selectRow(0)
-    assert c.segment(segment.id).text == text
+    assert c.segments.get(segment.id).text == text
 
     ticks = QElapsedTimer()
     ticks.start()
@@ -106,23 +104,22 @@ def test_a_200000_character_segment_completes_with_memory_bounded_and_the_window
     timer.start(20)
     tracemalloc.start()
     try:
-        task_id = c.generate_audio(segment.id)
+        task_id = c.generation.generate_audio(segment.id)
         ticks.restart()
         wait_for_tasks(qtbot, c, [task_id], timeout=120_000)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
         timer.stop()
-    assert c.task(task_id).status is TaskStatus.COMPLETED
+    assert c.generation.task(task_id).status is TaskStatus.COMPLETED
     _assert_recorded_audio_is_whole(c, segment.id)
-    duration = c.segment(segment.id).audio_duration
+    duration = c.segments.get(segment.id).audio_duration
     in_memory = duration * 24_000 * 4  # bytes, had the whole text's samples been kept as float32
     assert duration > 600 and peak < 20_000_000 < in_memory, (duration, peak)
     assert longest_gap[0] < 500, f"the window did not repaint for {longest_gap[0]} ms"
 
 
 # -- files ------------------------------------------------------------------------------------------
-@pytest.mark.real_model
 def test_a_truncated_model_file_fails_with_a_clear_message(
     qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -132,9 +129,9 @@ def test_a_truncated_model_file_fails_with_a_clear_message(
         (broken / "kokoro-v1.0.int8.onnx").write_bytes(whole.read(5_000_000))
     (broken / "voices-v1.0.bin").write_bytes((real_model_dir / "voices-v1.0.bin").read_bytes())
     c = make_controller(broken)
-    task_id = c.generate_audio(c.add_segment("Hello.").id)
+    task_id = c.generation.generate_audio(c.segments.add("Hello.").id)
     wait_for_tasks(qtbot, c, [task_id])
-    info = c.task(task_id)
+    info = c.generation.task(task_id)
     assert info.status is TaskStatus.FAILED
     assert "cannot be loaded: it is damaged or not a Kokoro ONNX model" in info.message
     assert "Traceback" not in info.message
@@ -144,19 +141,18 @@ def test_an_audio_folder_that_cannot_be_written_fails_the_task_clearly(
     qtbot, make_controller: MakeController, fake_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
-    segment = c.add_segment("Hello.")
+    segment = c.segments.add("Hello.")
     blocker = c.data_dir / "audio" / str(c.project.id)
     blocker.parent.mkdir(parents=True)
     blocker.write_text("a file where the folder should be")
-    task_id = c.generate_audio(segment.id)
+    task_id = c.generation.generate_audio(segment.id)
     wait_for_tasks(qtbot, c, [task_id])
-    info = c.task(task_id)
+    info = c.generation.task(task_id)
     assert info.status is TaskStatus.FAILED and info.message.startswith("Audio generation failed:")
-    assert c.segment(segment.id).audio_file is None
+    assert c.segments.get(segment.id).audio_file is None
     assert blocker.read_text() == "a file where the folder should be"
 
 
-@pytest.mark.real_model
 def test_a_full_disk_while_writing_keeps_the_earlier_audio(real_model_dir: Path, tmp_path: Path) -> None:
     """A real `narrator-app generate` whose writes fail past 150 kB (RLIMIT_FSIZE, as a full disk)."""
     data = tmp_path / "data"
@@ -270,10 +266,10 @@ def test_settings_out_of_range_are_refused_and_not_stored(
     make_controller: MakeController, fake_model_dir: Path, values: dict, message: str
 ) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    before = c.settings()
+    before = c.settings.current()
     with pytest.raises(SettingsError, match=message):
-        c.update_settings(**values)
-    assert c.settings() == before
+        c.settings.update(**values)
+    assert c.settings.current() == before
 
 
 def test_command_line_values_out_of_range_exit_2_with_a_message(tmp_path: Path, qapp, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -299,9 +295,9 @@ def test_a_stored_voice_the_voices_file_lacks_fails_the_task_naming_the_voices(
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
     c.repository.update_settings(default_voice_id="am_onyx", tts_speed=1.0)  # as an older voices file left it
-    task_id = c.generate_audio(c.add_segment("Hello.").id)
+    task_id = c.generation.generate_audio(c.segments.add("Hello.").id)
     wait_for_tasks(qtbot, c, [task_id])
-    info = c.task(task_id)
+    info = c.generation.task(task_id)
     assert info.status is TaskStatus.FAILED
     assert (
         "Voice 'am_onyx' is not in the voices file" in info.message and "af_heart, am_michael" in info.message
@@ -312,23 +308,23 @@ def test_ids_that_do_not_exist_are_refused_by_every_operation(
     make_controller: MakeController, fake_model_dir: Path
 ) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    c.add_segment("The only one.")
+    c.segments.add("The only one.")
     for refusal in (
-        c.update_segment(404, text="x"),
-        c.update_segment(404, locked=True),
-        c.move_segment(404, 1),
-        c.duplicate_segment(404),
-        c.split_segment(404, 2),
-        c.merge_with_next(404),
-        c.delete_segment(404),
-        c.generate_audio(404),
-        c.generate_audio(-1),
+        c.segments.update(404, text="x"),
+        c.segments.update(404, locked=True),
+        c.segments.move(404, 1),
+        c.segments.duplicate(404),
+        c.segments.split(404, 2),
+        c.segments.merge_with_next(404),
+        c.segments.delete(404),
+        c.generation.generate_audio(404),
+        c.generation.generate_audio(-1),
     ):
         assert isinstance(refusal, Refusal) and refusal.reason is RefusalReason.NOT_FOUND
-    assert c.cancel_segment(404) is False
+    assert c.generation.cancel_segment(404) is False
     with pytest.raises(ProjectError, match="no longer exists"):
-        c.open_project(404)
-    assert [s.text for s in c.segments()] == ["The only one."]
+        c.projects.open(404)
+    assert [s.text for s in c.segments.all()] == ["The only one."]
 
 
 @pytest.mark.parametrize("name", ["Book", "book", "  BOOK ", "Book\t"])
@@ -336,13 +332,13 @@ def test_a_project_name_already_taken_is_refused_whatever_its_case_or_spaces(
     make_controller: MakeController, fake_model_dir: Path, name: str
 ) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    c.create_project("Book")
-    other = c.create_project("Other")
+    c.projects.create("Book")
+    other = c.projects.create("Other")
     with pytest.raises(ProjectError, match="There is already a project named 'Book'"):
-        c.create_project(name)
+        c.projects.create(name)
     with pytest.raises(ProjectError, match="There is already a project named 'Book'"):
-        c.rename_project(other.id, name)
-    assert sorted(p.name for p, _ in c.projects()) == ["Book", "Default", "Other"]
+        c.projects.rename(other.id, name)
+    assert sorted(p.name for p, _ in c.projects.all()) == ["Book", "Default", "Other"]
 
 
 def test_voices_archive_helpers_reject_non_archives(tmp_path: Path) -> None:

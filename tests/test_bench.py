@@ -32,7 +32,6 @@ def test_the_gpu_plan_follows_onnxruntime_providers(monkeypatch: pytest.MonkeyPa
     assert cuda["cuda_available"] and "CPUExecutionProvider" in cuda["extra_runs"][0]
 
 
-@pytest.mark.real_model
 def test_the_smoke_benchmark_prints_well_formed_json(real_model_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}

@@ -117,22 +117,22 @@ def test_deleting_a_chapter_is_undone_with_its_segments_and_their_audio(
     imported = c.chapters.import_book(read_book(_book(tmp_path)), source="novel.epub")
     two = next(ch for ch in imported if ch.title == "Chapter Two")
     segment = two.segment_ids[1]
-    task = c.generate_audio(segment)
+    task = c.generation.generate_audio(segment)
     wait_for_tasks(qtbot, c, [task])
-    audio = c.data_dir / c.segment(segment).audio_file
-    before = [(s.id, s.text, s.chapter_id, s.position) for s in c.segments()]
+    audio = c.data_dir / c.segments.get(segment).audio_file
+    before = [(s.id, s.text, s.chapter_id, s.position) for s in c.segments.all()]
     titles = [ch.title for ch in c.chapters.all()]
 
     assert not isinstance(c.chapters.delete(two.id), Refusal)
     assert not audio.exists() and two.id not in [ch.id for ch in c.chapters.all()]
-    assert all(s.chapter_id != two.id for s in c.segments())
+    assert all(s.chapter_id != two.id for s in c.segments.all())
 
-    undone = c.undo()
+    undone = c.edits.undo()
     assert not isinstance(undone, Refusal) and undone.label == "Delete chapter"
-    assert [(s.id, s.text, s.chapter_id, s.position) for s in c.segments()] == before
+    assert [(s.id, s.text, s.chapter_id, s.position) for s in c.segments.all()] == before
     assert [ch.title for ch in c.chapters.all()] == titles
-    assert audio.exists() and c.segment(segment).audio_file is not None  # its audio came back
-    redone = c.redo()
+    assert audio.exists() and c.segments.get(segment).audio_file is not None  # its audio came back
+    redone = c.edits.redo()
     assert not isinstance(redone, Refusal) and two.id not in [ch.id for ch in c.chapters.all()]
 
 
@@ -142,16 +142,16 @@ def test_chapter_edits_undo_and_locked_segments_refuse_a_delete(
     c = make_controller(fake_model_dir, FakeKokoro())
     (default,) = c.chapters.all()
     second = c.chapters.add("Second")
-    record = c.add_segment("Mine.", chapter_id=second.id)
-    c.update_segment(record.id, locked=True)
+    record = c.segments.add("Mine.", chapter_id=second.id)
+    c.segments.update(record.id, locked=True)
     refusal = c.chapters.delete(second.id)
     assert isinstance(refusal, Refusal) and "unlock" in refusal.message
     c.chapters.rename(second.id, "Renamed")
     c.chapters.move(second.id, 0)
     assert [ch.title for ch in c.chapters.all()] == ["Renamed", default.title]
-    assert c.undo().label == "Move chapter"
+    assert c.edits.undo().label == "Move chapter"
     assert [ch.title for ch in c.chapters.all()] == ["Renamed", default.title][::-1]
-    assert c.undo().label == "Rename chapter"
+    assert c.edits.undo().label == "Rename chapter"
     assert c.chapters.get(second.id).title == "Second"
     with pytest.raises(ChapterError, match="no chapter 999"):
         c.chapters.rename(999, "x")
@@ -164,11 +164,11 @@ def test_generate_all_of_one_chapter_queues_only_its_segments(
 
     c = make_controller(fake_model_dir, FakeKokoro())
     other = c.chapters.add("Other")
-    first = c.add_segment("In the first chapter.", chapter_id=c.chapters.all()[0].id)
-    mine = [c.add_segment(f"Other {n}.", chapter_id=other.id) for n in range(2)]
-    summary = c.generate_all(chapter_id=other.id)
+    first = c.segments.add("In the first chapter.", chapter_id=c.chapters.all()[0].id)
+    mine = [c.segments.add(f"Other {n}.", chapter_id=other.id) for n in range(2)]
+    summary = c.generation.generate_all(chapter_id=other.id)
     assert summary.queued == 2
     wait_for_tasks(qtbot, c, summary.task_ids)
-    assert all(c.segment(s.id).audio_file for s in mine) and c.segment(first.id).audio_file is None
+    assert all(c.segments.get(s.id).audio_file for s in mine) and c.segments.get(first.id).audio_file is None
     (status,) = [s for s in c.chapters.statuses() if s.chapter.id == other.id]
     assert status.ready == 2 and status.missing == 0 and status.duration > 0

@@ -103,7 +103,6 @@ def test_generate_refusals_have_their_exit_codes(run: Run, tmp_path: Path) -> No
     assert str(nothing) in out["message"] and "kokoro-v1.0.int8.onnx" in out["message"]
 
 
-@pytest.mark.real_model
 def test_generate_with_the_real_model(run: Run, real_model_dir: Path, tmp_path: Path) -> None:
     _, seg = run("segments", "add", "A sentence spoken from the command line.", model_dir=real_model_dir)
     code, out = run("generate", str(seg["id"]), model_dir=real_model_dir)

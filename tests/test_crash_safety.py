@@ -74,8 +74,8 @@ def _check_store(data: Path, model: Path, exports: Path | None = None) -> dict[i
     try:
         assert controller.tasks.active() == []
         statuses = {}
-        for record in controller.segments():
-            statuses[record.id] = controller.audio_status(record)[0]
+        for record in controller.segments.all():
+            statuses[record.id] = controller.generation.audio_status(record)[0]
             if record.audio_file is None:
                 continue
             path = data / record.audio_file
@@ -97,7 +97,7 @@ def test_kill_9_during_generate_all_and_export_loses_nothing(
 ) -> None:  # type: ignore[no-untyped-def]
     data, model = tmp_path / "data", real_model_dir
     setup = Controller(data, model)
-    ids = [setup.add_segment(text).id for text in TEXTS]
+    ids = [setup.segments.add(text).id for text in TEXTS]
     setup.shutdown()
 
     # First renders, killed: from outside as files appear, and from inside at each step of a write.

@@ -21,12 +21,12 @@ def test_a_second_controller_on_the_same_data_folder_is_refused_until_the_first_
     make_controller: MakeController, fake_model_dir: Path
 ) -> None:
     first = make_controller(fake_model_dir, FakeKokoro())
-    first.add_segment("Written by the first.")
+    first.segments.add("Written by the first.")
     with pytest.raises(DataDirInUse, match=f"Another Narrator \\(process {os.getpid()} on .*--data-dir"):
         Controller(first.data_dir, fake_model_dir)
     first.shutdown()
     second = make_controller(fake_model_dir, FakeKokoro())
-    assert [s.text for s in second.segments()] == ["Written by the first."]
+    assert [s.text for s in second.segments.all()] == ["Written by the first."]
 
 
 def test_the_command_line_is_refused_while_the_window_holds_the_folder(
@@ -50,7 +50,7 @@ def test_the_command_line_is_refused_while_the_window_holds_the_folder(
     )
     assert done.returncode == 1
     assert "Another Narrator" in done.stderr and "Traceback" not in done.stderr
-    assert window_controller.segments() == []  # nothing was written behind the window's back
+    assert window_controller.segments.all() == []  # nothing was written behind the window's back
 
 
 def test_the_lock_of_a_killed_process_is_taken_over(tmp_path: Path, qapp: object) -> None:

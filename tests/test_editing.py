@@ -13,38 +13,38 @@ from support import MakeController, wait_for_tasks
 
 
 def texts(c) -> list[str]:  # type: ignore[no-untyped-def]
-    return [s.text for s in c.segments()]
+    return [s.text for s in c.segments.all()]
 
 
 def test_move_duplicate_split_merge(qtbot, make_controller: MakeController, fake_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
-    a, b, d = (c.add_segment(t) for t in ("A.", "B. Second half.", "D."))
-    assert not isinstance(c.move_segment(d.id, -1), Refusal)
+    a, b, d = (c.segments.add(t) for t in ("A.", "B. Second half.", "D."))
+    assert not isinstance(c.segments.move(d.id, -1), Refusal)
     assert texts(c) == ["A.", "D.", "B. Second half."]
-    assert c.move_segment(a.id, -5).position == 0  # clamped
-    c.move_segment(a.id, +2)
+    assert c.segments.move(a.id, -5).position == 0  # clamped
+    c.segments.move(a.id, +2)
     assert texts(c) == ["D.", "B. Second half.", "A."]
-    assert [s.position for s in c.segments()] == [0, 1, 2]
+    assert [s.position for s in c.segments.all()] == [0, 1, 2]
 
-    copy = c.duplicate_segment(d.id)
+    copy = c.segments.duplicate(d.id)
     assert texts(c) == ["D.", "D.", "B. Second half.", "A."] and copy.audio_file is None
 
-    wait_for_tasks(qtbot, c, [c.generate_audio(b.id)])
-    first, second = c.split_segment(b.id, len("B."))
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(b.id)])
+    first, second = c.segments.split(b.id, len("B."))
     assert (first.text, second.text) == ("B.", "Second half.")
     assert texts(c) == ["D.", "D.", "B.", "Second half.", "A."]
-    assert c.audio_status(c.segment(b.id))[0] is AudioStatus.OUTDATED  # its text changed
-    assert c.split_segment(b.id, 0).reason is RefusalReason.INVALID
+    assert c.generation.audio_status(c.segments.get(b.id))[0] is AudioStatus.OUTDATED  # its text changed
+    assert c.segments.split(b.id, 0).reason is RefusalReason.INVALID
 
-    merged = c.merge_with_next(b.id)
-    assert merged.text == "B.\nSecond half." and c.segment(second.id) is None
+    merged = c.segments.merge_with_next(b.id)
+    assert merged.text == "B.\nSecond half." and c.segments.get(second.id) is None
     assert texts(c) == ["D.", "D.", "B.\nSecond half.", "A."]
-    last = c.segments()[-1]
-    assert c.merge_with_next(last.id).reason is RefusalReason.INVALID
-    c.update_segment(last.id, locked=True)
-    refused = c.merge_with_next(b.id)
+    last = c.segments.all()[-1]
+    assert c.segments.merge_with_next(last.id).reason is RefusalReason.INVALID
+    c.segments.update(last.id, locked=True)
+    refused = c.segments.merge_with_next(b.id)
     assert refused.reason is RefusalReason.LOCKED and refused.segment_id == last.id
-    assert c.split_segment(last.id, 1).reason is RefusalReason.LOCKED
+    assert c.segments.split(last.id, 1).reason is RefusalReason.LOCKED
 
 
 def test_split_at_the_editor_cursor_and_move_with_shortcuts(
@@ -58,8 +58,8 @@ def test_split_at_the_editor_cursor_and_move_with_shortcuts(
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
     c = window.controller
-    first = c.add_segment("One two. Three four.")
-    c.add_segment("Last.")
+    first = c.segments.add("One two. Three four.")
+    c.segments.add("Last.")
     window.select_segment(first.id)
     window.editor.setFocus()
     cursor = window.editor.textCursor()
@@ -68,7 +68,7 @@ def test_split_at_the_editor_cursor_and_move_with_shortcuts(
     QTest.keyClick(window.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert texts(c) == ["One two.", "Three four.", "Last."]
     new_id = window.current_id()
-    assert c.segment(new_id).text == "Three four."  # the new segment is selected
+    assert c.segments.get(new_id).text == "Three four."  # the new segment is selected
     window.table.setFocus()
     QTest.keyClick(window.table, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
     assert texts(c) == ["One two.", "Last.", "Three four."]
@@ -85,7 +85,7 @@ def test_rows_are_reordered_by_drag_and_drop(
 
     c = make_controller(fake_model_dir, FakeKokoro())
     for name in "ABCDE":
-        c.add_segment(f"{name}.")
+        c.segments.add(f"{name}.")
     model = SegmentTableModel(c)
 
     def drag(rows: list[int], to_row: int) -> None:
@@ -98,5 +98,5 @@ def test_rows_are_reordered_by_drag_and_drop(
     assert texts(c) == ["D.", "E.", "B.", "C.", "A."]
     drag([1], -1)  # onto the empty space after the last row
     assert texts(c) == ["D.", "B.", "C.", "A.", "E."]
-    assert [s.position for s in c.segments()] == [0, 1, 2, 3, 4]
+    assert [s.position for s in c.segments.all()] == [0, 1, 2, 3, 4]
     assert [model.index(r, Column.TEXT).data() for r in range(5)] == texts(c)

@@ -207,7 +207,6 @@ def test_bad_values_fail_clearly(tmp_path: Path, speed: float, language: str, er
     assert not (tmp_path / "a.wav").exists()
 
 
-@pytest.mark.real_model
 def test_the_real_model_renders_a_sentence_to_a_24khz_mono_wav(tmp_path: Path, real_model_dir: Path) -> None:
     loader = KokoroModelLoader(tmp_path, real_model_dir)
     voice = default_voice(loader.voices())

@@ -99,15 +99,15 @@ def test_export_from_the_controller_and_the_command_line(
     from narrator_app.cli import main
 
     c = make_controller(fake_model_dir, FakeKokoro())
-    c.add_segment("One.")
-    c.add_segment("")  # empty: neither exported nor missing
-    locked = c.add_segment("Approved.")
-    waiting = c.add_segment("Not generated yet.")
-    summary = c.generate_all()
+    c.segments.add("One.")
+    c.segments.add("")  # empty: neither exported nor missing
+    locked = c.segments.add("Approved.")
+    waiting = c.segments.add("Not generated yet.")
+    summary = c.generation.generate_all()
     wait_for_tasks(qtbot, c, summary.task_ids)
-    c.update_segment(locked.id, locked=True)
-    c.update_segment(waiting.id, text="Edited since: outdated.")
-    plan = c.export_plan()
+    c.segments.update(locked.id, locked=True)
+    c.segments.update(waiting.id, text="Edited since: outdated.")
+    plan = c.exports.plan()
     assert [i.segment_id for i in plan.items] == [1, locked.id]  # locked segments are exported
     assert [r.id for r in plan.missing] == [waiting.id]
     c.shutdown()  # one process per data folder: the command line is refused while a controller is open
@@ -142,11 +142,11 @@ def test_the_export_dialog_exports_in_the_background(
     window = MainWindow(c)
     qtbot.addWidget(window)
     window.show()
-    c.add_segment("One.")
-    c.add_segment("Two.")
-    c.add_segment("Never generated.", locked=True)
-    c.generate_all()
-    qtbot.waitUntil(lambda: c.batch_state().finished)
+    c.segments.add("One.")
+    c.segments.add("Two.")
+    c.segments.add("Never generated.", locked=True)
+    c.generation.generate_all()
+    qtbot.waitUntil(lambda: c.generation.batch_state().finished)
     dialog = ExportDialog(c, window)
     assert "2 segments will be exported" in dialog.summary.text()
     assert (
@@ -160,7 +160,7 @@ def test_the_export_dialog_exports_in_the_background(
     assert dialog.request().segments_dir is None and not dialog.segments_dir.isEnabled()
     dialog.per_segment.setChecked(True)
     dialog.segments_dir.setText(str(tmp_path / "book parts"))
-    with qtbot.waitSignal(c.export_finished, timeout=10_000) as finished:
+    with qtbot.waitSignal(c.exports.finished, timeout=10_000) as finished:
         window.transfers.start_export(dialog.request())
     result = finished.args[0]
     assert result.path == tmp_path / "book.mp3" and result.segments == 2
@@ -191,16 +191,16 @@ def test_only_one_export_runs_at_a_time(
 
     c = make_controller(fake_model_dir, FakeKokoro())
     for n in range(3):
-        c.add_segment(f"Segment {n}.")
-    c.generate_all()
-    qtbot.waitUntil(lambda: c.batch_state().finished)
-    with qtbot.waitSignal(c.export_finished, timeout=10_000):
-        _plan, first = c.start_export(ExportRequest(tmp_path / "a.wav"))
-        _plan, second = c.start_export(ExportRequest(tmp_path / "b.wav"))
+        c.segments.add(f"Segment {n}.")
+    c.generation.generate_all()
+    qtbot.waitUntil(lambda: c.generation.batch_state().finished)
+    with qtbot.waitSignal(c.exports.finished, timeout=10_000):
+        _plan, first = c.exports.start(ExportRequest(tmp_path / "a.wav"))
+        _plan, second = c.exports.start(ExportRequest(tmp_path / "b.wav"))
     assert first and not second
     assert (tmp_path / "a.wav").exists() and not (tmp_path / "b.wav").exists()
-    qtbot.waitUntil(lambda: not c.exporting)
-    _plan, again = c.start_export(ExportRequest(tmp_path / "b.wav"))
+    qtbot.waitUntil(lambda: not c.exports.running)
+    _plan, again = c.exports.start(ExportRequest(tmp_path / "b.wav"))
     assert again
 
 
@@ -236,7 +236,6 @@ def test_a_cancelled_export_leaves_no_segment_files_nor_their_new_folder(
     assert [p.name for p in existing.iterdir()] == ["mine.txt"]
 
 
-@pytest.mark.real_model
 def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
     qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
@@ -245,10 +244,10 @@ def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
     c = make_controller(real_model_dir)
     texts = ["The keeper lit the lamp.", "Ships passed in the night.", "Morning came."]
     for text in texts:
-        c.add_segment(text)
-    summary = c.generate_all()
+        c.segments.add(text)
+    summary = c.generation.generate_all()
     wait_for_tasks(qtbot, c, summary.task_ids)
-    durations = [s.audio_duration for s in c.segments()]
+    durations = [s.audio_duration for s in c.segments.all()]
     assert all(d is not None and d > 0.5 for d in durations)
     c.shutdown()  # one process per data folder: the command line is refused while a controller is open
     out = tmp_path / "chapter.mp3"
@@ -295,23 +294,23 @@ def test_the_dialog_generates_the_missing_segments_then_exports(
     c = make_controller(fake_model_dir, fake)
     window = MainWindow(c)
     qtbot.addWidget(window)
-    ready = c.add_segment("Ready.")
-    wait_for_tasks(qtbot, c, [c.generate_audio(ready.id)])
-    c.add_segment("Missing one.")
-    c.add_segment("Missing two.")
+    ready = c.segments.add("Ready.")
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(ready.id)])
+    c.segments.add("Missing one.")
+    c.segments.add("Missing two.")
     dialog = ExportDialog(c, window)
     assert "2 segment(s) have no current audio and will be left out: 2, 3." in dialog.summary.text()
     dialog.path.setText(str(tmp_path / "all.wav"))
     dialog.generate_missing.connect(window.transfers.generate_then_export)
     button = dialog.findChild(QPushButton, "generateMissingButton")
     assert button.text() == "&Generate missing, then export"
-    with qtbot.waitSignal(c.export_finished, timeout=20_000) as finished:
+    with qtbot.waitSignal(c.exports.finished, timeout=20_000) as finished:
         button.click()
     assert finished.args[0].segments == 3
     assert sf.info(str(tmp_path / "all.wav")).duration == pytest.approx(0.5 * 3 + 0.5 * 2, abs=1e-3)
 
     # A failure while generating: no export, and the window says which rows are missing.
-    c.update_segment(c.segments()[2].id, text="Changed, so outdated.")
+    c.segments.update(c.segments.all()[2].id, text="Changed, so outdated.")
     fake.fail_with = RuntimeError("the model broke")
     window.transfers.generate_then_export(dialog.request())
     qtbot.waitUntil(lambda: "export was not started" in window.message_bar.text, timeout=20_000)
@@ -320,6 +319,7 @@ def test_the_dialog_generates_the_missing_segments_then_exports(
 
 def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, items: list[ExportItem]) -> None:  # type: ignore[no-untyped-def]
     from narrator_app.app.exporting import ExportJob, ExportRequest, ExportSignals
+    from narrator_app.app.workers import Worker
     from narrator_app.core.recovery import PENDING_EXPORTS
     from narrator_app.engine.export import segment_file_name
 
@@ -330,7 +330,9 @@ def test_the_crash_journal_names_each_segment_file_too(qapp, tmp_path: Path, ite
         lambda _f: noted.append(json.loads(next((data / PENDING_EXPORTS).glob("*.json")).read_text()))
     )
     request = ExportRequest(tmp_path / "story.wav", segments_dir=tmp_path / "parts")
-    ExportJob(items, request, signals, data).run()  # on this thread: progress arrives while it runs
+    Worker(
+        ExportJob(items, request, signals, data), signals
+    ).run()  # on this thread: progress arrives while it runs
     expected = [str(tmp_path / "story.wav")] + [
         str(tmp_path / "parts" / segment_file_name(n, item.text, "wav")) for n, item in enumerate(items, 1)
     ]

@@ -139,8 +139,8 @@ def test_import_and_drop_in_the_window(qtbot, make_controller, fake_model_dir: P
     )
     window.dropEvent(drop)
     qtbot.waitUntil(lambda: asked == [("story.txt", 3)])  # read on a worker thread, then asked
-    assert [r.text for r in window.controller.segments()] == ["One.", "Two.", "Three."]
-    assert window.model.rowCount() == 3 and window.current_id() == window.controller.segments()[0].id
+    assert [r.text for r in window.controller.segments.all()] == ["One.", "Two.", "Three."]
+    assert window.model.rowCount() == 3 and window.current_id() == window.controller.segments.all()[0].id
 
     window.transfers.confirm_import = lambda path, paras: (
         asked.append((path.name, len(paras))) and None
@@ -216,9 +216,9 @@ def test_the_window_imports_with_the_limit_chosen_last_time(
     answer(300, accept=True)
     window.transfers.import_files([path])
     qtbot.waitUntil(lambda: window.model.rowCount() > 0)
-    texts = [s.text for s in window.controller.segments()]
+    texts = [s.text for s in window.controller.segments.all()]
     assert len(texts) == 7 and all(len(t) <= 300 for t in texts)
-    assert window.controller.history.undo_label == "Import long.txt"
+    assert window.controller.edits.history.undo_label == "Import long.txt"
     answer(1000, accept=False)
     window.transfers.import_files([path])
     qtbot.waitUntil(lambda: len(chosen) == 2)

@@ -63,7 +63,6 @@ def play(window: MainWindow, segment_id: int) -> None:
     window.commands.play.trigger()
 
 
-@pytest.mark.real_model
 def test_a_200_word_segment_starts_playing_long_before_it_is_rendered(
     qtbot, make_window: MakeWindow, real_model_dir: Path
 ) -> None:
@@ -73,12 +72,12 @@ def test_a_200_word_segment_starts_playing_long_before_it_is_rendered(
     window = make_window(real_model_dir, sink=sink)
     c = window.controller
     qtbot.waitUntil(lambda: c.loader.is_loaded, timeout=60_000)  # loaded in advance at start-up
-    segment = c.add_segment(TEXT_200_WORDS)
+    segment = c.segments.add(TEXT_200_WORDS)
     times: dict[str, float] = {}
     window.live_preview.sound_started.connect(lambda _id: times.setdefault("sound", time.perf_counter()))
 
     def on_task(task_id: str, _segment_id: int) -> None:
-        info = c.task(task_id)
+        info = c.generation.task(task_id)
         if info is not None and info.status is TaskStatus.COMPLETED:
             times.setdefault("rendered", time.perf_counter())
 
@@ -97,9 +96,9 @@ def test_a_200_word_segment_starts_playing_long_before_it_is_rendered(
     assert first_sound < rendered / 4  # the first of about 15 sentences, with room for a busy machine
 
     # The WAV was written and recorded as usual, and what was played is exactly what it holds.
-    record = c.segment(segment.id)
+    record = c.segments.get(segment.id)
     assert record is not None and record.audio_file is not None
-    path = c.audio_path(record)
+    path = c.segments.audio_path(record)
     assert path is not None
     pcm = wav_pcm(path)
     assert record.audio_duration == pytest.approx(len(pcm) / 24_000, abs=0.01)
@@ -116,15 +115,15 @@ def test_without_an_audio_device_play_generates_and_says_so(
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)  # offscreen: the default output is missing
     window.live_preview.sink_factory = lambda rate: "no audio output device was found"
-    segment = window.controller.add_segment("Hi. There.")
+    segment = window.controller.segments.add("Hi. There.")
     play(window, segment.id)
     assert "cannot be heard while it is generated: no audio output device was found" in (
         window.message_bar.text
     )
     assert not window.message_bar.isHidden()
     assert not window.live_preview.active
-    qtbot.waitUntil(lambda: window.controller.segment(segment.id).audio_file is not None, timeout=10_000)
-    path = window.controller.audio_path(window.controller.segment(segment.id))
+    qtbot.waitUntil(lambda: window.controller.segments.get(segment.id).audio_file is not None, timeout=10_000)
+    path = window.controller.segments.audio_path(window.controller.segments.get(segment.id))
     assert len(wav_pcm(path)) == pytest.approx(24_000, abs=2)  # two 0.5 s tones
     # "play it once it is ready": once it is, the note goes
     qtbot.waitUntil(window.message_bar.isHidden)
@@ -156,11 +155,11 @@ def test_an_output_that_will_not_open_is_reported_and_the_generation_goes_on(
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro, sink=BrokenSink())
     c = window.controller
-    segment = c.add_segment("One. Two.")
+    segment = c.segments.add("One. Two.")
     with qtbot.waitSignal(window.live_preview.playing_changed, check_params_cb=lambda playing: not playing):
         play(window, segment.id)
     assert "the audio output could not be opened" in window.message_bar.text
-    qtbot.waitUntil(lambda: c.segment(segment.id).audio_file is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: c.segments.get(segment.id).audio_file is not None, timeout=10_000)
 
 
 def test_stop_silences_the_preview_and_the_generation_goes_on(
@@ -169,7 +168,7 @@ def test_stop_silences_the_preview_and_the_generation_goes_on(
     sink = ClockSink()
     window = make_window(fake_model_dir, fake_kokoro, sink=sink)
     c = window.controller
-    segment = c.add_segment("One. Two. Three. Four.")
+    segment = c.segments.add("One. Two. Three. Four.")
     fake_kokoro.hold()
     with qtbot.waitSignal(window.live_preview.sound_started, timeout=10_000):
         play(window, segment.id)
@@ -178,8 +177,8 @@ def test_stop_silences_the_preview_and_the_generation_goes_on(
     assert not window.live_preview.active and sink.stopped
     assert "still being generated" in window.statusBar().currentMessage()
     fake_kokoro.release()
-    qtbot.waitUntil(lambda: c.segment(segment.id).audio_file is not None, timeout=10_000)
-    assert c.segment(segment.id).audio_duration == pytest.approx(2.0, abs=0.01)
+    qtbot.waitUntil(lambda: c.segments.get(segment.id).audio_file is not None, timeout=10_000)
+    assert c.segments.get(segment.id).audio_duration == pytest.approx(2.0, abs=0.01)
 
 
 def test_cancel_stops_the_sound_and_keeps_no_audio(
@@ -188,7 +187,7 @@ def test_cancel_stops_the_sound_and_keeps_no_audio(
     sink = ClockSink()
     window = make_window(fake_model_dir, fake_kokoro, sink=sink)
     c = window.controller
-    segment = c.add_segment("One. Two. Three.")
+    segment = c.segments.add("One. Two. Three.")
     fake_kokoro.hold()
     with qtbot.waitSignal(window.live_preview.sound_started, timeout=10_000):
         play(window, segment.id)
@@ -197,8 +196,8 @@ def test_cancel_stops_the_sound_and_keeps_no_audio(
         window.commands.cancel.trigger()
     assert not window.live_preview.active and sink.stopped
     fake_kokoro.release()
-    assert c.wait_for_jobs(10_000)
-    assert c.segment(segment.id).audio_file is None
+    assert c.generation.wait(10_000)
+    assert c.segments.get(segment.id).audio_file is None
 
 
 def test_play_on_a_segment_being_generated_renders_it_again_from_the_start(
@@ -207,19 +206,19 @@ def test_play_on_a_segment_being_generated_renders_it_again_from_the_start(
     sink = ClockSink(speed=20.0)
     window = make_window(fake_model_dir, fake_kokoro, sink=sink)
     c = window.controller
-    segment = c.add_segment("One.\nTwo.\nThree.")  # three lines: three chunks
+    segment = c.segments.add("One.\nTwo.\nThree.")  # three lines: three chunks
     fake_kokoro.hold()
-    task_id = c.generate_audio(segment.id)
+    task_id = c.generation.generate_audio(segment.id)
     fake_kokoro.step()  # "One." is rendered before Play
-    qtbot.waitUntil(lambda: c.progress_of(task_id) > 0, timeout=10_000)
+    qtbot.waitUntil(lambda: c.generation.progress_of(task_id) > 0, timeout=10_000)
     play(window, segment.id)
     # Its audio so far was not kept (memory stays bounded): the task starts again, to be heard whole.
     assert window.live_preview.task_id != task_id
-    assert c.task(task_id).status is TaskStatus.CANCELLED
+    assert c.generation.task(task_id).status is TaskStatus.CANCELLED
     fake_kokoro.release()
     with qtbot.waitSignal(window.live_preview.finished, timeout=10_000):
         pass
-    pcm = wav_pcm(c.audio_path(c.segment(segment.id)))
+    pcm = wav_pcm(c.segments.audio_path(c.segments.get(segment.id)))
     assert len(sink.data) == 2 * len(pcm) == 2 * 48_000  # three 0.5 s tones, two 0.25 s pauses
     assert np.abs(np.frombuffer(sink.data, dtype="<i2").astype(np.int32) - pcm).max() <= 1
 
@@ -230,11 +229,11 @@ def test_play_on_a_queued_segment_moves_it_to_the_front(
     sink = ClockSink(speed=20.0)
     window = make_window(fake_model_dir, fake_kokoro, sink=sink)
     c = window.controller
-    ids = [c.add_segment(f"Segment {n}.").id for n in range(5)]
-    assert c.wait_for_jobs(10_000)  # the model loaded at start-up
+    ids = [c.segments.add(f"Segment {n}.").id for n in range(5)]
+    assert c.generation.wait(10_000)  # the model loaded at start-up
     fake_kokoro.hold()
-    c.generate_all()
-    jobs = c.pool.maxThreadCount()  # this many run at once; the others wait in the queue
+    c.generation.generate_all()
+    jobs = c.generation.pool.maxThreadCount()  # this many run at once; the others wait in the queue
     qtbot.waitUntil(lambda: len(fake_kokoro.calls) == jobs, timeout=10_000)
     play(window, ids[4])
     fake_kokoro.step()  # one of the running segments is done: its place goes to the one played
@@ -242,7 +241,7 @@ def test_play_on_a_queued_segment_moves_it_to_the_front(
     fake_kokoro.release()
     with qtbot.waitSignal(window.live_preview.finished, timeout=10_000):
         pass
-    c.wait_for_jobs(10_000)
+    c.generation.wait(10_000)
     order = [text for text, *_ in fake_kokoro.calls]
     # right after the ones that were running, before those queued ahead of it
     assert order.index("Segment 4.") == jobs

@@ -66,7 +66,7 @@ def test_from_an_empty_model_folder_to_speech_through_the_dialog(
 ) -> None:
     window = make_window(empty)
     assert "not installed" in window.message_bar.text  # said at start, with the button
-    record = window.controller.add_segment("Installed from the dialog, and speaking.")
+    record = window.controller.segments.add("Installed from the dialog, and speaking.")
     window.select_segment(record.id)
     window.commands.generate.trigger()
     assert str(empty) in window.message_bar.text and window.message_bar.button.isVisible()
@@ -95,11 +95,12 @@ def test_from_an_empty_model_folder_to_speech_through_the_dialog(
     task = window.controller.tasks.active_for(record.id)
     assert task is not None
     qtbot.waitUntil(
-        lambda: window.controller.task(task.task_id).status is TaskStatus.COMPLETED, timeout=120_000
+        lambda: window.controller.generation.task(task.task_id).status is TaskStatus.COMPLETED,
+        timeout=120_000,
     )
-    saved = window.controller.segment(record.id)
+    saved = window.controller.segments.get(record.id)
     assert saved is not None and saved.audio_duration is not None
-    info = sf.info(window.controller.audio_path(saved))
+    info = sf.info(window.controller.segments.audio_path(saved))
     assert info.duration == pytest.approx(saved.audio_duration, abs=0.01) and info.duration > 1.0
 
 
@@ -129,8 +130,8 @@ def test_a_damaged_model_in_place_is_explained_at_start_with_the_button(
     window = make_window(empty)  # the start-up job loads the model in the background
     qtbot.waitUntil(lambda: "cannot be loaded" in window.message_bar.text, timeout=60_000)
     assert str(empty / INT8) in window.message_bar.text and window.message_bar.button.isVisible()
-    record = window.controller.add_segment("Hello.")
-    result = window.controller.generate_audio(record.id)
+    record = window.controller.segments.add("Hello.")
+    result = window.controller.generation.generate_audio(record.id)
     assert not isinstance(result, str) and result.reason == "model_missing"
 
 
@@ -197,14 +198,55 @@ def test_the_voice_picker_filters_previews_in_the_background_and_sets_blends(
 
     picker.spec.setText("af_heart:3, am_michael:1")
     qtbot.mouseClick(picker.use_button, Qt.MouseButton.LeftButton)
-    assert window.controller.settings().default_voice_id == "af_heart:3,am_michael:1"
+    assert window.controller.settings.current().default_voice_id == "af_heart:3,am_michael:1"
     assert "af_heart:3,am_michael:1" in picker.status.text()
     picker.spec.setText("am_onyx")
     qtbot.mouseClick(picker.use_button, Qt.MouseButton.LeftButton)
     assert (
         "Unknown voice 'am_onyx'" in picker.status.text() and "af_heart, am_michael" in picker.status.text()
     )
-    assert window.controller.settings().default_voice_id == "af_heart:3,am_michael:1"
+    assert window.controller.settings.current().default_voice_id == "af_heart:3,am_michael:1"
+
+
+def test_a_cached_preview_and_a_refused_one_leave_the_picker_ready_again(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    """Issue 12 item 12: the answer from the cache (or a refusal) used to arrive inside `request`,
+    before the picker noted that it waited: stuck on "Preparing a preview…", Preview disabled."""
+    window = make_window(fake_model_dir, fake_kokoro)
+    window.commands.models.trigger()
+    picker = window.model_dialog.picker
+    picker.spec.setText("am_michael")
+    previews = window.controller.previews
+    with qtbot.waitSignal(previews.ready, timeout=30_000):
+        qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(picker.preview_button.isEnabled)
+    calls = len(fake_kokoro.calls)
+
+    with qtbot.waitSignal(previews.ready, timeout=5_000):  # from the cache this time
+        qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)
+    assert len(fake_kokoro.calls) == calls
+    assert picker.status.text() == "Playing a preview of am_michael."
+    assert picker.preview_button.isEnabled()
+
+    picker.spec.setText("am_onyx")  # refused before any work starts: the failure path
+    with qtbot.waitSignal(previews.failed, timeout=5_000):
+        qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)
+    assert "am_onyx" in picker.status.text() and "Preparing" not in picker.status.text()
+    assert picker.preview_button.isEnabled()
+
+
+def test_a_preview_answer_never_arrives_inside_request(qapp, fake_model_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.app.previews import Previews
+    from narrator_app.engine.loader import KokoroModelLoader
+
+    previews = Previews(KokoroModelLoader(tmp_path / "data", tmp_path / "no-model"), tmp_path / "data")
+    seen: list[int] = []
+    previews.failed.connect(lambda request_id, _message: seen.append(request_id))
+    request_id = previews.request("af_heart", "en-us")  # no model: refused at once
+    assert seen == []  # not yet: deferred to the event loop
+    qapp.processEvents()
+    assert seen == [request_id]
 
 
 def test_the_provider_setting_is_shown_and_cuda_is_offered_only_when_available(
@@ -237,7 +279,7 @@ def test_the_settings_dialog_takes_a_blend_and_refuses_an_unknown_voice(
     dialog.voice.setCurrentText("af_heart:1,am_michael:2")
     dialog.accept()
     assert not dialog.isVisible()
-    assert window.controller.settings().default_voice_id == "af_heart:1,am_michael:2"
+    assert window.controller.settings.current().default_voice_id == "af_heart:1,am_michael:2"
 
 
 def test_the_provider_choice_is_stored_and_used_by_the_next_start(
@@ -246,15 +288,15 @@ def test_the_provider_choice_is_stored_and_used_by_the_next_start(
     from narrator_app.app.controller import Controller
 
     first = Controller(tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: fake_kokoro)
-    first.set_provider("cuda")
+    first.settings.set_provider("cuda")
     first.shutdown()
     again = Controller(tmp_path / "data", fake_model_dir, model_factory=lambda files, threads: fake_kokoro)
     try:
-        assert again.settings().execution_provider == "cuda" and again.loader.provider == "cuda"
+        assert again.settings.current().execution_provider == "cuda" and again.loader.provider == "cuda"
         # This onnxruntime offers no CUDA: the CPU runs, and that is what is shown.
         assert again.loader.providers() == ["CPUExecutionProvider"]
         with pytest.raises(Exception, match="cpu or cuda"):
-            again.set_provider("tpu")
+            again.settings.set_provider("tpu")
     finally:
         again.shutdown()
 

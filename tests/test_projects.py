@@ -16,32 +16,32 @@ def test_projects_keep_their_own_segments_and_audio(
     qtbot, make_controller: MakeController, fake_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
-    first = c.add_segment("In the default project.")
-    wait_for_tasks(qtbot, c, [c.generate_audio(first.id)])
-    book = c.create_project("  My   book ")
+    first = c.segments.add("In the default project.")
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(first.id)])
+    book = c.projects.create("  My   book ")
     assert book.name == "My book"
     with qtbot.waitSignal(c.project_changed):
-        c.open_project("my BOOK")  # names are matched ignoring case
-    assert c.project == book and c.segments() == []
-    chapter = c.add_segment("In the book.")
-    wait_for_tasks(qtbot, c, [c.generate_audio(chapter.id)])
-    assert c.segment(chapter.id).audio_file == f"audio/{book.id}/segment_{chapter.id}.wav"
-    assert {p.name: n for p, n in c.projects()} == {"Default": 1, "My book": 1}
+        c.projects.open("my BOOK")  # names are matched ignoring case
+    assert c.project == book and c.segments.all() == []
+    chapter = c.segments.add("In the book.")
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(chapter.id)])
+    assert c.segments.get(chapter.id).audio_file == f"audio/{book.id}/segment_{chapter.id}.wav"
+    assert {p.name: n for p, n in c.projects.all()} == {"Default": 1, "My book": 1}
 
     with pytest.raises(ProjectError, match="already a project named 'Default'"):
-        c.create_project("default")
+        c.projects.create("default")
     with pytest.raises(ProjectError, match="needs a name"):
-        c.rename_project("My book", "   ")
-    assert c.rename_project("My book", "The book").name == "The book"
+        c.projects.rename("My book", "   ")
+    assert c.projects.rename("My book", "The book").name == "The book"
     assert c.project.name == "The book"
 
-    c.delete_project("The book")
-    assert c.project.name == "Default" and [s.id for s in c.segments()] == [first.id]
+    c.projects.delete("The book")
+    assert c.project.name == "Default" and [s.id for s in c.segments.all()] == [first.id]
     assert not (c.data_dir / "audio" / str(book.id)).exists()
-    assert c.segment(chapter.id) is None
-    assert (c.data_dir / c.segment(first.id).audio_file).is_file()  # other projects untouched
+    assert c.segments.get(chapter.id) is None
+    assert (c.data_dir / c.segments.get(first.id).audio_file).is_file()  # other projects untouched
     with pytest.raises(ProjectError, match="no project named 'The book'"):
-        c.open_project("The book")
+        c.projects.open("The book")
 
 
 def test_the_command_line_works_on_the_project_given(
@@ -92,18 +92,18 @@ def test_the_window_switches_projects_and_reopens_the_last_one(
         return w
 
     first = window()
-    first.controller.add_segment("Default text.")
+    first.controller.segments.add("Default text.")
     first.project_menu.ask_name = lambda title, label, text: "Audiobook"
     first.project_menu.new_project()
     assert first.windowTitle().startswith("Audiobook") and first.model.rowCount() == 0
-    first.controller.add_segment("Book text.")
+    first.controller.segments.add("Book text.")
     first.project_menu.rebuild()
     labels = [a.text() for a in first.project_menu.actions()]
     assert labels == ["Audiobook  (1)", "Default  (1)"]
     assert [a.isChecked() for a in first.project_menu.actions()] == [True, False]
     first.close()
 
-    first.controller.rename_project("Audiobook", "The audiobook")  # as the command line could
+    first.controller.projects.rename("Audiobook", "The audiobook")  # as the command line could
     second = window()  # the last project opens again, found by id
     assert second.controller.project.name == "The audiobook"
     assert [second.model.index(r, 2).data() for r in range(second.model.rowCount())] == ["Book text."]
@@ -130,13 +130,13 @@ def test_the_open_project_menu_lists_the_recent_projects_first(
     first = window()
     c = first.controller
     for name in ("Alpha", "Beta", "Gamma", "Zeta"):
-        c.create_project(name)
+        c.projects.create(name)
     first.project_menu.rebuild()
     assert [a.text() for a in first.project_menu.actions()] == [
         "Default  (0)", "", "Alpha  (0)", "Beta  (0)", "Gamma  (0)", "Zeta  (0)"
     ]  # fmt: skip
-    c.open_project("Zeta")
-    c.open_project("Beta")
+    c.projects.open("Zeta")
+    c.projects.open("Beta")
     first.project_menu.rebuild()
     menu = first.project_menu.actions()
     assert [a.text() for a in menu] == [
@@ -197,15 +197,15 @@ def test_text_being_typed_is_saved_in_its_project_before_switching(
     qtbot.addWidget(w)
     w.show()
     c = w.controller
-    segment = c.add_segment("Draft")
-    c.create_project("Other")
+    segment = c.segments.add("Draft")
+    c.projects.create("Other")
     w.select_segment(segment.id)
     w.editor.moveCursor(w.editor.textCursor().MoveOperation.End)
     QTest.keyClicks(w.editor, " typed")  # within the 400 ms before it would be saved
     assert w.segment_editor.has_unsaved_edits
     w.project_menu.open("Other")
     assert c.project.name == "Other" and w.message_bar.isHidden()
-    assert c.segment(segment.id).text == "Draft typed"
+    assert c.segments.get(segment.id).text == "Draft typed"
     assert not w.commands.undo.isEnabled() and w.commands.undo.text() == "&Undo"  # Other's own history
     w.project_menu.open("Default")
     assert w.commands.undo.isEnabled() and w.commands.undo.text() == "&Undo Edit text"

@@ -65,7 +65,7 @@ class ControllerMachine(RuleBasedStateMachine):
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _ids(self) -> list[int]:
-        return [s.id for s in self.c.segments()]
+        return [s.id for s in self.c.segments.all()]
 
     def _pick(self, data: st.DataObject) -> int:
         ids = self._ids()
@@ -74,18 +74,18 @@ class ControllerMachine(RuleBasedStateMachine):
     @initialize(start=st.lists(texts, min_size=2, max_size=6))
     def some_segments(self, start: list[str]) -> None:
         for text in start:
-            self.c.add_segment(text)
+            self.c.segments.add(text)
 
     @rule(text=texts, locked=st.booleans())
     def add(self, text: str, locked: bool) -> None:
-        record = self.c.add_segment(text, locked=locked)
+        record = self.c.segments.add(text, locked=locked)
         assert record.text == text
 
     @rule(data=st.data(), text=texts)
     def edit(self, data: st.DataObject, text: str) -> None:
         segment_id = self._pick(data)
-        before = self.c.segment(segment_id)
-        result = self.c.update_segment(segment_id, text=text)
+        before = self.c.segments.get(segment_id)
+        result = self.c.segments.update(segment_id, text=text)
         if before is None or (before.is_locked and text != before.text):
             assert isinstance(result, Refusal)
         else:
@@ -94,7 +94,7 @@ class ControllerMachine(RuleBasedStateMachine):
     @rule(data=st.data(), locked=st.booleans())
     def lock(self, data: st.DataObject, locked: bool) -> None:
         segment_id = self._pick(data)
-        result = self.c.update_segment(segment_id, locked=locked)
+        result = self.c.segments.update(segment_id, locked=locked)
         if not isinstance(result, Refusal):
             assert result.is_locked == locked
             if locked:
@@ -102,22 +102,22 @@ class ControllerMachine(RuleBasedStateMachine):
 
     @rule(data=st.data(), offset=st.integers(-3, 3))
     def move(self, data: st.DataObject, offset: int) -> None:
-        self.c.move_segment(self._pick(data), offset)
+        self.c.segments.move(self._pick(data), offset)
 
     @rule(data=st.data())
     def delete(self, data: st.DataObject) -> None:
         segment_id = self._pick(data)
-        before = self.c.segment(segment_id)
-        result = self.c.delete_segment(segment_id)
+        before = self.c.segments.get(segment_id)
+        result = self.c.segments.delete(segment_id)
         if before is not None and not before.is_locked:
-            assert not isinstance(result, Refusal) and self.c.segment(segment_id) is None
+            assert not isinstance(result, Refusal) and self.c.segments.get(segment_id) is None
             assert self.c.tasks.active_for(segment_id) is None
 
     @rule(data=st.data())
     def generate(self, data: st.DataObject) -> None:
         segment_id = self._pick(data)
-        result = self.c.generate_audio(segment_id)
-        record = self.c.segment(segment_id)
+        result = self.c.generation.generate_audio(segment_id)
+        record = self.c.segments.get(segment_id)
         if record is None or not record.text.strip() or record.is_locked:
             assert isinstance(result, Refusal)
         else:
@@ -125,13 +125,13 @@ class ControllerMachine(RuleBasedStateMachine):
 
     @rule(regenerate=st.booleans())
     def generate_all(self, regenerate: bool) -> None:
-        summary = self.c.generate_all(regenerate=regenerate)
+        summary = self.c.generation.generate_all(regenerate=regenerate)
         assert not isinstance(summary, Refusal)
 
     @rule(data=st.data())
     def cancel(self, data: st.DataObject) -> None:
         segment_id = self._pick(data)
-        self.c.cancel_segment(segment_id)
+        self.c.generation.cancel_segment(segment_id)
         active = self.c.tasks.active_for(segment_id)
         # Only a task recording its finished audio cannot be cancelled any more.
         assert active is None or active.status is TaskStatus.RUNNING
@@ -146,10 +146,10 @@ class ControllerMachine(RuleBasedStateMachine):
         """Let every job finish, then check the files: nothing is being written now."""
         self.fake.release()
         self.qtbot.waitUntil(lambda: not self.c.tasks.has_active(), timeout=30_000)
-        self.c.wait_for_jobs()
+        self.c.generation.wait()
         self.fake.hold()
         self.check_tasks()
-        for record in self.c.segments():
+        for record in self.c.segments.all():
             if record.audio_file is None:
                 continue
             path = self.c.data_dir / record.audio_file
@@ -174,7 +174,7 @@ class ControllerMachine(RuleBasedStateMachine):
 
     @invariant()
     def positions_are_a_permutation(self) -> None:
-        positions = [s.position for s in self.c.segments()]
+        positions = [s.position for s in self.c.segments.all()]
         assert sorted(positions) == list(range(len(positions)))
 
 

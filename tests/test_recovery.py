@@ -37,31 +37,44 @@ def test_an_interrupted_replacement_is_resolved_to_the_recorded_audio(
     audio = data / "audio" / str(c.project.id)
     cases = {}
     # Each case: (file at the recorded path, the `.previous` file) as a crash between two steps leaves them.
+    # `.previous` copies are named uniquely (`.<name>.<12 hex>.previous`); a crash of an older version
+    # left the fixed `.<name>.previous`; two interleaved replacements leave two copies.
     for name, current, previous in [
-        ("old moved aside, new not yet in place", None, 1.0),
-        ("new in place, not yet recorded", 2.0, 1.0),
-        ("recorded, old not yet removed", 1.0, 2.0),
-        ("nothing interrupted", 1.0, None),
+        ("old moved aside, new not yet in place", None, [1.0]),
+        ("new in place, not yet recorded", 2.0, [1.0]),
+        ("recorded, old not yet removed", 1.0, [2.0]),
+        ("nothing interrupted", 1.0, []),
+        ("two replacements interleaved", 3.0, [2.0, 1.0]),
+        ("an older version's fixed name", None, [1.0]),
     ]:
-        record = c.add_segment(name)
+        record = c.segments.add(name)
         path = audio / f"segment_{record.id}.wav"
         recorded = 1.0
         if current is not None:
             _wav(path, current)
-        if previous is not None:
-            _wav(path.with_name(f".{path.name}.previous"), previous)
+        for n, seconds in enumerate(previous):
+            fixed = name == "an older version's fixed name"
+            _wav(
+                path.with_name(f".{path.name}.previous" if fixed else f".{path.name}.{n:012x}.previous"),
+                seconds,
+            )
         c.repository.set_audio(record.id, f"audio/{c.project.id}/{path.name}", recorded, None)
         cases[name] = record.id
     d = _reopen(make_controller, c, fake_model_dir)
 
     for name, segment_id in cases.items():
-        record = d.segment(segment_id)
+        record = d.segments.get(segment_id)
         assert record is not None and record.audio_file is not None, name
         path = data / record.audio_file
         assert audio_duration(path) == record.audio_duration == 1.0, name
-        assert not path.with_name(f".{path.name}.previous").exists(), name
+        assert not list(path.parent.glob(f".{path.name}*.previous")), name
     assert sorted(d.recovery.restored) == sorted(
-        [cases["old moved aside, new not yet in place"], cases["new in place, not yet recorded"]]
+        [
+            cases["old moved aside, new not yet in place"],
+            cases["new in place, not yet recorded"],
+            cases["two replacements interleaved"],
+            cases["an older version's fixed name"],
+        ]
     )
 
 
@@ -71,10 +84,10 @@ def test_temporary_and_unrecorded_files_are_removed_and_nothing_else(
     c = make_controller(fake_model_dir, FakeKokoro())
     data = c.data_dir
     audio = data / "audio" / str(c.project.id)
-    kept = c.add_segment("kept")
+    kept = c.segments.add("kept")
     _wav(audio / f"segment_{kept.id}.wav", 1.0)
     c.repository.set_audio(kept.id, f"audio/{c.project.id}/segment_{kept.id}.wav", 1.0, None)
-    never_recorded = c.add_segment("its first audio was written but not recorded")
+    never_recorded = c.segments.add("its first audio was written but not recorded")
     leftovers = [
         audio / f".segment_{kept.id}.wav.0123456789ab.part",  # a WAV being written
         audio / f"segment_{never_recorded.id}.wav",  # written, not recorded
@@ -109,7 +122,7 @@ def test_temporary_and_unrecorded_files_are_removed_and_nothing_else(
     assert [p for p in leftovers if p.exists()] == []
     assert [p for p in strangers if not p.exists()] == []
     assert not journal.exists()
-    assert audio_duration(audio / f"segment_{kept.id}.wav") == d.segment(kept.id).audio_duration
+    assert audio_duration(audio / f"segment_{kept.id}.wav") == d.segments.get(kept.id).audio_duration
     assert sorted(d.recovery.removed) == sorted(leftovers)
 
 
@@ -117,11 +130,11 @@ def test_a_recorded_file_that_is_gone_is_cleared_so_generate_all_makes_it_again(
     make_controller: MakeController, fake_model_dir: Path
 ) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    lost = c.add_segment("Its file was deleted.")
+    lost = c.segments.add("Its file was deleted.")
     c.repository.set_audio(lost.id, f"audio/{c.project.id}/segment_{lost.id}.wav", 1.0, None)
     d = _reopen(make_controller, c, fake_model_dir)
-    record = d.segment(lost.id)
+    record = d.segments.get(lost.id)
     assert record is not None and record.text == "Its file was deleted."
-    assert d.audio_status(record)[0] is AudioStatus.NONE and d.recovery.cleared == [lost.id]
-    summary = d.generate_all()
+    assert d.generation.audio_status(record)[0] is AudioStatus.NONE and d.recovery.cleared == [lost.id]
+    summary = d.generation.generate_all()
     assert summary.queued == 1

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from fakes import FakeKokoro
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import setup_logging
@@ -78,13 +79,13 @@ def test_file_names_come_from_ids_never_from_text_or_names(
     qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
-    project = c.open_project(c.create_project("../../../escape ~ $HOME `id` ; rm -rf").name)
-    segment = c.add_segment("../../../evil.wav\n/etc/passwd. C:\\Windows\\win.ini. $(id).")
+    project = c.projects.open(c.projects.create("../../../escape ~ $HOME `id` ; rm -rf").name)
+    segment = c.segments.add("../../../evil.wav\n/etc/passwd. C:\\Windows\\win.ini. $(id).")
     outside_before = sorted(p for p in tmp_path.rglob("*") if c.data_dir not in p.parents)
-    task_id = c.generate_audio(segment.id)
+    task_id = c.generation.generate_audio(segment.id)
     wait_for_tasks(qtbot, c, [task_id])
-    assert c.task(task_id).status is TaskStatus.COMPLETED
-    assert c.segment(segment.id).audio_file == f"audio/{project.id}/segment_{segment.id}.wav"
+    assert c.generation.task(task_id).status is TaskStatus.COMPLETED
+    assert c.segments.get(segment.id).audio_file == f"audio/{project.id}/segment_{segment.id}.wav"
     assert sorted(p for p in tmp_path.rglob("*") if c.data_dir not in p.parents) == outside_before
     for path in c.data_dir.rglob("*"):
         assert ".." not in path.relative_to(c.data_dir).parts and "evil" not in path.name
@@ -99,7 +100,6 @@ class _Trap:
         return (Path.touch, (self.marker,))
 
 
-@pytest.mark.real_model
 def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
     qtbot, make_controller: MakeController, real_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -117,9 +117,10 @@ def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
         np.savez(handle, af_heart=payload)
     c = make_controller(folder)
     # Only the archive's index and each array's header are read: an object array is refused by name.
-    with pytest.raises(VoicesFileError, match="'af_heart' is a object array"):
-        c.available_voices()
-    refusal = c.generate_audio(c.add_segment("Hello.").id)
+    with pytest.raises(VoicesUnavailable, match="'af_heart' is a object array") as refused:
+        c.settings.available_voices()
+    assert isinstance(refused.value.__cause__, VoicesFileError)  # the engine's error, translated
+    refusal = c.generation.generate_audio(c.segments.add("Hello.").id)
     assert not isinstance(refusal, str) and refusal.reason == "model_missing"
     assert (
         str(folder / "voices-v1.0.bin") in refusal.message
@@ -134,7 +135,6 @@ def test_a_voices_file_holding_pickled_objects_is_never_unpickled(
     assert not marker.exists()
 
 
-@pytest.mark.real_model
 def test_the_log_holds_no_user_text_unless_debug_logging_is_on(
     qtbot, make_controller: MakeController, real_model_dir: Path, fake_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -143,20 +143,21 @@ def test_the_log_holds_no_user_text_unless_debug_logging_is_on(
     assert log_file is not None
     try:
         c = make_controller(real_model_dir)
-        spoken = c.add_segment(f"{secret}. Hello 😀 {secret}!")
-        task_id = c.generate_audio(spoken.id)
+        spoken = c.segments.add(f"{secret}. Hello 😀 {secret}!")
+        task_id = c.generation.generate_audio(spoken.id)
         wait_for_tasks(qtbot, c, [task_id])
-        assert c.task(task_id).status is TaskStatus.COMPLETED
+        assert c.generation.task(task_id).status is TaskStatus.COMPLETED
         c.shutdown()
         failing = FakeKokoro()
         failing.fail_with = RuntimeError(f"phonemizer choked on {secret!r}")
         f = make_controller(fake_model_dir, failing)
-        f.update_settings(voice="af_heart")
-        broken = f.add_segment(secret)
-        task_id = f.generate_audio(broken.id)
+        f.settings.update(voice="af_heart")
+        broken = f.segments.add(secret)
+        task_id = f.generation.generate_audio(broken.id)
         wait_for_tasks(qtbot, f, [task_id])
         assert (
-            f.task(task_id).status is TaskStatus.FAILED and secret in f.task(task_id).message
+            f.generation.task(task_id).status is TaskStatus.FAILED
+            and secret in f.generation.task(task_id).message
         )  # shown, not logged
         f.shutdown()
         for handler in logging.getLogger().handlers:

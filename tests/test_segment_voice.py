@@ -22,18 +22,18 @@ from narrator_app.ui.segment_model import Column
 
 
 def generate_and_wait(qtbot, controller: Controller, segment_id: int) -> str:  # type: ignore[no-untyped-def]
-    task_id = controller.generate_audio(segment_id)
+    task_id = controller.generation.generate_audio(segment_id)
     assert isinstance(task_id, str), task_id
-    qtbot.waitUntil(lambda: not controller.task(task_id).status.is_active, timeout=120_000)
-    info = controller.task(task_id)
+    qtbot.waitUntil(lambda: not controller.generation.task(task_id).status.is_active, timeout=120_000)
+    info = controller.generation.task(task_id)
     assert info.status is TaskStatus.COMPLETED, info.message
     return task_id
 
 
 def check_wav(controller: Controller, segment_id: int) -> np.ndarray:
-    record = controller.segment(segment_id)
+    record = controller.segments.get(segment_id)
     assert record is not None and record.audio_duration is not None
-    path = controller.audio_path(record)
+    path = controller.segments.audio_path(record)
     samples, rate = sf.read(path, dtype="float32")
     assert rate == 24_000 and len(samples) / rate == pytest.approx(record.audio_duration, abs=0.01)
     return samples
@@ -43,21 +43,21 @@ def test_per_segment_voice_and_blend_with_the_real_model(
     qtbot, make_controller, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     controller: Controller = make_controller(real_model_dir)
-    controller.update_settings(voice="jf_alpha")
+    controller.settings.update(voice="jf_alpha")
     text = "The same words in three voices."
-    plain, own, blended = (controller.add_segment(text) for _ in range(3))
-    assert controller.set_segment_voice(own.id, "jm_kumo").voice == "jm_kumo"  # type: ignore[union-attr]
+    plain, own, blended = (controller.segments.add(text) for _ in range(3))
+    assert controller.segments.set_voice(own.id, "jm_kumo").voice == "jm_kumo"  # type: ignore[union-attr]
     assert (
-        controller.set_segment_voice(blended.id, " jf_alpha:1 , jm_kumo:1 ").voice == "jf_alpha:1,jm_kumo:1"
+        controller.segments.set_voice(blended.id, " jf_alpha:1 , jm_kumo:1 ").voice == "jf_alpha:1,jm_kumo:1"
     )  # type: ignore[union-attr]
 
     voices = {}
     for record in (plain, own, blended):
         task_id = generate_and_wait(qtbot, controller, record.id)
-        voices[record.id] = controller.task(task_id).voice
-        made = Fingerprint.from_json(controller.segment(record.id).audio_fingerprint)  # type: ignore[union-attr]
+        voices[record.id] = controller.generation.task(task_id).voice
+        made = Fingerprint.from_json(controller.segments.get(record.id).audio_fingerprint)  # type: ignore[union-attr]
         assert made is not None and made.voice == voices[record.id]
-        assert controller.audio_status(controller.segment(record.id))[0] is AudioStatus.READY  # type: ignore[arg-type]
+        assert controller.generation.audio_status(controller.segments.get(record.id))[0] is AudioStatus.READY  # type: ignore[arg-type]
     assert voices == {plain.id: "jf_alpha", own.id: "jm_kumo", blended.id: "jf_alpha:1,jm_kumo:1"}
     samples = [check_wav(controller, r.id) for r in (plain, own, blended)]
     for a, b in ((0, 1), (0, 2), (1, 2)):  # three different renderings of the same text
@@ -65,34 +65,34 @@ def test_per_segment_voice_and_blend_with_the_real_model(
         assert not np.allclose(samples[a][:n], samples[b][:n], atol=1e-3)
 
     # Changing a segment's voice outdates its audio only; back to the global voice outdates it again.
-    controller.set_segment_voice(own.id, "jf_nezumi")
-    status, why = controller.audio_status(controller.segment(own.id))  # type: ignore[arg-type]
+    controller.segments.set_voice(own.id, "jf_nezumi")
+    status, why = controller.generation.audio_status(controller.segments.get(own.id))  # type: ignore[arg-type]
     assert status is AudioStatus.OUTDATED and "voice" in why
-    assert controller.audio_status(controller.segment(plain.id))[0] is AudioStatus.READY  # type: ignore[arg-type]
-    summary = controller.generate_all()
+    assert controller.generation.audio_status(controller.segments.get(plain.id))[0] is AudioStatus.READY  # type: ignore[arg-type]
+    summary = controller.generation.generate_all()
     assert not isinstance(summary, Refusal) and summary.queued == 1 and summary.skipped_unchanged == 2
     qtbot.waitUntil(lambda: not controller.tasks.has_active(), timeout=120_000)
-    assert controller.task(summary.task_ids[0]).voice == "jf_nezumi"
+    assert controller.generation.task(summary.task_ids[0]).voice == "jf_nezumi"
     check_wav(controller, own.id)
-    controller.set_segment_voice(own.id, "")
-    assert controller.segment(own.id).voice is None  # type: ignore[union-attr]
-    assert controller.audio_status(controller.segment(own.id))[0] is AudioStatus.OUTDATED  # type: ignore[arg-type]
+    controller.segments.set_voice(own.id, "")
+    assert controller.segments.get(own.id).voice is None  # type: ignore[union-attr]
+    assert controller.generation.audio_status(controller.segments.get(own.id))[0] is AudioStatus.OUTDATED  # type: ignore[arg-type]
 
 
 def test_segment_voice_rules(make_controller, fake_model_dir: Path) -> None:  # type: ignore[no-untyped-def]
     controller: Controller = make_controller(fake_model_dir, FakeKokoro())
-    record = controller.add_segment("Words.")
+    record = controller.segments.add("Words.")
     with pytest.raises(SettingsError, match="af_heart, am_michael"):
-        controller.set_segment_voice(record.id, "am_onyx")
+        controller.segments.set_voice(record.id, "am_onyx")
     with pytest.raises(SettingsError, match="above 0"):
-        controller.set_segment_voice(record.id, "af_heart:-1,am_michael")
-    assert isinstance(controller.set_segment_voice(9999, "af_heart"), Refusal)
-    controller.update_segment(record.id, locked=True)
-    refusal = controller.set_segment_voice(record.id, "am_michael")
+        controller.segments.set_voice(record.id, "af_heart:-1,am_michael")
+    assert isinstance(controller.segments.set_voice(9999, "af_heart"), Refusal)
+    controller.segments.update(record.id, locked=True)
+    refusal = controller.segments.set_voice(record.id, "am_michael")
     assert (
         isinstance(refusal, Refusal) and refusal.reason == "locked" and "unlock it first" in refusal.message
     )
-    assert controller.segment(record.id).voice is None  # type: ignore[union-attr]
+    assert controller.segments.get(record.id).voice is None  # type: ignore[union-attr]
 
 
 def test_segments_set_voice_on_the_command_line(
@@ -130,7 +130,7 @@ def test_set_voice_from_the_context_menu_outdates_the_row(
     )
     qtbot.addWidget(window)
     window.show()
-    record = window.controller.add_segment("Hello there.")
+    record = window.controller.segments.add("Hello there.")
     window.select_segment(record.id)
     window.commands.generate.trigger()
     row = window.model.row_of(record.id)
@@ -159,8 +159,8 @@ def test_undoing_a_delete_brings_the_segment_back_with_its_own_voice(
     make_controller, fake_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     controller: Controller = make_controller(fake_model_dir, FakeKokoro())
-    record = controller.add_segment("Words.")
-    controller.set_segment_voice(record.id, "am_michael")
-    assert not isinstance(controller.delete_segment(record.id), Refusal)
-    assert not isinstance(controller.undo(), Refusal)
-    assert controller.segment(record.id).voice == "am_michael"  # type: ignore[union-attr]
+    record = controller.segments.add("Words.")
+    controller.segments.set_voice(record.id, "am_michael")
+    assert not isinstance(controller.segments.delete(record.id), Refusal)
+    assert not isinstance(controller.edits.undo(), Refusal)
+    assert controller.segments.get(record.id).voice == "am_michael"  # type: ignore[union-attr]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -69,9 +68,9 @@ def test_the_model_passes_qt_model_tester(
 ) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
     c = window.controller
-    c.add_segment("One.")
-    c.add_segment("", locked=False)
-    c.add_segment("Three.", locked=True)
+    c.segments.add("One.")
+    c.segments.add("", locked=False)
+    c.segments.add("Three.", locked=True)
     qtmodeltester.check(window.model)
     assert window.model.rowCount() == 3
     assert window.model.rowCount(window.model.index(0, 0)) == 0
@@ -81,7 +80,7 @@ def test_one_generate_action_is_shared_by_menu_toolbar_context_menu_and_shortcut
     make_window: MakeWindow, fake_model_dir: Path
 ) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
-    segment = window.controller.add_segment("Hello.")
+    segment = window.controller.segments.add("Hello.")
     window.select_segment(segment.id)
     action = window.commands.generate
     assert action.text() == "Generate audio"
@@ -93,25 +92,23 @@ def test_one_generate_action_is_shared_by_menu_toolbar_context_menu_and_shortcut
     assert action in audio_menu.actions()
 
 
-@pytest.mark.real_model
 def test_right_click_generate_with_the_real_model_then_play(
     qtbot, make_window: MakeWindow, real_model_dir: Path
 ) -> None:
     window = make_window(real_model_dir)
-    segment = window.controller.add_segment("Good morning. This is a preview of the narration.")
-    other = window.controller.add_segment("A second segment that stays as it is.")
+    segment = window.controller.segments.add("Good morning. This is a preview of the narration.")
+    other = window.controller.segments.add("A second segment that stays as it is.")
     window.select_segment(segment.id)
     seen: list[str] = []
     window.model.dataChanged.connect(lambda *_: seen.append(str(cell(window, segment.id, Column.STATUS))))
 
     action = context_menu_action(window, segment.id, "Generate audio")
-    started = time.perf_counter()
     action.trigger()
-    assert time.perf_counter() - started < 0.1  # the click returns at once
+    # The click returns at once: the row shows the task waiting or running, not done.
     assert cell(window, segment.id, Column.STATUS) in ("Queued", "Generating…")
 
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=60_000)
-    record = window.controller.segment(segment.id)
+    record = window.controller.segments.get(segment.id)
     duration_text = cell(window, segment.id, Column.DURATION)
     assert duration_text and duration_text.startswith("0:0") and "." in duration_text
     assert abs(float(duration_text.split(":")[1]) - record.audio_duration) <= 0.05
@@ -139,8 +136,8 @@ def test_fake_generation_goes_queued_generating_ready(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
-    segment = window.controller.add_segment("One. Two.")
-    blocker = window.controller.add_segment("Before it.")
+    segment = window.controller.segments.add("One. Two.")
+    blocker = window.controller.segments.add("Before it.")
     fake_kokoro.hold()
     window.select_segment(blocker.id)
     window.commands.generate.trigger()
@@ -173,8 +170,8 @@ def test_refusals_show_in_the_window_without_a_dialog(
     model_dir = fake_model_dir if model else tmp_path / "no-model"
     model_dir.mkdir(exist_ok=True)
     window = make_window(model_dir, FakeKokoro())
-    window.controller.add_segment("First.")
-    segment = window.controller.add_segment(text, locked=locked)
+    window.controller.segments.add("First.")
+    segment = window.controller.segments.add(text, locked=locked)
     window.message_bar.hide()
     window.select_segment(segment.id)
     window.commands.generate.trigger()
@@ -194,7 +191,7 @@ def test_a_failure_is_shown_and_the_row_says_failed(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
-    segment = window.controller.add_segment("Doomed.")
+    segment = window.controller.segments.add("Doomed.")
     fake_kokoro.fail_with = RuntimeError("the model fell over")
     window.select_segment(segment.id)
     window.commands.generate.trigger()
@@ -207,12 +204,12 @@ def test_typing_saves_and_generate_uses_the_text_just_typed(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
-    segment = window.controller.add_segment("Draft")
+    segment = window.controller.segments.add("Draft")
     window.select_segment(segment.id)
     window.editor.setFocus()
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
     QTest.keyClicks(window.editor, " one")
-    qtbot.waitUntil(lambda: window.controller.segment(segment.id).text == "Draft one")
+    qtbot.waitUntil(lambda: window.controller.segments.get(segment.id).text == "Draft one")
     assert not window.player.is_playing  # Space typed in the editor is text, not Play
     QTest.keyClicks(window.editor, ", final.")
     QTest.keyClick(window.editor, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
@@ -223,15 +220,15 @@ def test_typing_saves_and_generate_uses_the_text_just_typed(
 
 def test_lock_protects_the_text_and_unlock_frees_it(make_window: MakeWindow, fake_model_dir: Path) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
-    segment = window.controller.add_segment("Approved.")
+    segment = window.controller.segments.add("Approved.")
     window.select_segment(segment.id)
     QTest.keyClick(window.table, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert window.controller.segment(segment.id).is_locked
+    assert window.controller.segments.get(segment.id).is_locked
     assert window.editor.isReadOnly() and window.commands.lock.isChecked()
     assert cell(window, segment.id, Column.LOCK, Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     index = window.model.index(window.model.row_of(segment.id), Column.LOCK)
     assert window.model.setData(index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
-    assert not window.controller.segment(segment.id).is_locked
+    assert not window.controller.segments.get(segment.id).is_locked
     assert not window.editor.isReadOnly()
 
 
@@ -239,7 +236,7 @@ def test_add_and_delete_segments(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
-    keep = window.controller.add_segment("Keep.")
+    keep = window.controller.segments.add("Keep.")
     QTest.keyClick(window.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.model.rowCount() == 2
     new_id = window.current_id()
@@ -247,7 +244,7 @@ def test_add_and_delete_segments(
     QTest.keyClicks(window.editor, "Gone soon.")
     window.commands.generate.trigger()
     qtbot.waitUntil(lambda: cell(window, new_id, Column.STATUS) == "Ready", timeout=10_000)
-    audio = window.controller.data_dir / window.controller.segment(new_id).audio_file
+    audio = window.controller.data_dir / window.controller.segments.get(new_id).audio_file
     assert audio.exists()
 
     window.confirm_delete = lambda count: False
@@ -257,14 +254,14 @@ def test_add_and_delete_segments(
     window.confirm_delete = lambda count: True
     QTest.keyClick(window.table, Qt.Key.Key_Delete)
     assert window.model.rowCount() == 1
-    assert window.controller.segment(new_id) is None and not audio.exists()
+    assert window.controller.segments.get(new_id) is None and not audio.exists()
     assert cell(window, keep.id, Column.NUMBER) == "1"
 
 
 def test_play_explains_when_playback_is_unavailable(make_window: MakeWindow, fake_model_dir: Path) -> None:
     player = AudioPlayer(unavailable_reason="Playback is off: install libpulse0.")
     window = make_window(fake_model_dir, FakeKokoro(), player=player)
-    segment = window.controller.add_segment("Hi.")
+    segment = window.controller.segments.add("Hi.")
     window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0, None)
     window.model.refresh_segment(segment.id)
     window.select_segment(segment.id)
@@ -277,7 +274,7 @@ def test_play_on_a_locked_segment_without_audio_says_so(
 ) -> None:
     # (An unlocked one is generated as it plays: tests/test_live_preview.py.)
     window = make_window(fake_model_dir, FakeKokoro())
-    segment = window.controller.add_segment("Hi.", locked=True)
+    segment = window.controller.segments.add("Hi.", locked=True)
     window.select_segment(segment.id)
     window.commands.play.trigger()
     assert "has no audio yet" in window.message_bar.text
@@ -296,7 +293,7 @@ def test_settings_dialog_saves_voice_speed_and_language(
     dialog.speed.setValue(3.0)  # clamped by the spin box to its maximum
     dialog.language.setCurrentIndex(dialog.language.findData("fr-fr"))
     dialog.accept()
-    settings = window.controller.settings()
+    settings = window.controller.settings.current()
     assert (settings.default_voice_id, settings.tts_speed, settings.language) == ("am_michael", 2.0, "fr-fr")
 
 
@@ -305,22 +302,22 @@ def test_closing_the_window_ends_running_jobs(
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
     controller = window.controller
-    ids = [controller.add_segment(f"One. Two. Three {n}.").id for n in range(2)]
+    ids = [controller.segments.add(f"One. Two. Three {n}.").id for n in range(2)]
     fake_kokoro.hold()
     for segment_id in ids:
-        controller.generate_audio(segment_id)
+        controller.generation.generate_audio(segment_id)
     qtbot.waitUntil(lambda: any(t.status is TaskStatus.RUNNING for t in controller.tasks.all()))
     fake_kokoro.release()
     window.close()
     assert controller.tasks.active() == []
     assert {t.status for t in controller.tasks.all()} <= {TaskStatus.CANCELLED, TaskStatus.COMPLETED}
-    assert controller.pool.activeThreadCount() == 0
+    assert controller.generation.pool.activeThreadCount() == 0
 
 
 def test_numbers_follow_rows_after_a_delete(make_window: MakeWindow, fake_model_dir: Path) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
-    ids = [window.controller.add_segment(f"S{n}.").id for n in range(3)]
-    window.controller.delete_segment(ids[0])
+    ids = [window.controller.segments.add(f"S{n}.").id for n in range(3)]
+    window.controller.segments.delete(ids[0])
     assert [window.model.index(r, Column.NUMBER).data() for r in range(2)] == ["1", "2"]
     assert window.model.index(0, 0, QModelIndex()).isValid()
 
@@ -339,7 +336,7 @@ app = QApplication([])
 from narrator_app.ui import build_main_window
 window = build_main_window(Path({str(tmp_path / "data")!r}), Path({str(fake_model_dir)!r}))
 window.show()
-segment = window.controller.add_segment("Hello.")
+segment = window.controller.segments.add("Hello.")
 window.controller.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0, None)
 window.model.refresh_segment(segment.id)
 window.select_segment(segment.id)
@@ -366,10 +363,10 @@ def test_generate_all_and_cancel_all_from_the_window(
     monkeypatch.setattr("narrator_app.engine.loader.available_cores", lambda: 1)
     window = make_window(fake_model_dir, fake_kokoro)
     c = window.controller
-    first = c.add_segment("First.")
-    c.add_segment("Locked.", locked=True)
-    c.add_segment("")
-    rest = [c.add_segment(f"Number {n}.\nSecond line.") for n in range(3)]
+    first = c.segments.add("First.")
+    c.segments.add("Locked.", locked=True)
+    c.segments.add("")
+    rest = [c.segments.add(f"Number {n}.\nSecond line.") for n in range(3)]
     assert not window.commands.cancel_all.isEnabled()
 
     fake_kokoro.hold()
@@ -415,7 +412,7 @@ def test_editing_a_generated_segment_shows_it_outdated(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
-    segment = window.controller.add_segment("Before.")
+    segment = window.controller.segments.add("Before.")
     window.select_segment(segment.id)
     window.commands.generate.trigger()
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready")
@@ -436,11 +433,11 @@ def test_cancel_from_the_context_menu(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
-    busy = window.controller.add_segment("Busy.")
-    waiting = window.controller.add_segment("Waiting.")
+    busy = window.controller.segments.add("Busy.")
+    waiting = window.controller.segments.add("Waiting.")
     fake_kokoro.hold()
-    window.controller.generate_audio(busy.id)
-    window.controller.generate_audio(waiting.id)
+    window.controller.generation.generate_audio(busy.id)
+    window.controller.generation.generate_audio(waiting.id)
     window.select_segment(waiting.id)
     action = context_menu_action(window, waiting.id, "&Cancel generation")
     assert action.isEnabled()
@@ -477,7 +474,7 @@ def test_leaving_the_editor_saves_before_a_lock_click(
     qtbot, make_window: MakeWindow, fake_model_dir: Path
 ) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
-    segment = window.controller.add_segment("Draft")
+    segment = window.controller.segments.add("Draft")
     window.select_segment(segment.id)
     window.editor.setFocus()
     window.editor.moveCursor(window.editor.textCursor().MoveOperation.End)
@@ -485,7 +482,7 @@ def test_leaving_the_editor_saves_before_a_lock_click(
     window.table.setFocus()  # as a click on the row's lock box does, before the click lands
     index = window.model.index(window.model.row_of(segment.id), Column.LOCK)
     assert window.model.setData(index, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
-    record = window.controller.segment(segment.id)
+    record = window.controller.segments.get(segment.id)
     assert (record.text, record.is_locked) == ("Draft final", True)
     assert window.editor.isReadOnly() and window.editor.toPlainText() == "Draft final"
     assert not window.message_bar.isVisible()  # nothing was refused
@@ -496,7 +493,7 @@ def test_a_file_that_cannot_be_removed_does_not_stop_a_delete(
 ) -> None:
     window = make_window(fake_model_dir, FakeKokoro())
     c = window.controller
-    segment = c.add_segment("Doomed.")
+    segment = c.segments.add("Doomed.")
     c.repository.set_audio(segment.id, "audio/1/segment_1.wav", 1.0, None)
     real_unlink = Path.unlink
 
@@ -506,16 +503,16 @@ def test_a_file_that_cannot_be_removed_does_not_stop_a_delete(
         real_unlink(self, missing_ok=missing_ok)
 
     monkeypatch.setattr(Path, "unlink", stubborn)
-    assert not isinstance(c.delete_segment(segment.id), Refusal)
-    assert window.model.rowCount() == 0 and c.segment(segment.id) is None
+    assert not isinstance(c.segments.delete(segment.id), Refusal)
+    assert window.model.rowCount() == 0 and c.segments.get(segment.id) is None
 
 
 def test_each_generated_row_shows_a_waveform(qtbot, make_window: MakeWindow, fake_model_dir: Path) -> None:
     from narrator_app.ui.waveforms import WAVEFORM_ROLE
 
     window = make_window(fake_model_dir, FakeKokoro())
-    segment = window.controller.add_segment("A tone.")
-    silent = window.controller.add_segment("No audio yet.")
+    segment = window.controller.segments.add("A tone.")
+    silent = window.controller.segments.add("No audio yet.")
     window.select_segment(segment.id)
     window.commands.generate.trigger()
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready")
@@ -533,11 +530,11 @@ def test_play_all_plays_every_current_segment_in_order(
     if not window.player.available:
         pytest.fail(f"QtMultimedia is needed for this test: {window.player.unavailable_reason}")
     c = window.controller
-    ids = [c.add_segment(f"Part {n}.").id for n in range(3)]
-    c.add_segment("Locked, never generated.", locked=True)
+    ids = [c.segments.add(f"Part {n}.").id for n in range(3)]
+    c.segments.add("Locked, never generated.", locked=True)
     window.commands.generate_all.trigger()
-    qtbot.waitUntil(lambda: c.batch_state().finished, timeout=10_000)
-    c.add_segment("Added later, no audio.")
+    qtbot.waitUntil(lambda: c.generation.batch_state().finished, timeout=10_000)
+    c.segments.add("Added later, no audio.")
     played: list[int] = []
     window.playlist.current_changed.connect(played.append)
     with qtbot.waitSignal(window.playlist.ended, timeout=20_000):

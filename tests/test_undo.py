@@ -20,7 +20,7 @@ State = list[tuple[int, str, bool]]
 
 
 def state(c: Controller) -> State:
-    return [(s.id, s.text, s.is_locked) for s in c.segments()]
+    return [(s.id, s.text, s.is_locked) for s in c.segments.all()]
 
 
 def check_undo_redo(c: Controller, label: str, edit: Callable[[], object]) -> None:
@@ -29,153 +29,154 @@ def check_undo_redo(c: Controller, label: str, edit: Callable[[], object]) -> No
     edit()
     after = state(c)
     assert after != before
-    assert c.history.undo_label == label
-    undone = c.undo()
+    assert c.edits.history.undo_label == label
+    undone = c.edits.undo()
     assert not isinstance(undone, Refusal) and undone.label == label
     assert state(c) == before
-    assert c.history.redo_label == label
-    redone = c.redo()
+    assert c.edits.history.redo_label == label
+    redone = c.edits.redo()
     assert not isinstance(redone, Refusal)
     assert state(c) == after
-    assert c.history.undo_label == label and not c.history.can_redo
+    assert c.edits.history.undo_label == label and not c.edits.history.can_redo
 
 
 def test_each_edit_is_undone_and_redone(make_controller: MakeController, fake_model_dir: Path) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    assert isinstance(c.undo(), Refusal) and isinstance(c.redo(), Refusal)
-    assert c.undo().message == "Nothing to undo."
-    check_undo_redo(c, "Add segment", lambda: c.add_segment("First. Second."))
-    first = c.segments()[0].id
-    check_undo_redo(c, "Import chapter.md", lambda: c.import_texts(["B.", "C.", "D."], source="chapter.md"))
-    b, d = c.segments()[1].id, c.segments()[3].id
-    check_undo_redo(c, "Edit text", lambda: c.update_segment(b, text="Bee."))
-    check_undo_redo(c, "Lock segment", lambda: c.update_segment(b, locked=True))
-    check_undo_redo(c, "Unlock segment", lambda: c.update_segment(b, locked=False))
-    check_undo_redo(c, "Move segment", lambda: c.move_segment(d, -3))
-    check_undo_redo(c, "Split segment", lambda: c.split_segment(first, len("First.")))
-    check_undo_redo(c, "Merge segments", lambda: c.merge_with_next(first))
-    check_undo_redo(c, "Duplicate segment", lambda: c.duplicate_segment(b))
-    check_undo_redo(c, "Delete segment", lambda: c.delete_segment(b))
+    assert isinstance(c.edits.undo(), Refusal) and isinstance(c.edits.redo(), Refusal)
+    assert c.edits.undo().message == "Nothing to undo."
+    check_undo_redo(c, "Add segment", lambda: c.segments.add("First. Second."))
+    first = c.segments.all()[0].id
+    check_undo_redo(
+        c, "Import chapter.md", lambda: c.segments.import_texts(["B.", "C.", "D."], source="chapter.md")
+    )
+    b, d = c.segments.all()[1].id, c.segments.all()[3].id
+    check_undo_redo(c, "Edit text", lambda: c.segments.update(b, text="Bee."))
+    check_undo_redo(c, "Lock segment", lambda: c.segments.update(b, locked=True))
+    check_undo_redo(c, "Unlock segment", lambda: c.segments.update(b, locked=False))
+    check_undo_redo(c, "Move segment", lambda: c.segments.move(d, -3))
+    check_undo_redo(c, "Split segment", lambda: c.segments.split(first, len("First.")))
+    check_undo_redo(c, "Merge segments", lambda: c.segments.merge_with_next(first))
+    check_undo_redo(c, "Duplicate segment", lambda: c.segments.duplicate(b))
+    check_undo_redo(c, "Delete segment", lambda: c.segments.delete(b))
 
     def delete_two() -> None:
-        with c.edit_group("Delete 2 segments"):
-            for segment in c.segments()[:2]:
-                c.delete_segment(segment.id)
+        with c.edits.group("Delete 2 segments"):
+            for segment in c.segments.all()[:2]:
+                c.segments.delete(segment.id)
 
     check_undo_redo(c, "Delete 2 segments", delete_two)
     # Everything back to the start, step by step, then forward again to the end.
     end = state(c)
     steps = 0
-    while c.history.can_undo:
-        assert not isinstance(c.undo(), Refusal)
+    while c.edits.history.can_undo:
+        assert not isinstance(c.edits.undo(), Refusal)
         steps += 1
     assert state(c) == [] and steps == 11
-    while c.history.can_redo:
-        c.redo()
+    while c.edits.history.can_redo:
+        c.edits.redo()
     assert state(c) == end
-    assert [s.position for s in c.segments()] == list(range(len(end)))
+    assert [s.position for s in c.segments.all()] == list(range(len(end)))
 
 
 def test_a_refused_edit_is_no_step_and_a_new_edit_ends_redo(
     make_controller: MakeController, fake_model_dir: Path
 ) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    a = c.add_segment("A.", locked=True)
-    assert isinstance(c.delete_segment(a.id), Refusal)
-    assert isinstance(c.update_segment(a.id, text="Changed"), Refusal)
-    assert isinstance(c.merge_with_next(a.id), Refusal)
-    assert c.history.undo_label == "Add segment"
-    c.move_segment(a.id, +1)  # already the last: nothing moved, nothing recorded
-    assert c.history.undo_label == "Add segment"
-    c.undo()
-    assert c.history.can_redo
-    c.add_segment("B.")
-    assert not c.history.can_redo and c.history.undo_label == "Add segment"
+    a = c.segments.add("A.", locked=True)
+    assert isinstance(c.segments.delete(a.id), Refusal)
+    assert isinstance(c.segments.update(a.id, text="Changed"), Refusal)
+    assert isinstance(c.segments.merge_with_next(a.id), Refusal)
+    assert c.edits.history.undo_label == "Add segment"
+    c.segments.move(a.id, +1)  # already the last: nothing moved, nothing recorded
+    assert c.edits.history.undo_label == "Add segment"
+    c.edits.undo()
+    assert c.edits.history.can_redo
+    c.segments.add("B.")
+    assert not c.edits.history.can_redo and c.edits.history.undo_label == "Add segment"
 
 
 def test_typing_in_one_segment_is_one_step(make_controller: MakeController, fake_model_dir: Path) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    a = c.add_segment("Hello")
-    b = c.add_segment("Other")
+    a = c.segments.add("Hello")
+    b = c.segments.add("Other")
     for text in ("Hello w", "Hello wor", "Hello world."):
-        c.update_segment(a.id, text=text, typing=True)
-    c.update_segment(b.id, text="Other text", typing=True)
-    c.update_segment(a.id, text="Hello world!", typing=True)  # another segment in between: a new step
-    c.undo()
-    assert c.segment(a.id).text == "Hello world."
-    c.undo()
-    assert c.segment(b.id).text == "Other"
-    c.undo()
-    assert c.segment(a.id).text == "Hello"
-    assert c.history.undo_label == "Add segment"
-    c.update_segment(b.id, text="Other!", typing=True)
-    c.update_segment(b.id, text="Other", typing=True)  # typed back to where it began: no step
-    assert c.history.undo_label == "Add segment"
+        c.segments.update(a.id, text=text, typing=True)
+    c.segments.update(b.id, text="Other text", typing=True)
+    c.segments.update(a.id, text="Hello world!", typing=True)  # another segment in between: a new step
+    c.edits.undo()
+    assert c.segments.get(a.id).text == "Hello world."
+    c.edits.undo()
+    assert c.segments.get(b.id).text == "Other"
+    c.edits.undo()
+    assert c.segments.get(a.id).text == "Hello"
+    assert c.edits.history.undo_label == "Add segment"
+    c.segments.update(b.id, text="Other!", typing=True)
+    c.segments.update(b.id, text="Other", typing=True)  # typed back to where it began: no step
+    assert c.edits.history.undo_label == "Add segment"
 
 
-@pytest.mark.real_model
 def test_undoing_a_delete_brings_the_audio_back(
     qtbot, make_controller: MakeController, real_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(real_model_dir)
-    kept = c.add_segment("The lighthouse keeper climbed the stairs.")
-    other = c.add_segment("Night fell.")
-    wait_for_tasks(qtbot, c, [c.generate_audio(kept.id)])
-    record = c.segment(kept.id)
-    audio = c.audio_path(record)
+    kept = c.segments.add("The lighthouse keeper climbed the stairs.")
+    other = c.segments.add("Night fell.")
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(kept.id)])
+    record = c.segments.get(kept.id)
+    audio = c.segments.audio_path(record)
     assert audio is not None and audio.is_file()
     content, duration = audio.read_bytes(), record.audio_duration
     assert duration == pytest.approx(sf.info(str(audio)).duration)
 
-    c.delete_segment(kept.id)
-    assert not audio.exists() and c.segment(kept.id) is None
-    assert c.history.undo_label == "Delete segment"
-    c.undo()
-    back = c.segment(kept.id)  # the same id, place, text and audio
+    c.segments.delete(kept.id)
+    assert not audio.exists() and c.segments.get(kept.id) is None
+    assert c.edits.history.undo_label == "Delete segment"
+    c.edits.undo()
+    back = c.segments.get(kept.id)  # the same id, place, text and audio
     assert back is not None and back.position == 0 and back.text == record.text
     assert back.audio_file == record.audio_file and back.audio_duration == duration
     assert audio.read_bytes() == content
-    assert c.audio_status(back)[0] is AudioStatus.READY
-    c.redo()
+    assert c.generation.audio_status(back)[0] is AudioStatus.READY
+    c.edits.redo()
     assert not audio.exists()
-    c.undo()
+    c.edits.undo()
     assert audio.read_bytes() == content
 
     # Undoing the split of a generated segment makes its audio current again (same text).
-    c.split_segment(kept.id, len("The lighthouse keeper"))
-    assert c.audio_status(c.segment(kept.id))[0] is AudioStatus.OUTDATED
-    c.undo()
-    assert c.audio_status(c.segment(kept.id))[0] is AudioStatus.READY
+    c.segments.split(kept.id, len("The lighthouse keeper"))
+    assert c.generation.audio_status(c.segments.get(kept.id))[0] is AudioStatus.OUTDATED
+    c.edits.undo()
+    assert c.generation.audio_status(c.segments.get(kept.id))[0] is AudioStatus.READY
 
     # Merge deletes the next segment; undo brings it back with its audio.
-    wait_for_tasks(qtbot, c, [c.generate_audio(other.id)])
-    other_audio = c.audio_path(c.segment(other.id))
-    c.merge_with_next(kept.id)
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(other.id)])
+    other_audio = c.segments.audio_path(c.segments.get(other.id))
+    c.segments.merge_with_next(kept.id)
     assert not other_audio.exists()
-    c.undo()
-    assert other_audio.is_file() and c.segment(other.id).audio_file is not None
+    c.edits.undo()
+    assert other_audio.is_file() and c.segments.get(other.id).audio_file is not None
 
 
 def test_kept_audio_goes_when_it_can_no_longer_come_back(
     qtbot, make_controller: MakeController, fake_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
-    added = c.add_segment("Added, generated, then its add undone.")
-    wait_for_tasks(qtbot, c, [c.generate_audio(added.id)])
-    audio = c.audio_path(c.segment(added.id))
-    c.undo()  # the add: the row and its audio go, but redo would bring them back
-    assert c.segment(added.id) is None and not audio.exists()
+    added = c.segments.add("Added, generated, then its add undone.")
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(added.id)])
+    audio = c.segments.audio_path(c.segments.get(added.id))
+    c.edits.undo()  # the add: the row and its audio go, but redo would bring them back
+    assert c.segments.get(added.id) is None and not audio.exists()
     kept = list(c.edits.trash.folder.iterdir())
     assert [p.name for p in kept] == [f"segment_{added.id}.wav"]
-    c.redo()
-    assert audio.is_file() and c.segment(added.id).audio_duration is not None
-    c.undo()
-    c.add_segment("A new edit: the undone add can no longer be redone.")
+    c.edits.redo()
+    assert audio.is_file() and c.segments.get(added.id).audio_duration is not None
+    c.edits.undo()
+    c.segments.add("A new edit: the undone add can no longer be redone.")
     assert list(c.edits.trash.folder.iterdir()) == []
 
-    doomed = c.add_segment("Deleted while the app runs.")
-    wait_for_tasks(qtbot, c, [c.generate_audio(doomed.id)])
-    c.delete_segment(doomed.id)
+    doomed = c.segments.add("Deleted while the app runs.")
+    wait_for_tasks(qtbot, c, [c.generation.generate_audio(doomed.id)])
+    c.segments.delete(doomed.id)
     assert len(list(c.edits.trash.folder.iterdir())) == 1
     c.shutdown()  # the history ends with the app: nothing is left behind
     assert not (c.data_dir / TRASH_DIR).exists()
@@ -199,32 +200,32 @@ def test_undo_after_a_change_outside_the_history_is_refused(
     qapp, make_controller: MakeController, fake_model_dir: Path
 ) -> None:  # type: ignore[no-untyped-def]
     c = make_controller(fake_model_dir, FakeKokoro())
-    a = c.add_segment("A.")
-    c.update_segment(a.id, text="A changed.")
+    a = c.segments.add("A.")
+    c.segments.update(a.id, text="A changed.")
     c.repository.add_segment(c.project.id, "Written to the store without the controller.")
     before = state(c)
-    refused = c.undo()
+    refused = c.edits.undo()
     assert isinstance(refused, Refusal)
     assert "no longer as that edit left it" in refused.message and "Edit text" in refused.message
-    assert state(c) == before and not c.history.can_undo
+    assert state(c) == before and not c.edits.history.can_undo
 
 
 def test_each_project_has_its_own_history(make_controller: MakeController, fake_model_dir: Path) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    c.add_segment("In the default project.")
-    book = c.create_project("Book")
-    c.open_project("Book")
-    assert not c.history.can_undo
-    c.add_segment("In the book.")
-    c.open_project("Default")
-    assert c.history.undo_label == "Add segment"
-    c.undo()
-    assert c.segments() == []
-    c.open_project("Book")
-    assert [s.text for s in c.segments()] == ["In the book."]
-    c.undo()
-    assert c.segments() == [] and c.history.redo_label == "Add segment"
-    c.delete_project(book.id)
+    c.segments.add("In the default project.")
+    book = c.projects.create("Book")
+    c.projects.open("Book")
+    assert not c.edits.history.can_undo
+    c.segments.add("In the book.")
+    c.projects.open("Default")
+    assert c.edits.history.undo_label == "Add segment"
+    c.edits.undo()
+    assert c.segments.all() == []
+    c.projects.open("Book")
+    assert [s.text for s in c.segments.all()] == ["In the book."]
+    c.edits.undo()
+    assert c.segments.all() == [] and c.edits.history.redo_label == "Add segment"
+    c.projects.delete(book.id)
     assert not c.edits.of(book.id).can_redo
 
 
@@ -234,17 +235,17 @@ def test_undo_ends_the_generation_of_a_segment_it_removes(
     fake = FakeKokoro()
     fake.hold()
     c = make_controller(fake_model_dir, fake)
-    added = c.add_segment("One. Two. Three.")
-    task = c.generate_audio(added.id)
-    qtbot.waitUntil(lambda: c.task(task).status is TaskStatus.RUNNING)
-    c.undo()
-    assert c.task(task).status is TaskStatus.CANCELLED
+    added = c.segments.add("One. Two. Three.")
+    task = c.generation.generate_audio(added.id)
+    qtbot.waitUntil(lambda: c.generation.task(task).status is TaskStatus.RUNNING)
+    c.edits.undo()
+    assert c.generation.task(task).status is TaskStatus.CANCELLED
     fake.release()
     wait_for_tasks(qtbot, c, [task])
-    assert c.segment(added.id) is None
+    assert c.segments.get(added.id) is None
     assert not (c.data_dir / "audio" / str(c.project.id) / f"segment_{added.id}.wav").exists()
-    c.redo()
-    assert c.segment(added.id).audio_file is None  # back without audio: none was made
+    c.edits.redo()
+    assert c.segments.get(added.id).audio_file is None  # back without audio: none was made
 
 
 @pytest.fixture
@@ -261,7 +262,7 @@ def window(qtbot, make_controller: MakeController, fake_model_dir: Path):  # typ
 
 
 def texts(c: Controller) -> list[str]:
-    return [s.text for s in c.segments()]
+    return [s.text for s in c.segments.all()]
 
 
 def test_the_edit_menu_says_what_ctrl_z_undoes(qtbot, window) -> None:  # type: ignore[no-untyped-def]
@@ -275,12 +276,12 @@ def test_the_edit_menu_says_what_ctrl_z_undoes(qtbot, window) -> None:  # type: 
     assert a.undo.shortcut() == QKeySequence("Ctrl+Z") and a.redo.shortcut() == QKeySequence("Ctrl+Shift+Z")
     assert not a.undo.isEnabled() and a.undo.text() == "&Undo"
     for text in ("One.", "Two.", "Three."):
-        c.add_segment(text)
+        c.segments.add(text)
     assert a.undo.isEnabled() and a.undo.text() == "&Undo Add segment"
 
     # Two rows selected and deleted: one step, undone with Ctrl+Z in the table.
     flags = QItemSelectionModel.SelectionFlag
-    window.select_segment(c.segments()[0].id)
+    window.select_segment(c.segments.all()[0].id)
     window.table.selectionModel().select(window.model.index(1, 0), flags.Select | flags.Rows)
     window.table.setFocus()
     a.delete.trigger()
@@ -289,7 +290,7 @@ def test_the_edit_menu_says_what_ctrl_z_undoes(qtbot, window) -> None:  # type: 
     QTest.keyClick(window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert texts(c) == ["One.", "Two.", "Three."]
     assert a.redo.text() == "&Redo Delete 2 segments" and a.redo.isEnabled()
-    assert window.current_id() == c.segments()[0].id  # the rows that came back are selected
+    assert window.current_id() == c.segments.all()[0].id  # the rows that came back are selected
     QTest.keyClick(
         window.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
     )
@@ -298,14 +299,14 @@ def test_the_edit_menu_says_what_ctrl_z_undoes(qtbot, window) -> None:  # type: 
 
     # Locking two rows is one step too.
     a.undo.trigger()
-    window.select_segment(c.segments()[0].id)
+    window.select_segment(c.segments.all()[0].id)
     window.table.selectionModel().select(window.model.index(2, 0), flags.Select | flags.Rows)
     a.lock.trigger()
-    assert [s.is_locked for s in c.segments()] == [True, False, True]
+    assert [s.is_locked for s in c.segments.all()] == [True, False, True]
     assert a.undo.text() == "&Undo Lock 2 segments"
     selected = window.selected_ids()
     a.undo.trigger()
-    assert [s.is_locked for s in c.segments()] == [False, False, False]
+    assert [s.is_locked for s in c.segments.all()] == [False, False, False]
     assert window.selected_ids() == selected and a.lock.text() == "&Lock"  # rows stay selected
 
 
@@ -314,7 +315,7 @@ def test_ctrl_z_in_the_editor_undoes_typing_then_the_split(qtbot, window) -> Non
     from PySide6.QtTest import QTest
 
     c = window.controller
-    first = c.add_segment("One two. Three four.")
+    first = c.segments.add("One two. Three four.")
     window.select_segment(first.id)
     window.editor.setFocus()
     cursor = window.editor.textCursor()
@@ -352,7 +353,7 @@ def test_dragging_rows_is_one_step(qtbot, window) -> None:  # type: ignore[no-un
 
     c = window.controller
     for name in "ABCD":
-        c.add_segment(f"{name}.")
+        c.segments.add(f"{name}.")
     model = window.model
     mime = model.mimeData([model.index(r, 0) for r in (2, 3)])
     model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
@@ -361,9 +362,9 @@ def test_dragging_rows_is_one_step(qtbot, window) -> None:  # type: ignore[no-un
     window.commands.undo.trigger()
     assert texts(c) == ["A.", "B.", "C.", "D."]
     assert [model.index(r, 2).data() for r in range(4)] == ["A.", "B.", "C.", "D."]
-    assert window.current_id() == c.segments()[2].id  # the first of the rows moved back
+    assert window.current_id() == c.segments.all()[2].id  # the first of the rows moved back
     window.commands.redo.trigger()
-    assert texts(c) == ["C.", "D.", "A.", "B."] and window.current_id() == c.segments()[0].id
+    assert texts(c) == ["C.", "D.", "A.", "B."] and window.current_id() == c.segments.all()[0].id
 
 
 def test_undo_that_locks_a_segment_ends_its_generation(
@@ -372,15 +373,15 @@ def test_undo_that_locks_a_segment_ends_its_generation(
     fake = FakeKokoro()
     fake.hold()
     c = make_controller(fake_model_dir, fake)
-    segment = c.add_segment("One. Two.", locked=True)
-    c.update_segment(segment.id, locked=False)
-    task = c.generate_audio(segment.id)
-    qtbot.waitUntil(lambda: c.task(task).status is TaskStatus.RUNNING)
-    assert c.undo().label == "Unlock segment"
-    assert c.segment(segment.id).is_locked and c.task(task).status is TaskStatus.CANCELLED
+    segment = c.segments.add("One. Two.", locked=True)
+    c.segments.update(segment.id, locked=False)
+    task = c.generation.generate_audio(segment.id)
+    qtbot.waitUntil(lambda: c.generation.task(task).status is TaskStatus.RUNNING)
+    assert c.edits.undo().label == "Unlock segment"
+    assert c.segments.get(segment.id).is_locked and c.generation.task(task).status is TaskStatus.CANCELLED
     fake.release()
     wait_for_tasks(qtbot, c, [task])
-    assert c.segment(segment.id).audio_file is None
+    assert c.segments.get(segment.id).audio_file is None
 
 
 def test_the_history_keeps_a_limited_number_of_steps() -> None:
@@ -411,19 +412,19 @@ def test_undoing_a_large_import_and_deleting_it_again(
     make_controller: MakeController, fake_model_dir: Path
 ) -> None:
     c = make_controller(fake_model_dir, FakeKokoro())
-    c.add_segment("Before the book.")
+    c.segments.add("Before the book.")
     check_undo_redo(
-        c, "Import book.txt", lambda: c.import_texts([f"Line {n}." for n in range(1200)], "book.txt")
+        c, "Import book.txt", lambda: c.segments.import_texts([f"Line {n}." for n in range(1200)], "book.txt")
     )
-    assert len(c.segments()) == 1201
+    assert len(c.segments.all()) == 1201
 
     def delete_most() -> None:
-        with c.edit_group("Delete 700 segments"):
-            for segment in c.segments()[1:701]:
-                c.delete_segment(segment.id)
+        with c.edits.group("Delete 700 segments"):
+            for segment in c.segments.all()[1:701]:
+                c.segments.delete(segment.id)
 
     check_undo_redo(c, "Delete 700 segments", delete_most)
-    assert [s.text for s in c.segments()][:2] == ["Before the book.", "Line 700."]
+    assert [s.text for s in c.segments.all()][:2] == ["Before the book.", "Line 700."]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -442,75 +443,77 @@ def test_random_edits_undos_and_redos_keep_to_the_states_seen(
     merges = 0
 
     def pick() -> int | None:
-        segments = c.segments()
+        segments = c.segments.all()
         return rng.choice(segments).id if segments else None
 
     def edit() -> None:
         target = pick()
         kind = rng.choice(["add", "import", "text", "lock", "delete", "move", "split", "merge", "dup", "two"])
-        if typed and c.segment(typed[-1]) is not None and rng.random() < 0.3:
+        if typed and c.segments.get(typed[-1]) is not None and rng.random() < 0.3:
             kind = "text"  # often go on typing
         if kind == "add" or target is None:
-            c.add_segment(f"Added {rng.randint(0, 999)}. More.", locked=rng.random() < 0.2)
+            c.segments.add(f"Added {rng.randint(0, 999)}. More.", locked=rng.random() < 0.2)
         elif kind == "import":
-            c.import_texts([f"Imported {n}. Words." for n in range(rng.randint(1, 4))], source="f.txt")
+            c.segments.import_texts(
+                [f"Imported {n}. Words." for n in range(rng.randint(1, 4))], source="f.txt"
+            )
         elif kind == "text":
-            if typed and c.segment(typed[-1]) is not None and rng.random() < 0.6:
+            if typed and c.segments.get(typed[-1]) is not None and rng.random() < 0.6:
                 target = typed[-1]  # typing on in the same segment
             typed.append(target)
-            c.update_segment(target, text=f"Typed {rng.randint(0, 999)}. Text.", typing=rng.random() < 0.8)
+            c.segments.update(target, text=f"Typed {rng.randint(0, 999)}. Text.", typing=rng.random() < 0.8)
         elif kind == "lock":
-            c.update_segment(target, locked=not c.segment(target).is_locked)
+            c.segments.update(target, locked=not c.segments.get(target).is_locked)
         elif kind == "delete":
-            c.delete_segment(target)
+            c.segments.delete(target)
         elif kind == "move":
-            c.move_segment(target, rng.randint(-3, 3))
+            c.segments.move(target, rng.randint(-3, 3))
         elif kind == "split":
-            c.split_segment(target, rng.randint(0, len(c.segment(target).text)))
+            c.segments.split(target, rng.randint(0, len(c.segments.get(target).text)))
         elif kind == "merge":
-            c.merge_with_next(target)
+            c.segments.merge_with_next(target)
         elif kind == "dup":
-            c.duplicate_segment(target)
+            c.segments.duplicate(target)
         else:
-            with c.edit_group("Delete 2 segments"):
-                for segment in c.segments()[:2]:
-                    c.delete_segment(segment.id)
+            with c.edits.group("Delete 2 segments"):
+                for segment in c.segments.all()[:2]:
+                    c.segments.delete(segment.id)
 
     for _ in range(150):
         roll = rng.random()
         if roll < 0.6:
-            steps = c.history.undo_count
+            steps = c.edits.history.undo_count
             edit()
             now = state(c)
-            assert c.history.undo_count < HISTORY_LIMIT
-            if c.history.undo_count == steps + 1:
+            assert c.edits.history.undo_count < HISTORY_LIMIT
+            if c.edits.history.undo_count == steps + 1:
                 done.append(now)  # a new step
-            elif c.history.undo_count == steps and now != done[-1]:
+            elif c.edits.history.undo_count == steps and now != done[-1]:
                 done[-1] = now  # typing in the same segment extended the last step
                 merges += 1
-            elif c.history.undo_count == steps - 1:
+            elif c.edits.history.undo_count == steps - 1:
                 done.pop()  # typed back to where that typing began: no step at all
                 assert now == done[-1]
             else:
-                assert c.history.undo_count == steps and now == done[-1]  # refused: nothing done
+                assert c.edits.history.undo_count == steps and now == done[-1]  # refused: nothing done
                 continue
             undone.clear()
-            assert not c.history.can_redo
-        elif roll < 0.85 and c.history.can_undo:
-            assert not isinstance(c.undo(), Refusal)
+            assert not c.edits.history.can_redo
+        elif roll < 0.85 and c.edits.history.can_undo:
+            assert not isinstance(c.edits.undo(), Refusal)
             undone.append(done.pop())
             assert state(c) == done[-1]
-        elif c.history.can_redo:
-            assert not isinstance(c.redo(), Refusal)
+        elif c.edits.history.can_redo:
+            assert not isinstance(c.edits.redo(), Refusal)
             done.append(undone.pop())
             assert state(c) == done[-1]
-    while c.history.can_undo:
-        c.undo()
+    while c.edits.history.can_undo:
+        c.edits.undo()
         undone.append(done.pop())
         assert state(c) == done[-1]
     assert done == [[]] and merges > 0
-    while c.history.can_redo:
-        c.redo()
+    while c.edits.history.can_redo:
+        c.edits.redo()
         done.append(undone.pop())
         assert state(c) == done[-1]
-    assert [s.position for s in c.segments()] == list(range(len(c.segments())))
+    assert [s.position for s in c.segments.all()] == list(range(len(c.segments.all())))

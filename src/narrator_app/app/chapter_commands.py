@@ -4,11 +4,11 @@ status of each, and a whole book brought in as chapters. Every edit is one undo 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
+from narrator_app.app.session import Session
+from narrator_app.app.undo import UndoHistory
 from narrator_app.core.books import Book
 from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason
 from narrator_app.core.textimport import DEFAULT_LIMIT, split_all
@@ -45,76 +45,67 @@ class ImportedChapter:
     segment_ids: tuple[int, ...]
 
 
-class _Edits(Protocol):
-    def group(self, label: str) -> AbstractContextManager[None]: ...
-
-    def deleted(self, record: SegmentRecord) -> None: ...
-
-    def keep_audio(self, segment_id: int, path: Path) -> None: ...
-
-
-class ChapterHost(Protocol):
-    """What the chapter commands need of the controller."""
-
-    repository: Repository
-
-    @property
-    def project(self) -> ProjectRecord: ...
-
-    def cancel_segment(self, segment_id: int, reason: str = "") -> bool: ...
-
-    def audio_path(self, record: SegmentRecord) -> Path | None: ...
-
-    def audio_status(self, record: SegmentRecord) -> tuple[AudioStatus, str]: ...
-
-    def chapters_edited(self) -> None: ...
-
-
 class ChapterCommands:
-    def __init__(self, host: ChapterHost, edits: Callable[[], _Edits]) -> None:
-        self._host = host
+    def __init__(
+        self,
+        session: Session,
+        edits: UndoHistory,
+        cancel_segment: Callable[[int, str], bool],
+        audio_status: Callable[[SegmentRecord], tuple[AudioStatus, str]],
+    ) -> None:
+        """`cancel_segment(id, reason)` stops a row's generation; `audio_status` says how its audio is."""
+        self._session = session
         self._edits = edits
+        self._cancel_segment = cancel_segment
+        self._audio_status = audio_status
 
     @property
     def _repo(self) -> Repository:
-        return self._host.repository
+        return self._session.repository
+
+    @property
+    def _project(self) -> ProjectRecord:
+        return self._session.project
+
+    def _edited(self) -> None:
+        """Chapters or the segments in them changed: views re-read both."""
+        self._session.events.segments_reset.emit()
+        self._session.events.chapters_changed.emit()
 
     def all(self) -> list[ChapterRecord]:
         """The open project's chapters in order, with their numbers of segments."""
-        return self._repo.chapters.of(self._host.project.id)
+        return self._repo.chapters.of(self._project.id)
 
     def get(self, chapter_id: int) -> ChapterRecord:
         """A chapter of the open project; ChapterError if there is none with that id."""
         found = self._repo.chapters.get(chapter_id)
-        if found is None or found.project_id != self._host.project.id:
-            raise ChapterError(
-                f"There is no chapter {chapter_id} in the project {self._host.project.name!r}."
-            )
+        if found is None or found.project_id != self._project.id:
+            raise ChapterError(f"There is no chapter {chapter_id} in the project {self._project.name!r}.")
         return found
 
     def add(self, title: str, position: int | None = None) -> ChapterRecord:
         title = _title(title)
-        with self._edits().group("Add chapter"):
-            record = self._repo.chapters.add(self._host.project.id, title, position)
-        self._host.chapters_edited()
+        with self._edits.group("Add chapter"):
+            record = self._repo.chapters.add(self._project.id, title, position)
+        self._edited()
         return record
 
     def rename(self, chapter_id: int, title: str) -> ChapterRecord:
         self.get(chapter_id)
         title = _title(title)
-        with self._edits().group("Rename chapter"):
+        with self._edits.group("Rename chapter"):
             record = self._repo.chapters.rename(chapter_id, title)
         assert record is not None
-        self._host.chapters_edited()
+        self._edited()
         return record
 
     def move(self, chapter_id: int, position: int) -> ChapterRecord:
         """Move a chapter, with its segments, to `position` (0-based, clamped) among the chapters."""
         self.get(chapter_id)
-        with self._edits().group("Move chapter"):
+        with self._edits.group("Move chapter"):
             record = self._repo.chapters.move(chapter_id, position)
         assert record is not None
-        self._host.chapters_edited()
+        self._edited()
         return record
 
     def delete(self, chapter_id: int) -> ChapterRecord | Refusal:
@@ -123,7 +114,7 @@ class ChapterCommands:
         chapter = self.get(chapter_id)
         if len(self.all()) == 1:
             raise ChapterError("A project keeps at least one chapter: add another before deleting this one.")
-        segments = [s for s in self._repo.list_segments(self._host.project.id) if s.chapter_id == chapter_id]
+        segments = [s for s in self._repo.list_segments(self._project.id) if s.chapter_id == chapter_id]
         locked = [s.id for s in segments if s.is_locked]
         if locked:
             return Refusal(
@@ -132,36 +123,34 @@ class ChapterCommands:
                 f"The chapter {chapter.title!r} has {len(locked)} locked segment(s): unlock them first.",
             )
         for record in segments:
-            self._host.cancel_segment(record.id, "Cancelled: its chapter was deleted.")
-        edits = self._edits()
+            self._cancel_segment(record.id, "Cancelled: its chapter was deleted.")
+        edits = self._edits
         with edits.group("Delete chapter"):
             for record in segments:
                 edits.deleted(record)
-                if (path := self._host.audio_path(record)) is not None:
+                if (path := self._session.audio_path(record)) is not None:
                     edits.keep_audio(record.id, path)
             self._repo.chapters.delete(chapter_id)
-        self._host.chapters_edited()
+        self._edited()
         return chapter
 
     def move_segments(self, segment_ids: list[int], chapter_id: int) -> int:
         """Move segments of the open project to the end of a chapter; how many moved."""
         self.get(chapter_id)
-        own = {
-            s.id for s in self._repo.get_segments(tuple(segment_ids)) if s.project_id == self._host.project.id
-        }
-        with self._edits().group("Move to chapter"):
+        own = {s.id for s in self._repo.get_segments(tuple(segment_ids)) if s.project_id == self._project.id}
+        with self._edits.group("Move to chapter"):
             moved = self._repo.chapters.move_segments(tuple(i for i in segment_ids if i in own), chapter_id)
-        self._host.chapters_edited()
+        self._edited()
         return moved
 
     def statuses(self) -> list[ChapterStatus]:
         """Every chapter of the open project with its audio counts (for the chapter rows)."""
         counts: dict[int, dict[str, float]] = {}
-        for record in self._repo.list_segments(self._host.project.id):
+        for record in self._repo.list_segments(self._project.id):
             c = counts.setdefault(record.chapter_id, {})
             if record.is_locked:
                 c["locked"] = c.get("locked", 0) + 1
-            status, _why = self._host.audio_status(record)
+            status, _why = self._audio_status(record)
             if not record.text.strip():
                 key = "empty"
             elif status is AudioStatus.READY:
@@ -204,10 +193,10 @@ class ChapterCommands:
         `title_segments`. Long paragraphs are split at sentence ends (`limit` characters); nothing is
         cut. Empty book details of the project are filled from the book's metadata."""
         chosen = [book.chapters[i] for i in (picked if picked is not None else range(len(book.chapters)))]
-        project = self._host.project
+        project = self._project
         label = f"Import {source}" if source else "Import book"
         imported: list[ImportedChapter] = []
-        with self._edits().group(label):
+        with self._edits.group(label):
             if _chapterless(book, source) and chosen:
                 target = into if into is not None else self.all()[-1].id
                 self.get(target)
@@ -232,14 +221,14 @@ class ChapterCommands:
                     for i, (title, _texts) in zip(ids, plan, strict=True)
                 ]
             self._fill_details(book)
-        self._host.chapters_edited()
+        self._edited()
         return imported
 
     def book_details(self) -> BookDetails:
-        return self._repo.chapters.book_details(self._host.project.id)
+        return self._repo.chapters.book_details(self._project.id)
 
     def set_book_details(self, details: BookDetails) -> BookDetails:
-        return self._repo.chapters.set_book_details(self._host.project.id, details)
+        return self._repo.chapters.set_book_details(self._project.id, details)
 
     def _fill_details(self, book: Book) -> None:
         current = self.book_details()

@@ -1,17 +1,21 @@
-"""Export of the whole narration in the background: the plan (what has current audio), the job and
-its signals. The controller starts it; the window and the command line both use it."""
+"""Export of the whole narration in the background: the plan (what has current audio), the job (run
+on a workers.Worker) and its signals. The controller starts it; the window and the command line
+both use it."""
 
 from __future__ import annotations
 
 import logging
-import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from narrator_app.app.session import Session
+from narrator_app.app.workers import Worker, WorkerSignals, WorkerState
 from narrator_app.core.recovery import pending_export
+from narrator_app.core.rules import AudioStatus
 from narrator_app.engine.export import (
     ExportCancelled,
     ExportError,
@@ -45,13 +49,15 @@ class ExportRequest:
     segments_dir: Path | None = None  # also each segment's file, into this folder
 
 
-class ExportSignals(QObject):
+class ExportSignals(WorkerSignals):
     progress = Signal(float)  # 0..1
     finished = Signal(object)  # an ExportResult
     failed = Signal(str, bool)  # message, cancelled
 
 
-class ExportJob(QRunnable):
+class ExportJob:
+    """The work of one export, run by a Worker (`job(state)`); aborting the worker cancels it."""
+
     def __init__(
         self,
         items: list[ExportItem],
@@ -61,14 +67,12 @@ class ExportJob(QRunnable):
     ) -> None:
         """`data_dir`: where to note the export while it runs, so a crash's temporary files are
         removed at the next start (recovery.py)."""
-        super().__init__()
         self._data_dir = data_dir
         self._items = items
         self._request = request
         self._signals = signals
-        self.cancelled = threading.Event()
 
-    def run(self) -> None:
+    def __call__(self, state: WorkerState) -> None:
         req = self._request
         targets = [req.out_path] + ([subtitle_path(req.out_path, req.subtitles)] if req.subtitles else [])
         if req.segments_dir is not None:  # each segment's own file too
@@ -81,18 +85,18 @@ class ExportJob(QRunnable):
         )
         try:
             with journal:
-                result = self._export()
+                result = self._export(state)
         except ExportCancelled:
-            self._signals.failed.emit("Export cancelled; nothing was written.", True)
+            state.emit(self._signals.failed, "Export cancelled; nothing was written.", True)
         except ExportError as error:
-            self._signals.failed.emit(str(error), False)
+            state.emit(self._signals.failed, str(error), False)
         except Exception as error:  # never let an exception escape a worker thread
             log.error("Export crashed: %s", error_for_log(error))
-            self._signals.failed.emit(f"Export failed: {error}", False)
+            state.emit(self._signals.failed, f"Export failed: {error}", False)
         else:
-            self._signals.finished.emit(result)
+            state.emit(self._signals.finished, result)
 
-    def _export(self) -> ExportResult:
+    def _export(self, state: WorkerState) -> ExportResult:
         req = self._request
         return export_narration(
             self._items,
@@ -101,6 +105,62 @@ class ExportJob(QRunnable):
             pause=req.pause,
             subtitles=req.subtitles,
             segments_dir=req.segments_dir,
-            should_cancel=self.cancelled.is_set,
-            on_progress=self._signals.progress.emit,
+            should_cancel=lambda: state.aborted,
+            on_progress=state.emitter(self._signals.progress),
         )
+
+
+class Exports(QObject):
+    """`controller.exports`: what would be exported (`plan`), one export at a time in the
+    background (`start`, `cancel`), and its signals `progress`, `finished`, `failed`."""
+
+    def __init__(
+        self,
+        session: Session,
+        audio_status: Callable[[SegmentRecord], tuple[AudioStatus, str]],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._audio_status = audio_status
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._worker: Worker | None = None
+        self._signals = ExportSignals(self)
+        self.progress = self._signals.progress
+        self.finished = self._signals.finished
+        self.failed = self._signals.failed
+
+    def plan(self) -> ExportPlan:
+        plan = ExportPlan()
+        for record in self._session.segments():
+            if not record.text.strip():
+                continue
+            path = self._session.audio_path(record)
+            current = self._audio_status(record)[0] is AudioStatus.READY
+            if path is not None and (current or record.is_locked) and path.is_file():
+                plan.items.append(ExportItem(record.id, record.text, path))
+            else:
+                plan.missing.append(record)
+        return plan
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and self._worker in self._session.workers.live()
+
+    def start(self, request: ExportRequest, *, skip_missing: bool = False) -> tuple[ExportPlan, bool]:
+        """Export in the background (signals progress / finished / failed). Returns the plan and
+        whether the export started: not when an export is already running, or when segments lack
+        current audio and `skip_missing` is False (the plan lists them)."""
+        plan = self.plan()
+        if self.running or (plan.missing and not skip_missing):
+            return plan, False
+        session = self._session
+        job = ExportJob(plan.items, request, self._signals, session.data_dir)
+        self._worker = Worker(job, self._signals, registry=session.workers, name="export")
+        self._worker.start(self._pool)
+        return plan, True
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.abort()

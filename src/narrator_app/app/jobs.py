@@ -1,4 +1,5 @@
-"""Background work: the TTS job and the model-preparation job (QRunnables), and their signals.
+"""Background work: the TTS job and the model-preparation job (functions run on app/workers.py's
+Worker), and their signals.
 
 Jobs receive plain values only (ids, settings, paths) and talk back through one `JobSignals`
 QObject that lives on the GUI thread, so every slot runs there.
@@ -8,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import Signal, SignalInstance
 
+from narrator_app.app.workers import WorkerSignals, WorkerState
 from narrator_app.core.rules import RefusalReason, segment_rule
 from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, audio_files, generate_audio, relative_audio_path
@@ -36,7 +39,7 @@ _DROPPED = {
 }
 
 
-class JobSignals(QObject):
+class JobSignals(WorkerSignals):
     """Lives on the GUI thread; workers emit, slots run on the GUI thread (queued)."""
 
     status_changed = Signal(str, int)  # task_id, segment_id: read TaskManager for the status
@@ -68,7 +71,9 @@ class TtsRequest:
     data_dir: Path
 
 
-class TtsJob(QRunnable):
+class TtsJob:
+    """The work of one TTS task, run by a Worker (`job(state)`)."""
+
     def __init__(
         self,
         request: TtsRequest,
@@ -77,7 +82,6 @@ class TtsJob(QRunnable):
         tasks: TaskManager,
         signals: JobSignals,
     ) -> None:
-        super().__init__()
         self.request = request
         self._loader = loader
         self._repository = repository
@@ -88,12 +92,20 @@ class TtsJob(QRunnable):
         # (JobSignals.audio). Both set before the job starts, never after: the audio is not kept.
         self.quick_start = False
         self.streaming = False
+        self._state: WorkerState | None = None
+
+    def _emit(self, signal: SignalInstance, *args: object) -> None:
+        if self._state is not None:
+            self._state.emit(signal, *args)  # dropped once the controller is gone
 
     def _on_audio(self, samples: NDArray[np.float32], rate: int) -> None:
         if self.streaming:
-            self._signals.audio.emit(self.request.task_id, self.request.segment_id, pcm16(samples), rate)
+            self._emit(
+                self._signals.audio, self.request.task_id, self.request.segment_id, pcm16(samples), rate
+            )
 
-    def run(self) -> None:
+    def __call__(self, state: WorkerState) -> None:
+        self._state = state
         req = self.request
         try:
             text = self._recheck()
@@ -110,7 +122,7 @@ class TtsJob(QRunnable):
         self._emit_status()
 
     def _emit_status(self) -> None:
-        self._signals.status_changed.emit(self.request.task_id, self.request.segment_id)
+        self._emit(self._signals.status_changed, self.request.task_id, self.request.segment_id)
 
     def _recheck(self) -> str | None:
         """The rules again, as the task starts: a segment deleted, emptied or locked since it was
@@ -132,14 +144,22 @@ class TtsJob(QRunnable):
         now = time.monotonic()
         if fraction >= 1.0 or now - self._last_progress >= PROGRESS_INTERVAL_S:
             self._last_progress = now
-            self._signals.progress.emit(self.request.task_id, self.request.segment_id, fraction)
+            self._emit(self._signals.progress, self.request.task_id, self.request.segment_id, fraction)
+
+    def _model_progress(self, fraction: float) -> None:
+        self._emit(self._signals.model_progress, fraction)
+
+    def _should_stop(self) -> bool:
+        return self._tasks.should_stop(self.request.task_id) or (
+            self._state is not None and self._state.aborted
+        )
 
     def _generate(self, text: str) -> tuple[TaskStatus, str, dict[str, object]]:
         req = self.request
         try:
             # Every core for a job alone; the cores shared when other tasks wait or run beside it.
             threads = self._loader.threads_for(len(self._tasks.active()))
-            model = self._loader.get_model(self._signals.model_progress.emit, threads=threads)
+            model = self._loader.get_model(self._model_progress, threads=threads)
             voices = self._loader.voices()
         except (ModelUnavailableError, VoicesFileError) as error:
             return TaskStatus.FAILED, str(error), {}
@@ -182,7 +202,7 @@ class TtsJob(QRunnable):
             req.language,
             req.output_path,
             model=model,
-            should_cancel=lambda: self._tasks.should_stop(req.task_id),
+            should_cancel=self._should_stop,
             on_progress=self._on_progress,
             commit=commit,
             on_audio=self._on_audio,
@@ -195,29 +215,45 @@ class TtsJob(QRunnable):
         return TaskStatus.COMPLETED, "", recorded
 
 
-class PrepareModelJob(QRunnable):
-    """Assemble the bundled model (if needed) in the background, reporting progress; then, if
-    `load`, load it and run it once, so that the first generation or preview does not wait."""
+class _Aborted(Exception):
+    """Raised from the progress callback to stop assembling the model (it then leaves no file)."""
 
-    def __init__(self, loader: KokoroModelLoader, signals: JobSignals, *, load: bool = False) -> None:
-        super().__init__()
-        self._loader = loader
-        self._signals = signals
-        self._load = load
 
-    def run(self) -> None:
+def prepare_model(
+    loader: KokoroModelLoader, signals: JobSignals, *, load: bool = False
+) -> Callable[[WorkerState], None]:
+    """The work that assembles the bundled model (if needed) in the background, reporting progress,
+    then loads it and, if `load`, runs it once, so that the first generation or preview does not
+    wait. Once aborted (shutdown) it stops at the next piece of the assembly or between its steps,
+    leaves no half-assembled file and reports nothing."""
+
+    def run(state: WorkerState) -> None:
+        def on_progress(fraction: float) -> None:
+            if state.aborted:
+                raise _Aborted
+            state.emit(signals.model_progress, fraction)
+
         problem = ""
         try:
-            self._loader.prepare(self._signals.model_progress.emit)
+            loader.prepare(on_progress)
+            if state.aborted:
+                return
             # Load it now, in the background: a damaged file is found (and explained) at start,
             # not at the user's first generation, and that generation starts at once.
-            self._loader.get_model()
+            loader.get_model()
+        except _Aborted:
+            log.info("Preparing the model was stopped (shutdown)")
+            return
         except Exception as error:  # reported to the UI, never raised in a worker
             log.warning("Preparing the model failed: %s", error)
             problem = str(error)
-        self._signals.model_prepared.emit(problem)
-        if self._load and not problem:
+        if state.aborted:
+            return
+        state.emit(signals.model_prepared, problem)
+        if load and not problem:
             try:
-                self._loader.warm_up()
+                loader.warm_up()
             except Exception as error:  # a generation will report it, with its task
                 log.warning("Loading the model in advance failed: %s", error)
+
+    return run

@@ -1,19 +1,19 @@
 """Installing, downloading and switching model files in the background, for the window and the CLI.
 
-The work is engine/install.py's; this runs it on a worker thread of its own and reports progress,
-success and failure through signals carrying plain values.
+The work is engine/install.py's; this runs it on a workers.Worker, on a pool of one thread of its
+own, and reports progress, success and failure through signals carrying plain values.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from narrator_app.app.workers import Worker, WorkerRegistry, WorkerSignals, WorkerState, connect_queued
 from narrator_app.engine.bundled import find_bundled_model
 from narrator_app.engine.download import official_downloads
 from narrator_app.engine.install import (
@@ -32,26 +32,30 @@ log = logging.getLogger(__name__)
 PROGRESS_INTERVAL_S = 0.1
 
 
-class ModelTaskSignals(QObject):
+class ModelTaskSignals(WorkerSignals):
     progress = Signal(float, str)  # fraction done (-1 when unknown), what is happening
     finished = Signal(str, str)  # model path, voices path
     failed = Signal(str, bool)  # message, cancelled
 
 
-class ModelTaskJob(QRunnable):
+class ModelTaskJob:
+    """The work of one install, download or switch, run by a Worker; aborting it cancels it."""
+
     def __init__(
         self,
         make_incoming: Callable[[], list[Incoming]],
         loader: KokoroModelLoader,
         signals: ModelTaskSignals,
-        cancel: threading.Event,
     ) -> None:
-        super().__init__()
         self._make_incoming = make_incoming
         self._loader = loader
         self._signals = signals
-        self._cancel = cancel
         self._last = 0.0
+        self._state: WorkerState | None = None
+
+    def _emit_progress(self, fraction: float, what: str) -> None:
+        if self._state is not None:
+            self._state.emit(self._signals.progress, fraction, what)
 
     def _progress(self, done: int, total: int | None, what: str) -> None:
         now = time.monotonic()
@@ -59,13 +63,14 @@ class ModelTaskJob(QRunnable):
             return
         self._last = now
         if what == CHECKING:  # loading takes a second or two: no fraction to show
-            self._signals.progress.emit(-1.0, "Checking that the model loads and speaks…")
+            self._emit_progress(-1.0, "Checking that the model loads and speaks…")
             return
         fraction = done / total if total else -1.0
         megabytes = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-        self._signals.progress.emit(fraction, f"{what}: {megabytes}")
+        self._emit_progress(fraction, f"{what}: {megabytes}")
 
-    def run(self) -> None:
+    def __call__(self, state: WorkerState) -> None:
+        self._state = state
         try:
             found = self._loader.availability()
             current = (
@@ -79,17 +84,17 @@ class ModelTaskJob(QRunnable):
                 self._loader.validate,
                 current,
                 on_progress=self._progress,
-                should_cancel=self._cancel.is_set,
+                should_cancel=lambda: state.aborted,
             )
         except InstallCancelled as error:
-            self._signals.failed.emit(str(error), True)
+            state.emit(self._signals.failed, str(error), True)
         except InstallError as error:
-            self._signals.failed.emit(str(error), False)
+            state.emit(self._signals.failed, str(error), False)
         except Exception as error:  # never let an exception escape a worker thread
             log.exception("Installing model files failed")
-            self._signals.failed.emit(f"Installing the model files failed: {error}", False)
+            state.emit(self._signals.failed, f"Installing the model files failed: {error}", False)
         else:
-            self._signals.finished.emit(str(files.model), str(files.voices))
+            state.emit(self._signals.finished, str(files.model), str(files.voices))
 
 
 class ModelManager(QObject):
@@ -100,16 +105,23 @@ class ModelManager(QObject):
     failed = Signal(str, bool)  # message, cancelled
     changed = Signal()
 
-    def __init__(self, loader: KokoroModelLoader, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        loader: KokoroModelLoader,
+        parent: QObject | None = None,
+        *,
+        registry: WorkerRegistry | None = None,
+    ) -> None:
         super().__init__(parent)
         self.loader = loader
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._registry = registry if registry is not None else WorkerRegistry()
         self._signals = ModelTaskSignals(self)
-        self._signals.progress.connect(self.progress)
-        self._signals.finished.connect(self._on_finished)
-        self._signals.failed.connect(self._on_failed)
-        self._cancel = threading.Event()
+        connect_queued(self._signals.progress, self.progress)
+        connect_queued(self._signals.finished, self._on_finished)
+        connect_queued(self._signals.failed, self._on_failed)
+        self._worker: Worker | None = None
         self._busy = False
 
     @property
@@ -131,17 +143,20 @@ class ModelManager(QObject):
         return self._start(lambda: from_bundled(bundled))
 
     def cancel(self) -> None:
-        self._cancel.set()
+        if self._worker is not None:
+            self._worker.abort()
 
     def wait(self, timeout_ms: int = -1) -> bool:
+        """Wait for the install that runs (if any) to end; False if it still runs after `timeout_ms`."""
         return self._pool.waitForDone(timeout_ms)
 
     def _start(self, make_incoming: Callable[[], list[Incoming]]) -> str:
         if self._busy:
             return "Model files are being installed already; wait for it to finish or cancel it."
         self._busy = True
-        self._cancel = threading.Event()
-        self._pool.start(ModelTaskJob(make_incoming, self.loader, self._signals, self._cancel))
+        job = ModelTaskJob(make_incoming, self.loader, self._signals)
+        self._worker = Worker(job, self._signals, registry=self._registry, name="install model files")
+        self._worker.start(self._pool)
         return ""
 
     def _on_finished(self, model: str, voices: str) -> None:

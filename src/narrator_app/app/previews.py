@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from narrator_app.app.workers import (
+    Worker,
+    WorkerRegistry,
+    WorkerSignals,
+    WorkerState,
+    connect_queued,
+    safe_emit,
+)
 from narrator_app.engine import generate_audio
 from narrator_app.engine.fingerprint import model_identity
 from narrator_app.engine.loader import KokoroModelLoader, ModelUnavailableError
@@ -30,65 +39,71 @@ SAMPLES = {
 }
 
 
-class PreviewSignals(QObject):
+class PreviewSignals(WorkerSignals):
     ready = Signal(int, str)  # request id, WAV path
     failed = Signal(int, str)  # request id, message
 
 
-class PreviewJob(QRunnable):
-    def __init__(
-        self,
-        request_id: int,
-        voice: str,
-        language: str,
-        path: Path,
-        loader: KokoroModelLoader,
-        signals: PreviewSignals,
-    ) -> None:
-        super().__init__()
-        self._args = (request_id, voice, language, path)
-        self._loader = loader
-        self._signals = signals
+def render_preview(
+    request_id: int, voice: str, language: str, path: Path, loader: KokoroModelLoader, signals: PreviewSignals
+) -> Callable[[WorkerState], None]:
+    """The work of one preview, run by a Worker: the sample sentence rendered into `path`."""
 
-    def run(self) -> None:
-        request_id, voice, language, path = self._args
+    def run(state: WorkerState) -> None:
         try:
-            model = self._loader.get_model()
-            voices_file = self._loader.availability().voices
+            model = loader.get_model()
+            voices_file = loader.availability().voices
             assert voices_file is not None
             style = voice_style(voice, voices_file)
             result = generate_audio(
-                SAMPLES.get(language, SAMPLES["en-us"]), style, 1.0, language, path, model=model
+                SAMPLES.get(language, SAMPLES["en-us"]),
+                style,
+                1.0,
+                language,
+                path,
+                model=model,
+                should_cancel=lambda: state.aborted,
             )
         except (ModelUnavailableError, VoicesFileError, VoiceSpecError) as error:
-            self._signals.failed.emit(request_id, str(error))
+            state.emit(signals.failed, request_id, str(error))
             return
         except Exception as error:  # never let an exception escape a worker thread
             log.exception("Preview failed")
-            self._signals.failed.emit(request_id, f"The preview failed: {error}")
+            state.emit(signals.failed, request_id, f"The preview failed: {error}")
             return
         if result.success:
-            self._signals.ready.emit(request_id, str(path))
+            state.emit(signals.ready, request_id, str(path))
         else:
-            self._signals.failed.emit(request_id, result.error)
+            state.emit(signals.failed, request_id, result.error)
+
+    return run
 
 
 class Previews(QObject):
     """`request(voice, language)` → `ready(id, path)` or `failed(id, message)`; cached per voice,
-    language and model file, so a second preview plays at once."""
+    language and model file, so a second preview plays at once. The answer always comes later from
+    the event loop, never inside `request`, also from the cache or for a refusal."""
 
     ready = Signal(int, str)
     failed = Signal(int, str)
 
-    def __init__(self, loader: KokoroModelLoader, data_dir: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        loader: KokoroModelLoader,
+        data_dir: Path,
+        parent: QObject | None = None,
+        *,
+        registry: WorkerRegistry | None = None,
+    ) -> None:
         super().__init__(parent)
         self._loader = loader
         self._folder = data_dir / PREVIEW_DIR
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._registry = registry if registry is not None else WorkerRegistry()
         self._signals = PreviewSignals(self)
-        self._signals.ready.connect(self.ready)
-        self._signals.failed.connect(self.failed)
+        connect_queued(self._signals.ready, self.ready)
+        connect_queued(self._signals.failed, self.failed)
         self._next_id = 0
 
     def cache_path(self, voice: str, language: str) -> Path:
@@ -98,7 +113,8 @@ class Previews(QObject):
 
     def request(self, voice: str, language: str) -> int:
         """Start (or answer from the cache) a preview; returns its request id. Results arrive as
-        signals, also for a cached file (queued, so a caller can connect after asking)."""
+        signals, deferred (queued) also for a cached file or a refusal, so a caller can record the
+        id it waits for after asking."""
         self._next_id += 1
         request_id = self._next_id
         try:
@@ -107,13 +123,14 @@ class Previews(QObject):
                 raise ModelUnavailableError(found.problem)
             voice = check_voice_spec(voice, self._loader.voices(), found.voices)
         except (ModelUnavailableError, VoicesFileError, VoiceSpecError) as error:
-            self._signals.failed.emit(request_id, str(error))
+            safe_emit(self._signals, self._signals.failed, request_id, str(error))
             return request_id
         path = self.cache_path(voice, language)
         if path.is_file():
-            self._signals.ready.emit(request_id, str(path))
+            safe_emit(self._signals, self._signals.ready, request_id, str(path))
         else:
-            self._pool.start(PreviewJob(request_id, voice, language, path, self._loader, self._signals))
+            work = render_preview(request_id, voice, language, path, self._loader, self._signals)
+            Worker(work, self._signals, registry=self._registry, name="voice preview").start(self._pool)
         return request_id
 
     def wait(self, timeout_ms: int = -1) -> bool:

@@ -9,29 +9,41 @@ and the kept audio of deleted segments with them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from narrator_app.app.session import Events
 from narrator_app.core.history import Edit, History, diff
 from narrator_app.core.rules import Refusal, RefusalReason
 from narrator_app.core.trash import AudioTrash
-from narrator_app.store import SegmentRecord
+from narrator_app.store import ProjectRecord, Repository, SegmentRecord
 
-if TYPE_CHECKING:
-    from narrator_app.app.controller import Controller
+
+class UndoTarget(Protocol):
+    """What undo needs of the application: the store, the open project and its signals
+    (app/session.Session is one)."""
+
+    data_dir: Path
+    repository: Repository
+    project: ProjectRecord
+    events: Events
+
+    def audio_path(self, record: SegmentRecord) -> Path | None: ...
 
 
 class UndoHistory:
-    def __init__(self, controller: Controller) -> None:
-        self._controller = controller
+    def __init__(self, target: UndoTarget, cancel_segment: Callable[[int, str], bool]) -> None:
+        """`cancel_segment(segment_id, reason)`: stop the generation of a row a step removes or locks."""
+        self._target = target
+        self._cancel_segment = cancel_segment
         self._histories: dict[int, History] = {}
         self._recording = False
         self._deleted: dict[int, SegmentRecord] = {}  # rows deleted by the edit being recorded
         self._moved: set[int] = set()  # rows it moved
-        self.trash = AudioTrash(controller.data_dir)
+        self.trash = AudioTrash(target.data_dir)
 
     def of(self, project_id: int) -> History:
         return self._histories.setdefault(project_id, History())
@@ -45,7 +57,7 @@ class UndoHistory:
         if self._recording:
             yield
             return
-        c = self._controller
+        c = self._target
         project_id = c.project.id
         before = c.repository.snapshot(project_id)
         chapters_before = c.repository.chapters.snapshot(project_id)
@@ -70,7 +82,19 @@ class UndoHistory:
             if edit is not None:
                 self.of(project_id).record(edit)
                 self._collect()
-                c.history_changed.emit()
+                c.events.history_changed.emit()
+
+    @property
+    def history(self) -> History:
+        """The open project's undo history (labels, can_undo, can_redo)."""
+        return self.of(self._target.project.id)
+
+    def undo(self) -> Edit | Refusal:
+        """Undo the open project's last edit; the Edit says what (its label), or why not."""
+        return self.step(undo=True)
+
+    def redo(self) -> Edit | Refusal:
+        return self.step(undo=False)
 
     def deleted(self, record: SegmentRecord) -> None:
         """The edit being recorded deleted this row (kept whole, to bring it back)."""
@@ -81,7 +105,7 @@ class UndoHistory:
         self.trash.keep(segment_id, path)
 
     def step(self, *, undo: bool) -> Edit | Refusal:
-        c = self._controller
+        c = self._target
         word = "undo" if undo else "redo"
         history = self.of(c.project.id)
         edit = history.next(undo=undo)
@@ -93,7 +117,7 @@ class UndoHistory:
         ):
             history.clear()
             self._collect()
-            c.history_changed.emit()
+            c.events.history_changed.emit()
             return Refusal(
                 None,
                 RefusalReason.INVALID,
@@ -102,10 +126,10 @@ class UndoHistory:
             )
         removed = c.repository.get_segments(step.remove) if step.remove else []
         for record in removed:
-            c.cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
+            self._cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
         for segment_id, _text, locked, _chapter in step.update:
             if locked and not step.expected[segment_id][1]:  # locked by this step
-                c.cancel_segment(segment_id, "Cancelled: the segment was locked.")
+                self._cancel_segment(segment_id, "Cancelled: the segment was locked.")
         restore = tuple(self._bring_back(record) for record in step.restore)
         try:
             c.repository.apply_step(
@@ -127,19 +151,19 @@ class UndoHistory:
         edit.keep_rows(removed)
         history.moved(undo=undo)
         if step.remove or step.restore or step.order != step.expected_order or step.chapters is not None:
-            c.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
+            c.events.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
         for segment_id, _text, _locked, _chapter in step.update:
-            c.segment_changed.emit(segment_id)
+            c.events.segment_changed.emit(segment_id)
         if step.chapters is not None or any(
             step.expected[i][2] != chapter for i, _t, _l, chapter in step.update
         ):
-            c.chapters_changed.emit()
-        c.history_changed.emit()
+            c.events.chapters_changed.emit()
+        c.events.history_changed.emit()
         return edit
 
     def _bring_back(self, record: SegmentRecord) -> SegmentRecord:
         """The row as it comes back: with its kept audio, or without audio if that is gone."""
-        path = self._controller.audio_path(record)
+        path = self._target.audio_path(record)
         if path is None or self.trash.take_back(record.id, path):
             return record
         return replace(record, audio_file=None, audio_duration=None, audio_fingerprint=None)

@@ -23,13 +23,13 @@ def cmd_generate(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.core.rules import Refusal
     from narrator_app.core.tasks import TaskStatus
 
-    result = controller.generate_audio(args.id)
+    result = controller.generation.generate_audio(args.id)
     if isinstance(result, Refusal):
         return refused(args, result)
     task_id: str = result
     interrupted = wait_for(controller, [task_id], args)
 
-    info = controller.task(task_id)
+    info = controller.generation.task(task_id)
     audio_path = str(controller.data_dir / info.audio_file) if info.audio_file else None
     payload = {
         "task_id": task_id,
@@ -59,11 +59,11 @@ def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
             controller.chapters.get(args.chapter)
         except ChapterError as error:
             return missing_or_usage(args, error)
-    result = controller.generate_all(regenerate=args.regenerate, chapter_id=args.chapter)
+    result = controller.generation.generate_all(regenerate=args.regenerate, chapter_id=args.chapter)
     if isinstance(result, Refusal):
         return model_missing(args, result.message)
     interrupted = wait_for(controller, result.task_ids, args)
-    tasks = [controller.task(t) for t in result.task_ids]
+    tasks = [controller.generation.task(t) for t in result.task_ids]
     completed = sum(t.status is TaskStatus.COMPLETED for t in tasks)
     failed = sum(t.status is TaskStatus.FAILED for t in tasks)
     payload = {
@@ -92,8 +92,8 @@ def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
 def cmd_export(args: argparse.Namespace, controller: Any) -> int:
     from PySide6.QtCore import QEventLoop
 
+    from narrator_app.app.catalog import FORMATS, MAX_PAUSE
     from narrator_app.app.exporting import ExportRequest
-    from narrator_app.engine.export import FORMATS, MAX_PAUSE
 
     out = Path(args.out).expanduser().resolve()
     fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")
@@ -115,9 +115,9 @@ def cmd_export(args: argparse.Namespace, controller: Any) -> int:
         outcome["cancelled"] = cancelled
         loop.quit()
 
-    controller.export_finished.connect(finished)
-    controller.export_failed.connect(failed)
-    plan, started = controller.start_export(request, skip_missing=args.skip_missing)
+    controller.exports.finished.connect(finished)
+    controller.exports.failed.connect(failed)
+    plan, started = controller.exports.start(request, skip_missing=args.skip_missing)
     if not started:
         missing = plan.missing
         listed = ", ".join(f"{r.id} (locked)" if r.is_locked else str(r.id) for r in missing)
@@ -137,7 +137,7 @@ def cmd_export(args: argparse.Namespace, controller: Any) -> int:
             err=True,
         )
         return EXIT_FAILED
-    exec_interruptible(loop, controller.cancel_export, lambda: None)  # Ctrl+C: nothing is written
+    exec_interruptible(loop, controller.exports.cancel, lambda: None)  # Ctrl+C: nothing is written
     if "error" in outcome:
         status = "CANCELLED" if outcome.get("cancelled") else "FAILED"
         emit(args, {"status": status, "message": outcome["error"]}, f"error: {outcome['error']}", err=True)

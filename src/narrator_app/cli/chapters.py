@@ -192,12 +192,12 @@ def cmd_import(args: argparse.Namespace, controller: Any) -> int:
     except ChapterError as error:
         return missing_or_usage(args, error)
     ids = [i for chapter in imported for i in chapter.segment_ids]
-    payload = {
+    result: dict[str, Any] = {
         "added": len(ids),
         "segment_ids": ids,
         "chapters": [{"id": c.id, "title": c.title, "segments": len(c.segment_ids)} for c in imported],
     }
-    emit(args, payload, f"added {len(ids)} segments in {len(imported)} chapter(s) from {args.file}")
+    emit(args, result, f"added {len(ids)} segments in {len(imported)} chapter(s) from {args.file}")
     return EXIT_OK
 
 

@@ -64,7 +64,7 @@ def model_missing(args: argparse.Namespace, message: str) -> int:
 
 
 def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
-    extra = {} if controller is None else {"audio_status": str(controller.audio_status(record)[0])}
+    extra = {} if controller is None else {"audio_status": str(controller.generation.audio_status(record)[0])}
     return {
         "id": record.id,
         "position": record.position,
@@ -113,14 +113,14 @@ def wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) -> 
     interrupted = False
 
     def check(*_: object) -> None:
-        if all(not controller.task(t).status.is_active for t in task_ids):
+        if all(not controller.generation.task(t).status.is_active for t in task_ids):
             loop.quit()
 
     def on_interrupt() -> None:
         nonlocal interrupted
         interrupted = True
         for task_id in task_ids:
-            controller.cancel_task(task_id)
+            controller.generation.cancel_task(task_id)
 
     def on_model_progress(fraction: float) -> None:
         if not getattr(args, "json", False):
@@ -130,7 +130,7 @@ def wait_for(controller: Any, task_ids: list[str], args: argparse.Namespace) -> 
     controller.task_changed.connect(check)
     controller.model_progress.connect(on_model_progress)
     try:
-        if any(controller.task(t).status.is_active for t in task_ids):
+        if any(controller.generation.task(t).status.is_active for t in task_ids):
             exec_interruptible(loop, on_interrupt, check)
     finally:
         controller.task_changed.disconnect(check)

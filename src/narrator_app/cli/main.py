@@ -61,8 +61,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
     from PySide6.QtCore import QCoreApplication
 
     from narrator_app.app.controller import Controller
+    from narrator_app.app.errors import DatabaseError
     from narrator_app.core.rules import ProjectError
-    from narrator_app.store.database import DatabaseError
 
     app = QCoreApplication.instance() or QCoreApplication([APP_ID])
     app.setApplicationName(APP_ID)

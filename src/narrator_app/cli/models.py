@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from narrator_app.app.catalog import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
@@ -15,7 +16,6 @@ from narrator_app.cli.common import (
     emit,
     exec_interruptible,
 )
-from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 
 EXIT_MODEL_MISSING = EXIT_BY_REASON["model_missing"]
 
@@ -47,7 +47,7 @@ def add_model_commands(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def cmd_models_status(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.engine.status import model_status
+    from narrator_app.app.catalog import model_status
 
     status = model_status(controller.loader, verify=True)
     lines = [

@@ -17,30 +17,30 @@ from narrator_app.cli.common import (
 
 
 def cmd_projects_list(args: argparse.Namespace, controller: Any) -> int:
-    listed = [{**project_json(p), "segments": n} for p, n in controller.projects()]
+    listed = [{**project_json(p), "segments": n} for p, n in controller.projects.all()]
     emit(args, {"projects": listed}, "\n".join(f"{p['name']} ({p['segments']} segments)" for p in listed))
     return EXIT_OK
 
 
 def cmd_projects_create(args: argparse.Namespace, controller: Any) -> int:
-    project = controller.create_project(args.name)
+    project = controller.projects.create(args.name)
     emit(args, project_json(project), f"created project {project.name!r}")
     return EXIT_OK
 
 
 def cmd_projects_rename(args: argparse.Namespace, controller: Any) -> int:
-    project = controller.rename_project(args.old, args.new)
+    project = controller.projects.rename(args.old, args.new)
     emit(args, project_json(project), f"renamed to {project.name!r}")
     return EXIT_OK
 
 
 def cmd_projects_delete(args: argparse.Namespace, controller: Any) -> int:
     if not args.yes:
-        counts = {p.name.lower(): n for p, n in controller.projects()}
+        counts = {p.name.lower(): n for p, n in controller.projects.all()}
         segments = counts.get(args.name.lower())
         what = f" and its {segments} segments with their audio" if segments else ""
         raise UsageError(f"this deletes the project {args.name!r}{what}; add --yes to confirm")
-    project = controller.delete_project(args.name)
+    project = controller.projects.delete(args.name)
     emit(args, {"deleted": project.name}, f"deleted project {project.name!r}")
     return EXIT_OK
 
@@ -50,7 +50,7 @@ def cmd_add(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.cli.chapters import missing_or_usage
 
     try:
-        record = controller.add_segment(args.text, locked=args.locked, chapter_id=args.chapter)
+        record = controller.segments.add(args.text, locked=args.locked, chapter_id=args.chapter)
     except ChapterError as error:
         return missing_or_usage(args, error)
     payload = {k: v for k, v in segment_json(record).items() if k in ("id", "position", "text", "locked")}
@@ -59,7 +59,7 @@ def cmd_add(args: argparse.Namespace, controller: Any) -> int:
 
 
 def cmd_list(args: argparse.Namespace, controller: Any) -> int:
-    records = controller.segments()
+    records = controller.segments.all()
     emit(
         args,
         {"segments": [segment_json(r, controller) for r in records]},
@@ -75,12 +75,12 @@ def cmd_set(args: argparse.Namespace, controller: Any) -> int:
         raise UsageError("nothing to change: give --text, --voice, --lock or --unlock")
     result = None
     if args.text is not None or args.locked is not None:
-        result = controller.update_segment(args.id, text=args.text, locked=args.locked)
+        result = controller.segments.update(args.id, text=args.text, locked=args.locked)
         if isinstance(result, Refusal):
             return refused(args, result)
     if args.voice is not None:
         try:
-            result = controller.set_segment_voice(args.id, args.voice)
+            result = controller.segments.set_voice(args.id, args.voice)
         except SettingsError as error:
             raise UsageError(str(error)) from error
         if isinstance(result, Refusal):
@@ -92,7 +92,7 @@ def cmd_set(args: argparse.Namespace, controller: Any) -> int:
 def cmd_delete(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.core.rules import Refusal
 
-    result = controller.delete_segment(args.id)
+    result = controller.segments.delete(args.id)
     if isinstance(result, Refusal):
         return refused(args, result)
     emit(args, {"deleted": result.id}, f"deleted segment {result.id}")

@@ -9,15 +9,14 @@ from narrator_app.cli.common import EXIT_OK, UsageError, emit, model_missing
 
 
 def cmd_settings(args: argparse.Namespace, controller: Any) -> int:
+    from narrator_app.app.errors import VoicesUnavailable
     from narrator_app.core.rules import SettingsError
-    from narrator_app.engine.loader import ModelUnavailableError
-    from narrator_app.engine.voices import VoicesFileError
 
     try:
-        settings = controller.update_settings(voice=args.voice, speed=args.speed, language=args.language)
+        settings = controller.settings.update(voice=args.voice, speed=args.speed, language=args.language)
     except SettingsError as error:
         raise UsageError(str(error)) from error
-    except (ModelUnavailableError, VoicesFileError) as error:
+    except VoicesUnavailable as error:
         return model_missing(args, str(error))
     payload = {
         "default_voice_id": settings.default_voice_id,
@@ -29,13 +28,12 @@ def cmd_settings(args: argparse.Namespace, controller: Any) -> int:
 
 
 def cmd_voices(args: argparse.Namespace, controller: Any) -> int:
-    from narrator_app.engine.loader import ModelUnavailableError
-    from narrator_app.engine.voices import VoicesFileError
+    from narrator_app.app.errors import VoicesUnavailable
 
     found = controller.loader.availability()
     try:
-        voices = controller.available_voices()
-    except (ModelUnavailableError, VoicesFileError) as error:
+        voices = controller.settings.available_voices()
+    except VoicesUnavailable as error:
         return model_missing(args, str(error))
     payload = {
         "voices": list(voices),

@@ -2,9 +2,10 @@
 
 Runs when a Controller opens a data folder, which it holds alone (datalock.py), so nothing found
 here can belong to work in progress. A segment's audio is replaced in four steps (engine/
-audio_files.replacing and jobs.TtsJob): the old file is renamed to `.segment_<id>.wav.previous`, the
-new one renamed into place, the database updated, the old one removed. A crash between any two
-leaves a `.previous` file, and the file whose duration equals the recorded one is the right one.
+audio_files.replacing and jobs.TtsJob): the old file is renamed to `.segment_<id>.wav.<12
+hex>.previous` (a new name each time; `.segment_<id>.wav.previous` before), the new one renamed into
+place, the database updated, the old one removed. A crash between any two leaves `.previous`
+files, and the file whose duration equals the recorded one is the right one.
 Temporary files (`.<name>.<12 hex>.part`) are removed, and so are segment files no row records
 (the segment was deleted, or its first audio never got recorded) and folders of deleted projects.
 """
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 PENDING_EXPORTS = "pending-exports"  # journals of exports in progress, in the data folder
 _TEMP = re.compile(r"\..+\.[0-9a-f]{12}\.part")  # engine/audio_files.create_temp_beside
-_PREVIOUS = re.compile(r"\.segment_\d+\.wav\.previous")  # engine/audio_files.replacing
+_PREVIOUS = re.compile(r"\.segment_\d+\.wav(\.[0-9a-f]{12})?\.previous")  # audio_files.replacing
 _SEGMENT = re.compile(r"segment_\d+\.wav")
 _ASSEMBLY_TEMP = re.compile(r"\..+\.part")  # engine/bundled.assemble_bundled_model (mkstemp)
 
@@ -70,18 +71,35 @@ def _remove(path: Path, report: RecoveryReport) -> None:
     report.removed.append(path)
 
 
+def _previous_copies(path: Path) -> list[Path]:
+    """The earlier files `replacing` set aside for `path` (newest first)."""
+    if not path.parent.is_dir():
+        return []
+    found = [
+        entry
+        for entry in path.parent.iterdir()
+        if entry.name.startswith(f".{path.name}.") and _PREVIOUS.fullmatch(entry.name)
+    ]
+    return sorted(found, key=lambda entry: entry.stat().st_mtime_ns, reverse=True)
+
+
 def _repair_segment(
     data_dir: Path, record: SegmentRecord, repository: Repository, report: RecoveryReport
 ) -> None:
     assert record.audio_file is not None
     path = data_dir / record.audio_file
-    previous = path.with_name(f".{path.name}.previous")
-    if previous.exists():
+    copies = _previous_copies(path)
+    if copies:
         if _duration_matches(path, record.audio_duration):
-            _remove(previous, report)  # the new audio was recorded; the old one was not yet removed
+            for copy in copies:  # the new audio was recorded; the old one was not yet removed
+                _remove(copy, report)
             return
-        if _duration_matches(previous, record.audio_duration):
-            os.replace(previous, path)  # the new audio never got recorded: put the recorded one back
+        recorded = next((c for c in copies if _duration_matches(c, record.audio_duration)), None)
+        if recorded is not None:
+            os.replace(recorded, path)  # the new audio never got recorded: put the recorded one back
+            for copy in copies:
+                if copy != recorded:
+                    _remove(copy, report)
             report.restored.append(record.id)
             log.info("Segment %d: put its recorded audio back after an interrupted replacement", record.id)
             return

@@ -98,11 +98,18 @@ class TempWav:
             self.path.unlink(missing_ok=True)
 
 
+def previous_copy_name(path: Path) -> Path:
+    """Where `replacing` keeps the earlier file meanwhile: `.<name>.<12 hex>.previous`, a new name
+    each time, so that two replacements of one file (a cancelled job and the one that replaces it)
+    never take each other's copy. core/recovery.py looks for these after a crash."""
+    return path.with_name(f".{path.name}.{secrets.token_hex(6)}.previous")
+
+
 @contextmanager
 def replacing(path: Path, new_file: Path) -> Iterator[None]:
     """Move `new_file` into place at `path` for the duration of the block. If the block raises, the
     earlier file (or no file) is put back; otherwise the earlier file is dropped."""
-    previous = path.with_name(f".{path.name}.previous")
+    previous = previous_copy_name(path)
     had_previous = path.exists()
     if had_previous:
         os.replace(path, previous)

@@ -7,22 +7,13 @@ import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
 
 from narrator_app.engine.bundled import BundledModelError, assemble_bundled_model
 from narrator_app.engine.model_files import Availability, ModelFiles, locate_model_files
+from narrator_app.engine.synthesizer import Synthesizer
 from narrator_app.engine.voices import VoicesFileError, list_voices
 
 log = logging.getLogger(__name__)
-
-
-class Synthesizer(Protocol):
-    """What generation needs of a model: kokoro_onnx.Kokoro has it (and so can a test double)."""
-
-    def create_stream(
-        self, text: str, voice: Any, speed: float = 1.0, lang: str = "en-us", is_phonemes: bool = False
-    ) -> object:  # voice: a name or a style array; returns an async iterator of (samples, rate)
-        ...
 
 
 ModelFactory = Callable[[ModelFiles, int], Synthesizer]  # (files, onnxruntime intra-op threads)

@@ -14,7 +14,6 @@ from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import TempWav, replacing
 from narrator_app.engine.chunks import plan_chunks
-from narrator_app.engine.loader import Synthesizer
 from narrator_app.engine.parts import MAX_SPEED as MAX_SPEED  # re-exported: the speed bounds
 from narrator_app.engine.parts import MIN_SPEED as MIN_SPEED
 from narrator_app.engine.parts import (
@@ -26,6 +25,7 @@ from narrator_app.engine.parts import (
     join_pause,
     spoken_parts,
 )
+from narrator_app.engine.synthesizer import Synthesizer
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from narrator_app.engine.loader import ModelFactory
+from narrator_app.app.catalog import ModelFactory
 
 if TYPE_CHECKING:
     from narrator_app.ui.main_window import MainWindow

@@ -10,9 +10,9 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from narrator_app import APP_ID, APP_NAME, __version__
+from narrator_app.app.errors import DatabaseError
 from narrator_app.core.rules import ProjectError
 from narrator_app.desktop import asset
-from narrator_app.store.database import DatabaseError
 from narrator_app.ui.help import ErrorReporter
 
 

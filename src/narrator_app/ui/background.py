@@ -7,29 +7,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool
+
+from narrator_app.app.workers import (
+    Deadline,
+    Worker,
+    WorkerRegistry,
+    WorkerSignals,
+    connect_queued,
+)
 
 log = logging.getLogger(__name__)
-
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)  # the exception
-
-
-class _Task(QRunnable):
-    def __init__(self, work: Callable[[], Any], signals: _Signals) -> None:
-        super().__init__()
-        self._work = work
-        self._signals = signals
-
-    def run(self) -> None:
-        try:
-            result = self._work()
-        except Exception as error:  # handed to on_error on the GUI thread
-            self._signals.failed.emit(error)
-        else:
-            self._signals.done.emit(result)
 
 
 class BackgroundTasks(QObject):
@@ -39,7 +27,8 @@ class BackgroundTasks(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._running: set[_Signals] = set()
+        self._registry = WorkerRegistry()
+        self._running: set[Worker] = set()
 
     def run(
         self,
@@ -47,17 +36,18 @@ class BackgroundTasks(QObject):
         on_done: Callable[[Any], None],
         on_error: Callable[[BaseException], None],
     ) -> None:
-        signals = _Signals(self)  # created here, so its slots run on the GUI thread
-        self._running.add(signals)
+        signals = WorkerSignals(self)  # created here, so its slots run on the GUI thread
+        worker = Worker(lambda _state: work(), signals, registry=self._registry, name="background task")
+        self._running.add(worker)
 
         def finish(callback: Callable[[Any], None], value: object) -> None:
-            self._running.discard(signals)
+            self._running.discard(worker)
             signals.deleteLater()
             callback(value)
 
-        signals.done.connect(lambda result: finish(on_done, result))
-        signals.failed.connect(lambda error: finish(on_error, error))
-        self._pool.start(_Task(work, signals))
+        connect_queued(signals.returned, lambda result: finish(on_done, result))
+        connect_queued(signals.errored, lambda error: finish(on_error, error))
+        worker.start(self._pool)
 
     def wait(self, timeout_ms: int = -1) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+        return self._registry.wait(Deadline(timeout_ms))

@@ -71,8 +71,8 @@ class BatchStatus(QWidget):
         controller.batch_changed.connect(self.refresh)
 
     def refresh(self) -> None:
-        batch = self._controller.batch
-        state = self._controller.batch_state()
+        batch = self._controller.generation.batch
+        state = self._controller.generation.batch_state()
         if batch is None or state is None:
             self.hide()
             return

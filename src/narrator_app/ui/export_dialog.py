@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import FORMATS, MAX_PAUSE
 from narrator_app.app.controller import Controller
 from narrator_app.app.exporting import ExportRequest
-from narrator_app.engine.export import FORMATS, MAX_PAUSE
 from narrator_app.ui.formatting import format_duration
 
 FORMAT_LABELS = {"wav": "WAV (uncompressed)", "flac": "FLAC (lossless)", "mp3": "MP3"}
@@ -43,7 +43,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.setMinimumWidth(520)
         self._controller = controller
-        self.plan = controller.export_plan()
+        self.plan = controller.exports.plan()
 
         default = platformdirs.user_music_path() / f"{controller.project.name}.wav"
         self.path = QLineEdit(str(default), self)
@@ -212,15 +212,15 @@ class ExportStatus(QWidget):
         self.bar.setFormat("Exporting %p%")
         cancel = QToolButton(self)
         cancel.setText("Cancel export")
-        cancel.clicked.connect(controller.cancel_export)
+        cancel.clicked.connect(controller.exports.cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.bar)
         layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
-        controller.export_progress.connect(lambda fraction: self.bar.setValue(round(fraction * 100)))
-        controller.export_finished.connect(lambda _result: self.hide())
-        controller.export_failed.connect(lambda _message, _cancelled: self.hide())
+        controller.exports.progress.connect(lambda fraction: self.bar.setValue(round(fraction * 100)))
+        controller.exports.finished.connect(lambda _result: self.hide())
+        controller.exports.failed.connect(lambda _message, _cancelled: self.hide())
 
     def started(self) -> None:
         self.bar.setValue(0)

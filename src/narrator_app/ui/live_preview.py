@@ -14,11 +14,10 @@ from typing import Protocol
 
 from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
 
+from narrator_app.app.catalog import SAMPLE_RATE, SegmentRecord
 from narrator_app.app.controller import Controller
 from narrator_app.core.rules import AudioStatus, Refusal
 from narrator_app.core.tasks import TaskStatus
-from narrator_app.engine.synthesis import SAMPLE_RATE
-from narrator_app.store import SegmentRecord
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +107,7 @@ class LivePreview(QObject):
         audio is missing or outdated (a locked segment's audio is played as it is)."""
         if record.is_locked or not record.text.strip():
             return False
-        return self._controller.audio_status(record)[0] is not AudioStatus.READY
+        return self._controller.generation.audio_status(record)[0] is not AudioStatus.READY
 
     def play(self, record: SegmentRecord) -> Refusal | str | None:
         """Start generating the segment and play its audio as it comes. Returns a refusal (the
@@ -116,7 +115,7 @@ class LivePreview(QObject):
         self.stop()
         probe = self.sink_factory(SAMPLE_RATE)
         if isinstance(probe, str):
-            result = self._controller.generate_audio(record.id)
+            result = self._controller.generation.generate_audio(record.id)
             if isinstance(result, Refusal):
                 return result
             return (
@@ -129,7 +128,7 @@ class LivePreview(QObject):
         self._pending.clear()
         self._received, self._second = 0, -1
         self._heard = self._rendered = False
-        result = self._controller.preview_audio(record.id)
+        result = self._controller.generation.preview_audio(record.id)
         if isinstance(result, Refusal):
             self._release()
             return result
@@ -175,7 +174,7 @@ class LivePreview(QObject):
     def _on_task_changed(self, task_id: str, _segment_id: int) -> None:
         if task_id != self.task_id or self.task_id is None:
             return
-        info = self._controller.task(task_id)
+        info = self._controller.generation.task(task_id)
         if info is None or info.status.is_active:
             return
         self._rendered = True

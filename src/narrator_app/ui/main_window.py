@@ -38,6 +38,7 @@ from narrator_app.ui.menus import build_menus
 from narrator_app.ui.message_bar import Kind, MessageBar
 from narrator_app.ui.model_dialog import ModelDialog
 from narrator_app.ui.play_all import PlayAll
+from narrator_app.ui.playback import Playback
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.project_menu import ProjectMenu
 from narrator_app.ui.segment_editor import SegmentEditor
@@ -77,17 +78,29 @@ class MainWindow(QMainWindow):
         self.ask_voice: AskVoice = ask_voice(self)
         self.setAcceptDrops(True)
         self._failures_shown: set[str] = set()  # task ids whose failure the message bar told
-        # A "cannot be heard while it is generated" note: (segment id, text), dismissed once it is ready.
-        self._preview_note: tuple[int | None, str] | None = None
 
         self.waveforms = WaveformCache(self)
         self.model = SegmentTableModel(controller, self, self.waveforms)
         self.commands = create_actions(self)
         self._build_widgets()
-        build_menus(self)
+        self.playback = Playback(
+            controller,
+            self.model,
+            self.player,
+            self.playlist,
+            self.live_preview,
+            self.player_label,
+            self.statusBar(),
+            current_id=self.current_id,
+            segment_name=self._segment_name,
+            show_message=self.show_message,
+            show_refusal=self.show_refusal,
+            parent=self,
+        )
+        build_menus(self, self)
         self._connect()
         self._update_actions()
-        restore_window_state(self, self.controller.data_dir)
+        restore_window_state(self, self.splitter, self.table, self.controller.data_dir)
         save_last_project(self.controller.data_dir, self.controller.project.id)  # the latest of the recent
         self._check_model()
 
@@ -112,7 +125,7 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
         self.table.setItemDelegateForColumn(Column.WAVEFORM, WaveformDelegate(self.table))
-        self.table.setItemDelegateForColumn(Column.VOICE, VoiceDelegate(self))
+        self.table.setItemDelegateForColumn(Column.VOICE, VoiceDelegate(self.table, self.controller))
         for column, width in (
             (Column.WAVEFORM, 120),
             (Column.NUMBER, 44),
@@ -158,15 +171,17 @@ class MainWindow(QMainWindow):
         a = self.commands
         a.add.triggered.connect(self.add_segment)
         a.delete.triggered.connect(self.delete_selected)
-        a.move_up.triggered.connect(lambda: self._edit_current(lambda i: self.controller.move_segment(i, -1)))
-        a.move_down.triggered.connect(
-            lambda: self._edit_current(lambda i: self.controller.move_segment(i, +1))
+        a.move_up.triggered.connect(
+            lambda: self._edit_current(lambda i: self.controller.segments.move(i, -1))
         )
-        a.duplicate.triggered.connect(lambda: self._edit_current(self.controller.duplicate_segment))
-        a.merge.triggered.connect(lambda: self._edit_current(self.controller.merge_with_next))
+        a.move_down.triggered.connect(
+            lambda: self._edit_current(lambda i: self.controller.segments.move(i, +1))
+        )
+        a.duplicate.triggered.connect(lambda: self._edit_current(self.controller.segments.duplicate))
+        a.merge.triggered.connect(lambda: self._edit_current(self.controller.segments.merge_with_next))
         a.split.triggered.connect(
             lambda: self._edit_current(
-                lambda i: self.controller.split_segment(i, self.editor.textCursor().position())
+                lambda i: self.controller.segments.split(i, self.editor.textCursor().position())
             )
         )
         a.lock.triggered.connect(self.set_selected_locked)
@@ -175,9 +190,9 @@ class MainWindow(QMainWindow):
         a.regenerate_all.triggered.connect(lambda: self.generate_all(regenerate=True))
         a.cancel.triggered.connect(self.cancel_selected)
         a.cancel_all.triggered.connect(self.cancel_all)
-        a.play.triggered.connect(self.toggle_play)
-        a.stop.triggered.connect(self.stop_playback)
-        a.play_all.triggered.connect(self.play_all)
+        a.play.triggered.connect(self.playback.toggle)
+        a.stop.triggered.connect(self.playback.stop)
+        a.play_all.triggered.connect(self.playback.play_all)
         self.playlist.current_changed.connect(self.select_segment)
         a.settings.triggered.connect(self.open_settings)
         a.models.triggered.connect(self.open_models)
@@ -185,8 +200,8 @@ class MainWindow(QMainWindow):
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
-        self.transfers = Transfers(self)
-        self.undo_commands = UndoCommands(self)
+        self.transfers = Transfers(self, self)
+        self.undo_commands = UndoCommands(self, self)
 
         self.table.customContextMenuRequested.connect(self._show_context_menu)
         self.table.doubleClicked.connect(self._on_double_click)
@@ -202,14 +217,9 @@ class MainWindow(QMainWindow):
         self.controller.segment_changed.connect(self._on_segment_changed)
         self.controller.model_progress.connect(self._on_model_progress)
         self.controller.model_prepared.connect(self._on_model_prepared)
-        self.player.playing_changed.connect(lambda _playing: self._update_player_label())
         self.player.playing_changed.connect(lambda _playing: self._update_actions())
-        self.player.position_changed.connect(lambda _ms: self._update_player_label())
         self.player.error.connect(lambda message: self.show_message(message, Kind.ERROR))
-        self.live_preview.playing_changed.connect(lambda _playing: self._update_player_label())
         self.live_preview.playing_changed.connect(lambda _playing: self._update_actions())
-        self.live_preview.position_changed.connect(lambda _ms: self._update_player_label())
-        self.live_preview.message.connect(self._on_live_preview_message)
 
     # -- selection --------------------------------------------------------------------------
     def selected_ids(self) -> list[int]:
@@ -271,7 +281,7 @@ class MainWindow(QMainWindow):
     # -- commands ---------------------------------------------------------------------------
     def add_segment(self) -> None:
         self.segment_editor.save_now()
-        record = self.controller.add_segment("")
+        record = self.controller.segments.add("")
         self.select_segment(record.id)
         self.editor.setFocus()
 
@@ -284,8 +294,8 @@ class MainWindow(QMainWindow):
         if with_text and not self.confirm_delete(len(ids)):
             return
         label = f"Delete {len(ids)} segments" if len(ids) > 1 else "Delete segment"
-        with self.controller.edit_group(label):  # one undo step
-            refusals = [res for i in ids if isinstance(res := self.controller.delete_segment(i), Refusal)]
+        with self.controller.edits.group(label):  # one undo step
+            refusals = [res for i in ids if isinstance(res := self.controller.segments.delete(i), Refusal)]
         self._report_refusals(refusals)
         deleted = len(ids) - len(refusals)
         if deleted:
@@ -309,9 +319,11 @@ class MainWindow(QMainWindow):
         self.segment_editor.save_now()
         ids = self.selected_ids()
         word = "Lock" if locked else "Unlock"
-        with self.controller.edit_group(f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"):
+        with self.controller.edits.group(
+            f"{word} {len(ids)} segments" if len(ids) > 1 else f"{word} segment"
+        ):
             for segment_id in ids:
-                self.controller.update_segment(segment_id, locked=locked)
+                self.controller.segments.update(segment_id, locked=locked)
         self.segment_editor.show_segment(self.current_id())
         self._update_actions()
 
@@ -327,7 +339,7 @@ class MainWindow(QMainWindow):
         refusals: list[Refusal] = []
         queued = 0
         for segment_id in ids:
-            result = self.controller.generate_audio(segment_id)
+            result = self.controller.generation.generate_audio(segment_id)
             if isinstance(result, Refusal):
                 refusals.append(result)
             else:
@@ -338,7 +350,7 @@ class MainWindow(QMainWindow):
 
     def generate_all(self, *, regenerate: bool = False) -> None:
         self.segment_editor.save_now()
-        result = self.controller.generate_all(regenerate=regenerate)
+        result = self.controller.generation.generate_all(regenerate=regenerate)
         if isinstance(result, Refusal):
             self._report_refusals([result])
             return
@@ -347,64 +359,18 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def cancel_selected(self) -> None:
-        cancelled = sum(self.controller.cancel_segment(i) for i in self.selected_ids())
+        cancelled = sum(self.controller.generation.cancel_segment(i) for i in self.selected_ids())
         if cancelled:
             self.statusBar().showMessage(
                 f"Cancelled {cancelled} segment{'s' if cancelled != 1 else ''}.", 5000
             )
 
     def cancel_all(self) -> None:
-        cancelled = self.controller.cancel_all()
+        cancelled = self.controller.generation.cancel_all()
         if cancelled:
             self.statusBar().showMessage(
                 f"Cancelled {cancelled} task{'s' if cancelled != 1 else ''}; finished audio was kept.", 8000
             )
-
-    def play_all(self) -> None:
-        queue = [(item.segment_id, item.audio_path) for item in self.controller.export_plan().items]
-        self.live_preview.stop()
-        problem = self.playlist.start(queue)
-        if problem:
-            self.show_message(problem, Kind.INFO)
-
-    def stop_playback(self) -> None:
-        self.playlist.stop()
-        self.player.stop()
-        segment_id = self.live_preview.segment_id
-        if self.live_preview.stop() and segment_id and self.controller.tasks.active_for(segment_id):
-            self.statusBar().showMessage(
-                f"Stopped playing; {self._segment_name(segment_id)} is still being generated "
-                "(Cancel stops that).",
-                8000,
-            )
-
-    def toggle_play(self) -> None:
-        if self.player.is_playing or self.playlist.active or self.live_preview.active:
-            self.stop_playback()
-            return
-        segment_id = self.current_id()
-        record = None if segment_id is None else self.model.record(segment_id)
-        if record is None:
-            self.show_message("Select a segment to play.", Kind.INFO)
-            return
-        if self.player.available and self.live_preview.wants(record):  # play as it is generated
-            self.player.stop()
-            result = self.live_preview.play(record)
-            if isinstance(result, Refusal):
-                self.show_refusal(result)
-            elif result:
-                self._preview_note = (record.id, result)
-                self.show_message(result, Kind.WARNING)
-            return
-        path = self.controller.audio_path(record)
-        if path is None:
-            self.show_message(
-                f"Segment {record.position + 1} has no audio yet: generate it first (Ctrl+G).", Kind.INFO
-            )
-            return
-        problem = self.player.play(path, record.id)
-        if problem:
-            self.show_message(problem, Kind.WARNING)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_text_files(event.mimeData()):
@@ -461,14 +427,17 @@ class MainWindow(QMainWindow):
         self.show_message(f"{len(refusals)} segments were not processed:\n{lines}{more}", Kind.WARNING)
 
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
-        info = self.controller.task(task_id)
+        info = self.controller.generation.task(task_id)
         self._update_actions()
         if info is None or self.model.row_of(segment_id) is None:
             return  # a job of another project: its row is not shown here
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
             self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
-            if self._preview_note == (segment_id, self.message_bar.text) and not self.message_bar.isHidden():
+            if (
+                self.playback.preview_note == (segment_id, self.message_bar.text)
+                and not self.message_bar.isHidden()
+            ):
                 self.message_bar.hide()  # "play it once it is ready": it is
         elif info.status is TaskStatus.FAILED and task_id not in self._failures_shown:
             # Once: a late signal of the same task (statuses are read when signals arrive) must not
@@ -478,31 +447,12 @@ class MainWindow(QMainWindow):
         elif info.status is TaskStatus.RUNNING:
             self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
 
-    def _on_live_preview_message(self, text: str) -> None:
-        self._preview_note = (self.live_preview.segment_id, text)  # None once the output failed
-        self.show_message(text, Kind.WARNING)
-
-    def _update_player_label(self) -> None:
-        if self.live_preview.active:
-            self.player_label.setText(
-                self.live_preview.label_text(self._segment_name(self.live_preview.segment_id))
-            )
-            return
-        segment_id = self.player.segment_id
-        record = None if segment_id is None else self.model.record(segment_id)
-        if not self.player.is_playing or record is None:
-            self.player_label.setText("")
-            return
-        total = format_duration(record.audio_duration or 0.0)
-        now = format_duration(self.player.position_ms / 1000)
-        self.player_label.setText(f"▶ Segment {record.position + 1}  {now} / {total}")
-
     # -- model files ------------------------------------------------------------------------
     def _check_model(self) -> None:
         found = self.controller.loader.availability()
         if not found.available:
             self.show_model_problem(found.problem)
-        elif self.controller.prepare_model(load=True):
+        elif self.controller.generation.prepare_model(load=True):
             self.model_progress.setValue(0)
             self.model_progress.show()
             self.statusBar().showMessage("Preparing the bundled Kokoro model…")
@@ -536,7 +486,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        save_window_state(self, self.controller.data_dir)
+        save_window_state(self, self.splitter, self.table, self.controller.data_dir)
         self.segment_editor.save_now()
         self.playlist.stop()
         self.live_preview.shutdown()

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QToolBar
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
 from narrator_app.ui.message_bar import Kind
 from narrator_app.ui.project_menu import ProjectMenu
+from narrator_app.ui.window_parts import WindowParts
 from narrator_app.ui.window_state import recent_projects
 
-if TYPE_CHECKING:
-    from narrator_app.ui.main_window import MainWindow
 
-
-def build_menus(window: MainWindow) -> None:
+def build_menus(window: WindowParts, widget: QMainWindow) -> None:
     """The menu bar, the toolbar and the segment context menu, all made of the window's one set of
     actions (ui/actions.py)."""
     a = window.commands
-    file_menu = window.menuBar().addMenu("&File")
+    file_menu = widget.menuBar().addMenu("&File")
     window.project_menu = ProjectMenu(
         window.controller,
-        window,
+        widget,
         lambda text: window.show_message(text, Kind.WARNING),
         lambda: recent_projects(window.controller.data_dir),
         lambda: window.segment_editor.save_now(),
@@ -35,7 +31,7 @@ def build_menus(window: MainWindow) -> None:
     file_menu.addSeparator()
     _fill(file_menu, (a.import_, a.export, None, a.settings, a.models, None, a.quit))
     _fill(
-        window.menuBar().addMenu("&Edit"),
+        widget.menuBar().addMenu("&Edit"),
         (
             a.undo,
             a.redo,
@@ -54,7 +50,7 @@ def build_menus(window: MainWindow) -> None:
         ),
     )
     _fill(
-        window.menuBar().addMenu("&Audio"),
+        widget.menuBar().addMenu("&Audio"),
         (
             a.generate,
             a.generate_all,
@@ -68,8 +64,8 @@ def build_menus(window: MainWindow) -> None:
             a.stop,
         ),
     )
-    _fill(window.menuBar().addMenu("&Help"), (a.open_logs, None, a.about))
-    toolbar = QToolBar("Main", window)
+    _fill(widget.menuBar().addMenu("&Help"), (a.open_logs, None, a.about))
+    toolbar = QToolBar("Main", widget)
     toolbar.setObjectName("mainToolBar")
     toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
     _fill(
@@ -89,8 +85,8 @@ def build_menus(window: MainWindow) -> None:
             a.settings,
         ),
     )
-    window.addToolBar(toolbar)
-    window.context_menu = QMenu(window)
+    widget.addToolBar(toolbar)
+    window.context_menu = QMenu(widget)
     window.context_menu.setObjectName("segmentContextMenu")
     _fill(
         window.context_menu,

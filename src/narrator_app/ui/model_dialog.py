@@ -21,11 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import (
+    CUDA_PROVIDER,
+    OFFICIAL_FILES,
+    VARIANTS,
+    VOICES_FILE,
+    Source,
+    model_status,
+)
 from narrator_app.app.controller import Controller
-from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
-from narrator_app.engine.loader import CUDA_PROVIDER
-from narrator_app.engine.model_files import Source
-from narrator_app.engine.status import model_status
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.voice_picker import VoicePicker
 
@@ -48,7 +52,24 @@ class ModelDialog(QDialog):
         self.models = controller.models
         # Asks for the model and voices files; tests replace it.
         self.choose_files: FileChooser = self._ask_for_files
+        self.picker = VoicePicker(controller, player, self)
+        voices = QGroupBox("Voices", self)
+        QVBoxLayout(voices).addWidget(self.picker)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        close.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._build_in_use())
+        layout.addWidget(self._build_install())
+        layout.addWidget(voices, 1)
+        layout.addWidget(close)
+        self._connect()
+        self._update_checksum_note()
+        self._set_busy(self.models.busy)
+        self.refresh()
 
+    def _build_in_use(self) -> QGroupBox:
+        """What is in use: the files, where they came from, the provider, where Narrator looks."""
+        controller = self._controller
         self.model_label = self._value("modelFile")
         self.voices_label = self._value("voicesFile")
         self.source_label = self._value("modelSource")
@@ -81,7 +102,10 @@ class ModelDialog(QDialog):
         form.addRow("Runs on:", provider_row)
         form.addRow("Looks in:", self.places_label)
         form.addRow(self.problem)
+        return found
 
+    def _build_install(self) -> QGroupBox:
+        """Install from files, download an official model, use the bundled one; progress and Cancel."""
         self.install_button = QPushButton("&Install from files…", self)
         self.install_button.setObjectName("installFilesButton")
         self.install_button.setToolTip(
@@ -126,19 +150,9 @@ class ModelDialog(QDialog):
         progress.addWidget(self.cancel_button)
         rows.addLayout(progress)
         rows.addWidget(self.task_label)
+        return install
 
-        self.picker = VoicePicker(controller, player, self)
-        voices = QGroupBox("Voices", self)
-        QVBoxLayout(voices).addWidget(self.picker)
-
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(found)
-        layout.addWidget(install)
-        layout.addWidget(voices, 1)
-        layout.addWidget(close)
-
+    def _connect(self) -> None:
         self.install_button.clicked.connect(self.install_from_files)
         self.download_button.clicked.connect(self.download)
         self.bundled_button.clicked.connect(self.use_bundled)
@@ -148,10 +162,7 @@ class ModelDialog(QDialog):
         self.models.progress.connect(self._on_progress)
         self.models.finished.connect(self._on_finished)
         self.models.failed.connect(self._on_failed)
-        controller.model_prepared.connect(lambda _problem: self.refresh())
-        self._update_checksum_note()
-        self._set_busy(self.models.busy)
-        self.refresh()
+        self._controller.model_prepared.connect(lambda _problem: self.refresh())
 
     def _value(self, name: str) -> QLabel:
         label = QLabel(self)
@@ -205,7 +216,7 @@ class ModelDialog(QDialog):
         self.checksum_note.setText(text)
 
     def _on_provider(self, *_: object) -> None:
-        self._controller.set_provider(self.provider.currentData())
+        self._controller.settings.set_provider(self.provider.currentData())
         self.refresh()
 
     # -- installing ---------------------------------------------------------------------------

@@ -59,7 +59,7 @@ class ProjectMenu(QMenu):
         group = self._group
         for old in group.actions():
             group.removeAction(old)
-        projects = self._controller.projects()  # by name
+        projects = self._controller.projects.all()  # by name
         current = self._controller.project.id
         rank = {pid: n for n, pid in enumerate(dict.fromkeys([current, *self._recent()]))}
         recent = sorted((p for p in projects if p[0].id in rank), key=lambda p: rank[p[0].id])
@@ -76,7 +76,7 @@ class ProjectMenu(QMenu):
     def open(self, name: str) -> None:
         self._before_switch()
         try:
-            self._controller.open_project(name)
+            self._controller.projects.open(name)
         except ProjectError as error:
             self._report(str(error))
 
@@ -86,11 +86,11 @@ class ProjectMenu(QMenu):
         if name is None:
             return
         try:
-            project = self._controller.create_project(name)
+            project = self._controller.projects.create(name)
         except ProjectError as error:
             self._report(str(error))
             return
-        self._controller.open_project(project.name)
+        self._controller.projects.open(project.name)
 
     def rename_project(self) -> None:
         current = self._controller.project.name
@@ -98,16 +98,16 @@ class ProjectMenu(QMenu):
         if name is None:
             return
         try:
-            self._controller.rename_project(self._controller.project.id, name)
+            self._controller.projects.rename(self._controller.project.id, name)
         except ProjectError as error:
             self._report(str(error))
 
     def delete_project(self) -> None:
         self._before_switch()
         current = self._controller.project
-        segments = dict((p.id, n) for p, n in self._controller.projects()).get(current.id, 0)
+        segments = dict((p.id, n) for p, n in self._controller.projects.all()).get(current.id, 0)
         if self.confirm_delete(current.name, segments):
             try:  # by id: the name may have been changed meanwhile from the command line
-                self._controller.delete_project(current.id)
+                self._controller.projects.delete(current.id)
             except ProjectError as error:
                 self._report(str(error))

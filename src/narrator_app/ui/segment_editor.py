@@ -85,7 +85,7 @@ class SegmentEditor(QWidget):
         record = None if self.segment_id is None else self._model.record(self.segment_id)
         if record is None or self.text.toPlainText() == record.text:
             return
-        result = self._controller.update_segment(record.id, text=self.text.toPlainText(), typing=True)
+        result = self._controller.segments.update(record.id, text=self.text.toPlainText(), typing=True)
         if isinstance(result, Refusal):
             self.show_segment(record.id)  # show what is stored, read-only if it was locked meanwhile
             self.refused.emit(result)

@@ -18,12 +18,11 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QApplication, QStyle
 
+from narrator_app.app.catalog import SegmentRecord
 from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, literal
 from narrator_app.core.tasks import TaskInfo, TaskStatus
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.voices import VoicesFileError
-from narrator_app.store import SegmentRecord
 from narrator_app.ui.formatting import format_duration, one_line
 from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
 
@@ -124,7 +123,7 @@ class SegmentTableModel(QAbstractTableModel):
         if role == SEGMENT_ID_ROLE:
             return record.id
         if role == WAVEFORM_ROLE and column == Column.WAVEFORM:
-            path = self._controller.audio_path(record)
+            path = self._controller.segments.audio_path(record)
             return None if path is None or self._waveforms is None else self._waveforms.peaks(path)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
@@ -142,7 +141,7 @@ class SegmentTableModel(QAbstractTableModel):
             if column == Column.LOCK:
                 return "Locked: its text and audio are protected" if record.is_locked else "Unlocked"
             if column == Column.VOICE:
-                default = self._controller.generation_settings().voice
+                default = self._controller.generation.generation_settings().voice
                 return (
                     f"This segment's own voice: {record.voice}"
                     if record.voice
@@ -159,15 +158,15 @@ class SegmentTableModel(QAbstractTableModel):
             return False
         segment_id = self._rows[index.row()].id
         if index.column() == Column.TEXT and role == Qt.ItemDataRole.EditRole:
-            result = self._controller.update_segment(segment_id, text=str(value))
+            result = self._controller.segments.update(segment_id, text=str(value))
         elif index.column() == Column.VOICE and role == Qt.ItemDataRole.EditRole:
             try:
-                result = self._controller.set_segment_voice(segment_id, str(value or ""))
-            except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+                result = self._controller.segments.set_voice(segment_id, str(value or ""))
+            except (SettingsError, VoicesUnavailable) as error:
                 result = Refusal(segment_id, RefusalReason.INVALID, literal(str(error)))
         elif index.column() == Column.LOCK and role == Qt.ItemDataRole.CheckStateRole:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked
-            result = self._controller.update_segment(segment_id, locked=checked)
+            result = self._controller.segments.update(segment_id, locked=checked)
         else:
             return False
         if isinstance(result, Refusal):
@@ -201,17 +200,17 @@ class SegmentTableModel(QAbstractTableModel):
         moving = [self._rows[self._row_of[i]] for i in ids if i in self._row_of]
         # Rows above the drop point that move out of the way shift the target up by one each.
         target = row - sum(1 for record in moving if record.position < row)
-        with self._controller.edit_group("Move segments" if len(moving) > 1 else "Move segment"):
+        with self._controller.edits.group("Move segments" if len(moving) > 1 else "Move segment"):
             for offset, record in enumerate(moving):
-                current = self._controller.segment(record.id)
+                current = self._controller.segments.get(record.id)
                 if current is not None:
-                    self._controller.move_segment(record.id, target + offset - current.position)
+                    self._controller.segments.move(record.id, target + offset - current.position)
         return False
 
     # -- keeping in step with the controller ------------------------------------------------
     def reload(self) -> None:
         """Re-read the list; rows added at the end or removed are told to views as such."""
-        new = self._controller.segments()
+        new = self._controller.segments.all()
         old_ids = [r.id for r in self._rows]
         new_ids = [r.id for r in new]
         if new_ids[: len(old_ids)] == old_ids and len(new_ids) > len(old_ids):
@@ -236,7 +235,7 @@ class SegmentTableModel(QAbstractTableModel):
 
     def refresh_segment(self, segment_id: int) -> None:
         row = self._row_of.get(segment_id)
-        record = self._controller.segment(segment_id)
+        record = self._controller.segments.get(segment_id)
         if record is not None and record.project_id != self._controller.project.id:
             return  # a job of another project finished: not shown here
         if row is None or record is None:
@@ -273,7 +272,7 @@ class SegmentTableModel(QAbstractTableModel):
             )
 
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
-        info = self._controller.task(task_id)
+        info = self._controller.generation.task(task_id)
         if info is None:
             return
         self._tasks[segment_id] = info
@@ -309,13 +308,13 @@ class SegmentTableModel(QAbstractTableModel):
             if info.status is TaskStatus.PENDING:
                 return "Queued", "Waiting for its turn to be generated."
             if info.status is TaskStatus.RUNNING:
-                percent = round(self._controller.progress_of(info.task_id) * 100)
+                percent = round(self._controller.generation.progress_of(info.task_id) * 100)
                 return (f"Generating {percent}%" if percent else "Generating…"), "Generating its audio now."
             if info.status is TaskStatus.FAILED:
                 return "Failed", info.message
             if info.status is TaskStatus.CANCELLED:
                 return "Cancelled", info.message or "Generation was cancelled."
-        status, reason = self._controller.audio_status(record)
+        status, reason = self._controller.generation.audio_status(record)
         if status is AudioStatus.READY:
             return "Ready", f"Audio: {record.audio_file}"
         if status is AudioStatus.OUTDATED:

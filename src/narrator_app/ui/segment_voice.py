@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtWidgets import QComboBox, QInputDialog, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QInputDialog,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.voices import VoicesFileError
-from narrator_app.ui.segment_model import Column
-
-if TYPE_CHECKING:
-    from narrator_app.ui.main_window import MainWindow
+from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
+from narrator_app.ui.segment_model import Column, SegmentTableModel
 
 DEFAULT_LABEL = "(the global voice)"
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -21,26 +25,36 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 AskVoice = Callable[[str, list[str]], str | None]
 
 
-def installed_voices(window: MainWindow) -> list[str]:
+class VoiceWindow(Protocol):
+    """What "Set voice…" needs of the window."""
+
+    controller: Controller
+    model: SegmentTableModel
+    ask_voice: AskVoice
+
+    def selected_ids(self) -> list[int]: ...
+
+
+def installed_voices(controller: Controller) -> list[str]:
     try:
-        return list(window.controller.available_voices())
-    except (ModelUnavailableError, VoicesFileError):
+        return list(controller.settings.available_voices())
+    except VoicesUnavailable:
         return []
 
 
 class VoiceDelegate(QStyledItemDelegate):
     """An editable list of the installed voices; a blend can be typed; empty is the global voice."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window.table)
-        self._window = window
+    def __init__(self, table: QTableView, controller: Controller) -> None:
+        super().__init__(table)
+        self._controller = controller
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: AnyIndex) -> QWidget:  # noqa: N802
         combo = QComboBox(parent)
         combo.setEditable(True)
         combo.setObjectName("segmentVoiceEditor")
         combo.addItem(DEFAULT_LABEL, "")
-        for voice in installed_voices(self._window):
+        for voice in installed_voices(self._controller):
             combo.addItem(voice, voice)
         return combo
 
@@ -54,13 +68,13 @@ class VoiceDelegate(QStyledItemDelegate):
         model.setData(index, "" if text == DEFAULT_LABEL else text, Qt.ItemDataRole.EditRole)
 
 
-def ask_voice(window: MainWindow) -> AskVoice:
+def ask_voice(parent: QWidget) -> AskVoice:
     def ask(current: str, voices: list[str]) -> str | None:
         items = [DEFAULT_LABEL, *voices]
         if current and current not in items:
             items.append(current)
         text, ok = QInputDialog.getItem(
-            window,
+            parent,
             "Segment voice",
             "Voice for the selected segments (or a blend such as af_bella:2,af_sky:1):",
             items,
@@ -74,13 +88,13 @@ def ask_voice(window: MainWindow) -> AskVoice:
     return ask
 
 
-def set_voice_of_selected(window: MainWindow) -> None:
+def set_voice_of_selected(window: VoiceWindow) -> None:
     """Context menu → Set voice…: ask once, apply to every selected segment, report refusals."""
     ids = window.selected_ids()
     if not ids:
         return
     first = window.model.record(ids[0])
-    answer = window.ask_voice(first.voice or "" if first else "", installed_voices(window))
+    answer = window.ask_voice(first.voice or "" if first else "", installed_voices(window.controller))
     if answer is None:
         return
     for segment_id in ids:

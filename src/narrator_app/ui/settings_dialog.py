@@ -13,11 +13,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import SettingsError
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
-from narrator_app.engine.voices import VoicesFileError
 
 LANGUAGE_NAMES = {
     "en-us": "English (US)",
@@ -39,7 +38,7 @@ class SettingsDialog(QDialog):
         self.setObjectName("settingsDialog")
         self.setMinimumWidth(420)
         self._controller = controller
-        settings = controller.settings()
+        settings = controller.settings.current()
 
         self.voice = QComboBox(self)
         self.voice.setObjectName("voiceCombo")
@@ -49,8 +48,8 @@ class SettingsDialog(QDialog):
         self.voice.setToolTip("A voice, or a blend of voices with weights: af_bella:2,af_sky:1")
         self._voice_problem = ""
         try:
-            voices = controller.available_voices()
-        except (ModelUnavailableError, VoicesFileError) as error:
+            voices = controller.settings.available_voices()
+        except VoicesUnavailable as error:
             voices = ()
             self._voice_problem = str(error)
         self.voice.addItems(list(voices))
@@ -104,12 +103,12 @@ class SettingsDialog(QDialog):
     def accept(self) -> None:
         """Save; on a bad value say why and stay open, so nothing typed is lost."""
         try:
-            self._controller.update_settings(
+            self._controller.settings.update(
                 voice=self.voice.currentText() if self.voice.isEnabled() else None,
                 speed=round(self.speed.value(), 2),
                 language=self.language.currentData(),
             )
-        except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+        except (SettingsError, VoicesUnavailable) as error:
             self.problem.setText(str(error))
             self.problem.show()
             return

@@ -5,10 +5,9 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMainWindow
 
 from narrator_app.app.exporting import ExportRequest
 from narrator_app.core.rules import Refusal
@@ -17,36 +16,36 @@ from narrator_app.ui.background import BackgroundTasks
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
 from narrator_app.ui.import_dialog import ImportPreview
 from narrator_app.ui.message_bar import Kind
+from narrator_app.ui.window_parts import WindowParts
 from narrator_app.ui.window_state import import_limit, save_import_limit
-
-if TYPE_CHECKING:
-    from narrator_app.ui.main_window import MainWindow
 
 
 class Transfers(QObject):
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowParts, widget: QMainWindow) -> None:
+        """`widget`: the window itself, as the parent of the dialogs and the owner of the status bar."""
+        super().__init__(widget)
         self._window = window
+        self._widget = widget
         self._controller = controller = window.controller
         self.background = BackgroundTasks(self)
         # Shows what a file's paragraphs make and asks; returns the segments to add, or None.
         # Tests replace it.
         self.confirm_import: Callable[[Path, list[str]], list[str] | None] = self._preview_import
-        self.export_status = ExportStatus(controller, window)
-        window.statusBar().addPermanentWidget(self.export_status)
+        self.export_status = ExportStatus(controller, widget)
+        widget.statusBar().addPermanentWidget(self.export_status)
         actions = window.commands
         actions.import_.triggered.connect(self.open_import)
         actions.export.triggered.connect(self.open_export)
         self._pending_export: ExportRequest | None = None  # made once the missing audio is generated
         controller.batch_changed.connect(self._export_when_generated)
         controller.project_changed.connect(self._forget_pending_export)
-        controller.export_finished.connect(self._export_finished)
-        controller.export_failed.connect(self._export_failed)
+        controller.exports.finished.connect(self._export_finished)
+        controller.exports.failed.connect(self._export_failed)
 
     # -- import -----------------------------------------------------------------------------
     def open_import(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileNames(
-            self._window, "Import text", str(Path.home()), "Text (*.txt *.md *.markdown)"
+            self._widget, "Import text", str(Path.home()), "Text (*.txt *.md *.markdown)"
         )
         self.import_files([Path(name) for name in chosen])
 
@@ -55,7 +54,7 @@ class Transfers(QObject):
         read and parsed on a worker thread (a large one takes seconds)."""
         self._window.segment_editor.save_now()
         for path in paths:
-            self._window.statusBar().showMessage(f"Reading {path.name}…")
+            self._widget.statusBar().showMessage(f"Reading {path.name}…")
             self.background.run(
                 functools.partial(paragraphs_from_file, path),
                 functools.partial(self._add_imported, path),
@@ -66,7 +65,7 @@ class Transfers(QObject):
         data_dir = self._controller.data_dir
         existing = self._window.model.rowCount()
         dialog = ImportPreview(
-            path, paragraphs, import_limit(data_dir, DEFAULT_LIMIT), existing, self._window
+            path, paragraphs, import_limit(data_dir, DEFAULT_LIMIT), existing, self._widget
         )
         if dialog.exec() != ImportPreview.DialogCode.Accepted:
             return None
@@ -75,19 +74,19 @@ class Transfers(QObject):
 
     def _add_imported(self, path: Path, paragraphs: list[str]) -> None:
         window = self._window
-        window.statusBar().clearMessage()
+        self._widget.statusBar().clearMessage()
         if not paragraphs:
             window.show_message(f"{path.name} has no text to import.", Kind.INFO)
             return
         texts = self.confirm_import(path, paragraphs)
         if not texts:
             return
-        records = self._controller.import_texts(texts, source=path.name)
+        records = self._controller.segments.import_texts(texts, source=path.name)
         window.select_segment(records[0].id)
-        window.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
+        self._widget.statusBar().showMessage(f"Added {len(records)} segments from {path.name}.", 8000)
 
     def _import_failed(self, error: BaseException) -> None:
-        self._window.statusBar().clearMessage()
+        self._widget.statusBar().clearMessage()
         if not isinstance(error, ImportFileError):
             raise error  # unexpected: the error dialog shows it
         self._window.show_message(str(error), Kind.WARNING)
@@ -96,7 +95,7 @@ class Transfers(QObject):
     def open_export(self) -> None:
         window = self._window
         window.segment_editor.save_now()
-        dialog = ExportDialog(self._controller, window)
+        dialog = ExportDialog(self._controller, self._widget)
         dialog.generate_missing.connect(self.generate_then_export)
         if dialog.exec() == ExportDialog.DialogCode.Accepted:
             self.start_export(dialog.request())
@@ -104,12 +103,12 @@ class Transfers(QObject):
     def generate_then_export(self, request: ExportRequest) -> None:
         """Generate every segment whose audio is missing or outdated, then export."""
         self._pending_export = request
-        result = self._controller.generate_all()
+        result = self._controller.generation.generate_all()
         if isinstance(result, Refusal):
             self._pending_export = None
             self._window.show_refusal(result)
         elif self._pending_export is not None:
-            self._window.statusBar().showMessage(
+            self._widget.statusBar().showMessage(
                 f"Generating {result.queued} segments; the export starts when they are ready.", 8000
             )
 
@@ -117,11 +116,11 @@ class Transfers(QObject):
         self._pending_export = None  # another project: not what the user asked to export
 
     def _export_when_generated(self) -> None:
-        state = self._controller.batch_state()
+        state = self._controller.generation.batch_state()
         if self._pending_export is None or (state is not None and not state.finished):
             return
         request, self._pending_export = self._pending_export, None
-        missing = [r for r in self._controller.export_plan().missing if not r.is_locked]
+        missing = [r for r in self._controller.exports.plan().missing if not r.is_locked]
         if missing:
             rows = ", ".join(str(r.position + 1) for r in missing[:12]) + ("…" if len(missing) > 12 else "")
             self._window.show_message(
@@ -133,7 +132,7 @@ class Transfers(QObject):
         self.start_export(request)
 
     def start_export(self, request: ExportRequest) -> None:
-        _plan, started = self._controller.start_export(request, skip_missing=True)
+        _plan, started = self._controller.exports.start(request, skip_missing=True)
         if started:
             self.export_status.started()
             self._window.commands.export.setEnabled(False)  # one export at a time
@@ -142,7 +141,7 @@ class Transfers(QObject):
 
     def _export_finished(self, result: object) -> None:
         self._window.commands.export.setEnabled(True)
-        self._window.statusBar().showMessage(describe_export(result), 15000)
+        self._widget.statusBar().showMessage(describe_export(result), 15000)
 
     def _export_failed(self, message: str, cancelled: bool) -> None:
         self._window.commands.export.setEnabled(True)

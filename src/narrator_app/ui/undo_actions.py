@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from narrator_app.core.rules import Refusal
-
-if TYPE_CHECKING:
-    from narrator_app.ui.main_window import MainWindow
+from narrator_app.ui.window_parts import WindowParts
 
 
 class UndoCommands(QObject):
     """Keeps the Undo and Redo actions' text ("Undo Delete segment") and enabled state current, and
     carries them out: text still being typed is saved first, so that it is undone first."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: WindowParts, widget: QMainWindow) -> None:
+        super().__init__(widget)
         self._window = window
+        self._widget = widget
         controller = window.controller
         actions = window.commands
         actions.undo.triggered.connect(lambda: self.step(undo=True))
@@ -28,7 +25,7 @@ class UndoCommands(QObject):
         self.refresh()
 
     def refresh(self) -> None:
-        history = self._window.controller.history
+        history = self._window.controller.edits.history
         actions = self._window.commands
         for action, word, label in (
             (actions.undo, "&Undo", history.undo_label),
@@ -46,7 +43,7 @@ class UndoCommands(QObject):
         window.segment_editor.save_now()
         focus = QApplication.focusWidget()  # the rows are re-read: the editor may lose it meanwhile
         controller = window.controller
-        result = controller.undo() if undo else controller.redo()
+        result = controller.edits.undo() if undo else controller.edits.redo()
         if isinstance(result, Refusal):
             window.show_refusal(result)
             return
@@ -62,4 +59,4 @@ class UndoCommands(QObject):
         if focus is not None and QApplication.focusWidget() is None and focus.isEnabled():
             focus.setFocus()
         word = "Undone" if undo else "Redone"
-        window.statusBar().showMessage(f"{word}: {result.label}.", 5000)
+        self._widget.statusBar().showMessage(f"{word}: {result.label}.", 5000)

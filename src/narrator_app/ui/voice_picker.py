@@ -20,12 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from narrator_app.app.catalog import LANGUAGES, LANGUAGES_BY_PREFIX, describe_voice
 from narrator_app.app.controller import Controller
+from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import SettingsError
-from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.synthesis import LANGUAGES
-from narrator_app.engine.voice_specs import LANGUAGES_BY_PREFIX, describe_voice
-from narrator_app.engine.voices import VoicesFileError
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.settings_dialog import LANGUAGE_NAMES
 
@@ -70,7 +68,20 @@ class VoicePicker(QWidget):
         self._controller = controller
         self._player = player
         self._waiting: int | None = None  # the preview request whose result is awaited
+        filters = self._build_filters()
+        self._build_table()
+        actions = self._build_actions()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.status)
+        self._connect()
+        self.reload()
 
+    def _build_filters(self) -> QHBoxLayout:
+        """Search text, language and gender."""
         self.search = QLineEdit(self)
         self.search.setObjectName("voiceSearch")
         self.search.setPlaceholderText("Filter voices…")
@@ -86,7 +97,14 @@ class VoicePicker(QWidget):
         self.gender_filter.setAccessibleName("Gender of the voices shown")
         for label, value in (("Any gender", ALL), ("Female", "female"), ("Male", "male")):
             self.gender_filter.addItem(label, value)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.language_filter)
+        filters.addWidget(self.gender_filter)
+        return filters
 
+    def _build_table(self) -> None:
+        """The voices (name, language, gender), filtered and sortable."""
         self.model = QStandardItemModel(0, 3, self)
         self.model.setHorizontalHeaderLabels(["Voice", "Language", "Gender"])
         self.proxy = VoiceFilter(self)
@@ -102,6 +120,8 @@ class VoicePicker(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
 
+    def _build_actions(self) -> QHBoxLayout:
+        """The voice or blend, the preview language, Preview and Use as default; the status line."""
         self.spec = QLineEdit(self)
         self.spec.setObjectName("voiceSpec")
         self.spec.setAccessibleName("Voice or blend")
@@ -119,11 +139,6 @@ class VoicePicker(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("voiceStatus")
         self.status.setWordWrap(True)
-
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.language_filter)
-        filters.addWidget(self.gender_filter)
         actions = QHBoxLayout()
         actions.addWidget(QLabel("Voice:", self))
         actions.addWidget(self.spec, 1)
@@ -131,13 +146,10 @@ class VoicePicker(QWidget):
         actions.addWidget(self.preview_language)
         actions.addWidget(self.preview_button)
         actions.addWidget(self.use_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(actions)
-        layout.addWidget(self.status)
+        return actions
 
+    def _connect(self) -> None:
+        controller = self._controller
         for widget in (self.language_filter, self.gender_filter):
             widget.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
@@ -146,14 +158,13 @@ class VoicePicker(QWidget):
         self.use_button.clicked.connect(self.use_voice)
         controller.previews.ready.connect(self._on_preview_ready)
         controller.previews.failed.connect(self._on_preview_failed)
-        self.reload()
 
     def reload(self) -> None:
         """Re-read the installed voices file."""
         self.model.removeRows(0, self.model.rowCount())
         try:
-            voices = self._controller.available_voices()
-        except (ModelUnavailableError, VoicesFileError):
+            voices = self._controller.settings.available_voices()
+        except VoicesUnavailable:
             voices = ()
             self.status.setText("No usable voices file: install one above to see and preview its voices.")
         if voices:
@@ -163,7 +174,7 @@ class VoicePicker(QWidget):
             self.model.appendRow(
                 [QStandardItem(name), QStandardItem(info.language or "?"), QStandardItem(info.gender or "?")]
             )
-        settings = self._controller.settings()
+        settings = self._controller.settings.current()
         self.spec.setText(settings.default_voice_id or "")
         self.preview_language.setCurrentIndex(max(0, self.preview_language.findData(settings.language)))
         for widget in (self.spec, self.preview_button, self.use_button, self.table):
@@ -216,8 +227,8 @@ class VoicePicker(QWidget):
 
     def use_voice(self) -> None:
         try:
-            settings = self._controller.update_settings(voice=self.spec.text())
-        except (SettingsError, ModelUnavailableError, VoicesFileError) as error:
+            settings = self._controller.settings.update(voice=self.spec.text())
+        except (SettingsError, VoicesUnavailable) as error:
             self.status.setText(str(error))
             return
         voice = settings.default_voice_id or ""

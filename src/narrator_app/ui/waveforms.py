@@ -3,60 +3,66 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QRectF,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRectF, Qt, QThreadPool, Signal
 from PySide6.QtGui import QPainter, QPainterPath
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from narrator_app.engine.waveform import compute_peaks
+from narrator_app.app.catalog import compute_peaks
+from narrator_app.app.workers import (
+    Deadline,
+    Worker,
+    WorkerRegistry,
+    WorkerSignals,
+    WorkerState,
+    connect_queued,
+)
 
 log = logging.getLogger(__name__)
 
 WAVEFORM_ROLE = Qt.ItemDataRole.UserRole + 2
+MAX_PICTURES = 256  # pictures kept (least recently used dropped first): a few hundred bytes each
 
 
-class _Signals(QObject):
+class _Signals(WorkerSignals):
     done = Signal(str, object)  # cache key, peaks (tuple of floats) or None
 
 
-class _PeaksJob(QRunnable):
-    def __init__(self, key: str, path: Path, signals: _Signals) -> None:
-        super().__init__()
-        self._key, self._path, self._signals = key, path, signals
-
-    def run(self) -> None:
+def _peaks_of(key: str, path: Path, signals: _Signals) -> Callable[[WorkerState], None]:
+    def run(state: WorkerState) -> None:
         try:
-            peaks: tuple[float, ...] | None = compute_peaks(self._path)
+            peaks: tuple[float, ...] | None = compute_peaks(path)
         except Exception as error:  # a missing or unreadable file just has no picture
-            log.info("No waveform for %s: %s", self._path, error)
+            log.info("No waveform for %s: %s", path, error)
             peaks = None
-        self._signals.done.emit(self._key, peaks)
+        state.emit(signals.done, key, peaks)
+
+    return run
 
 
 class WaveformCache(QObject):
     """peaks(path) answers at once from the cache, or starts computing and answers None; `ready`
-    tells when a picture has arrived."""
+    tells when a picture has arrived. At most `limit` pictures are kept, the least recently used
+    dropped first (computed again if asked for again)."""
 
     ready = Signal()
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, limit: int = MAX_PICTURES) -> None:
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
+        self._registry = WorkerRegistry()
         self._signals = _Signals(self)
-        self._signals.done.connect(self._on_done)
-        self._peaks: dict[str, tuple[float, ...] | None] = {}
+        connect_queued(self._signals.done, self._on_done)
+        self._limit = limit
+        self._peaks: OrderedDict[str, tuple[float, ...] | None] = OrderedDict()
         self._pending: set[str] = set()
+
+    def __len__(self) -> int:
+        return len(self._peaks)
 
     def peaks(self, path: Path) -> tuple[float, ...] | None:
         try:
@@ -65,18 +71,23 @@ class WaveformCache(QObject):
             return None
         key = f"{path}:{stat.st_mtime_ns}:{stat.st_size}"  # a regenerated file gets a new picture
         if key in self._peaks:
+            self._peaks.move_to_end(key)
             return self._peaks[key]
         if key not in self._pending:
             self._pending.add(key)
-            self._pool.start(_PeaksJob(key, path, self._signals))
+            work = _peaks_of(key, path, self._signals)
+            Worker(work, self._signals, registry=self._registry, name="waveform").start(self._pool)
         return None
 
     def wait(self, timeout_ms: int = -1) -> bool:
-        return self._pool.waitForDone(timeout_ms)
+        return self._registry.wait(Deadline(timeout_ms))
 
     def _on_done(self, key: str, peaks: object) -> None:
         self._pending.discard(key)
         self._peaks[key] = peaks  # type: ignore[assignment]
+        self._peaks.move_to_end(key)
+        while len(self._peaks) > self._limit:
+            self._peaks.popitem(last=False)
         self.ready.emit()
 
 

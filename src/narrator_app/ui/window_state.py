@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
-
-if TYPE_CHECKING:
-    from narrator_app.ui.main_window import MainWindow
+from PySide6.QtWidgets import QMainWindow, QSplitter, QTableView
 
 UI_STATE_FILE = "window.ini"
 
@@ -18,13 +15,13 @@ def _settings(data_dir: Path) -> QSettings:
     return QSettings(str(data_dir / UI_STATE_FILE), QSettings.Format.IniFormat)
 
 
-def restore_window_state(window: MainWindow, data_dir: Path) -> None:
+def restore_window_state(window: QMainWindow, splitter: QSplitter, table: QTableView, data_dir: Path) -> None:
     settings = _settings(data_dir)
     for key, restore in (
         ("window/geometry", window.restoreGeometry),
         ("window/state", window.restoreState),
-        ("window/splitter", window.splitter.restoreState),
-        ("window/columns", window.table.horizontalHeader().restoreState),
+        ("window/splitter", splitter.restoreState),
+        ("window/columns", table.horizontalHeader().restoreState),
     ):
         value = settings.value(key)
         if isinstance(value, QByteArray) and not value.isEmpty():
@@ -64,12 +61,12 @@ def save_last_project(data_dir: Path, project_id: int) -> None:
     settings.sync()
 
 
-def save_window_state(window: MainWindow, data_dir: Path) -> None:
+def save_window_state(window: QMainWindow, splitter: QSplitter, table: QTableView, data_dir: Path) -> None:
     settings = _settings(data_dir)
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
-    settings.setValue("window/splitter", window.splitter.saveState())
-    settings.setValue("window/columns", window.table.horizontalHeader().saveState())
+    settings.setValue("window/splitter", splitter.saveState())
+    settings.setValue("window/columns", table.horizontalHeader().saveState())
     settings.sync()
 
 

@@ -1,0 +1,38 @@
+"""What the window and the command line may offer and show, from the engine and the store, so that
+ui/ and cli/ import neither (pyproject.toml's third import-linter contract): the choices
+(languages, speeds, export formats, model variants), plain records and read-only helpers."""
+
+from __future__ import annotations
+
+from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
+from narrator_app.engine.export import FORMATS, MAX_PAUSE
+from narrator_app.engine.loader import CUDA_PROVIDER, ModelFactory
+from narrator_app.engine.model_files import Source
+from narrator_app.engine.status import ModelStatus, model_status
+from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED, SAMPLE_RATE
+from narrator_app.engine.voice_specs import LANGUAGES_BY_PREFIX, describe_voice
+from narrator_app.engine.waveform import compute_peaks
+from narrator_app.store import ProjectRecord, SegmentRecord, SettingsRecord
+
+__all__ = [
+    "CUDA_PROVIDER",
+    "FORMATS",
+    "LANGUAGES",
+    "LANGUAGES_BY_PREFIX",
+    "MAX_PAUSE",
+    "MAX_SPEED",
+    "MIN_SPEED",
+    "OFFICIAL_FILES",
+    "SAMPLE_RATE",
+    "VARIANTS",
+    "VOICES_FILE",
+    "ModelFactory",
+    "ModelStatus",
+    "ProjectRecord",
+    "SegmentRecord",
+    "SettingsRecord",
+    "Source",
+    "compute_peaks",
+    "describe_voice",
+    "model_status",
+]
