@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from narrator_app.core.export_targets import ExportTargetError, check_export_targets, export_targets
 from narrator_app.core.recovery import pending_export
 from narrator_app.engine.export import (
     ExportCancelled,
@@ -18,8 +19,6 @@ from narrator_app.engine.export import (
     ExportItem,
     ExportResult,
     export_narration,
-    segment_file_name,
-    subtitle_path,
 )
 from narrator_app.logs import error_for_log
 from narrator_app.store import SegmentRecord
@@ -70,12 +69,12 @@ class ExportJob(QRunnable):
 
     def run(self) -> None:
         req = self._request
-        targets = [req.out_path] + ([subtitle_path(req.out_path, req.subtitles)] if req.subtitles else [])
-        if req.segments_dir is not None:  # each segment's own file too
-            targets += [
-                req.segments_dir / segment_file_name(n, item.text, req.fmt)
-                for n, item in enumerate(self._items, start=1)
-            ]
+        targets = export_targets(req.out_path, req.fmt, req.subtitles, req.segments_dir, self._items)
+        try:  # never into the data folder, never one output over another (export_targets.py)
+            check_export_targets(targets, self._data_dir, req.segments_dir)
+        except ExportTargetError as error:
+            self._signals.failed.emit(str(error), False)
+            return
         journal: AbstractContextManager[None] = (
             pending_export(self._data_dir, targets) if self._data_dir is not None else nullcontext()
         )

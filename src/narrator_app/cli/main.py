@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -20,12 +21,29 @@ from narrator_app.cli.common import (
     UsageError,
     emit,
 )
+from narrator_app.cli.guard import check_arguments_decode, is_output_error, run_with_output_guard, user_path
 from narrator_app.cli.parser import build_parser
+from narrator_app.paths import DATA_DIR_ENV, MODEL_DIR_ENV
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; output that cannot be written (closed pipe, full device) is handled here."""
+    return run_with_output_guard(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     Parser.json_errors = "--json" in argv
+    try:
+        check_arguments_decode(argv)
+    except UsageError as error:
+        emit(
+            argparse.Namespace(json=Parser.json_errors),
+            {"status": "ERROR", "message": str(error)},
+            f"error: {error}",
+            err=True,
+        )
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     from narrator_app.logs import setup_logging
@@ -40,8 +58,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = install_desktop_entry()
         emit(args, {"installed": [str(p) for p in written]}, "\n".join(f"installed {p}" for p in written))
         return EXIT_OK
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    model_dir = resolve_model_dir(getattr(args, "model_dir", None))
+    try:
+        data_dir, model_dir = _folders(args, resolve_data_dir, resolve_model_dir)
+    except UsageError as error:
+        emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
+        return EXIT_USAGE
     if args.command is None:
         from narrator_app.ui.app import run_gui
 
@@ -51,10 +72,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:  # one line for the user; the traceback only with --debug
-        if debug:
+        if debug or is_output_error(error):
             raise
         emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
         return EXIT_FAILED
+
+
+def _folders(args: argparse.Namespace, data: Any, model: Any) -> tuple[Path, Path | None]:
+    """--data-dir and --model-dir checked (not empty, no unknown ~user, no symlink loop), else the
+    environment's or the usual folders."""
+    data_opt, model_opt = getattr(args, "data_dir", None), getattr(args, "model_dir", None)
+    data_env, model_env = os.environ.get(DATA_DIR_ENV), os.environ.get(MODEL_DIR_ENV)
+    data_dir = (
+        user_path(data_opt, "--data-dir")
+        if data_opt is not None
+        else user_path(data_env, DATA_DIR_ENV)
+        if data_env
+        else data()
+    )
+    model_dir = (
+        user_path(model_opt, "--model-dir")
+        if model_opt is not None
+        else user_path(model_env, MODEL_DIR_ENV)
+        if model_env
+        else model()
+    )
+    return data_dir, model_dir
 
 
 def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | None) -> int:
