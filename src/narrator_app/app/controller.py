@@ -21,6 +21,7 @@ from narrator_app.app.previews import Previews
 from narrator_app.app.project_commands import ProjectCommands
 from narrator_app.app.segment_commands import SegmentCommands
 from narrator_app.app.undo import UndoHistory
+from narrator_app.core.audio_check import audio_problem
 from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.core.recovery import RecoveryReport, recover
 from narrator_app.core.rules import (
@@ -30,13 +31,15 @@ from narrator_app.core.rules import (
     Refusal,
     RefusalReason,
     SettingsError,
+    is_blank,
     literal,
     locked_refusal,
     segment_rule,
 )
-from narrator_app.core.tasks import TaskInfo, TaskManager
+from narrator_app.core.tasks import TaskInfo, TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
 from narrator_app.engine.export import ExportItem
+from narrator_app.engine.disk_space import is_no_space_message
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import PROVIDER_CHOICES, ModelFactory, ModelUnavailableError, plan_jobs
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
@@ -202,7 +205,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             if record.is_locked:
                 summary.skipped_locked += 1
                 continue
-            if not record.text.strip():
+            if is_blank(record.text):
                 summary.skipped_empty += 1
                 continue
             if (active := self.tasks.active_for(record.id)) is not None:
@@ -342,11 +345,20 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             self._jobs.pop(task_id, None)
             if self._keep_warm and not self.tasks.has_active():
                 self._rewarm_timer.start()
+        if info is not None and info.status is TaskStatus.FAILED and is_no_space_message(info.message):
+            self._stop_for_full_disk(info)
         if info is not None and info.audio_file is not None:
             self.segment_changed.emit(segment_id)
         self.task_changed.emit(task_id, segment_id)
         if self.batch is not None and task_id in self.batch.chars:
             self.batch_changed.emit()
+
+    def _stop_for_full_disk(self, failed: TaskInfo) -> None:
+        """The disk is full: every other queued or running task would fail the same way. Cancel
+        them, saying why; what finished keeps its audio (disk_space.py)."""
+        reason = f"Cancelled: segment {failed.segment_id} could not be written. {failed.message}"
+        for other in self.tasks.active():
+            self.cancel_task(other.task_id, reason)
 
     def _on_progress(self, task_id: str, segment_id: int, fraction: float) -> None:
         info = self.tasks.get(task_id)
@@ -381,11 +393,12 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
     def export_plan(self) -> ExportPlan:
         plan = ExportPlan()
         for record in self.segments():
-            if not record.text.strip():
+            if is_blank(record.text):
                 continue
             path = self.audio_path(record)
-            current = self.audio_status(record)[0] is AudioStatus.READY
-            if path is not None and (current or record.is_locked) and path.is_file():
+            status = self.audio_status(record)[0]
+            current = status is AudioStatus.READY or (record.is_locked and status is not AudioStatus.DAMAGED)
+            if path is not None and current and path.is_file():
                 plan.items.append(ExportItem(record.id, record.text, path))
             else:
                 plan.missing.append(record)
@@ -426,9 +439,11 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         return self._generation
 
     def audio_status(self, record: SegmentRecord) -> tuple[AudioStatus, str]:
-        """none, ready or outdated, with what changed since the audio was made."""
+        """none, ready, outdated (with what changed since the audio was made) or damaged."""
         if not record.has_audio:
             return AudioStatus.NONE, ""
+        if problem := audio_problem(self.data_dir / str(record.audio_file), record.audio_duration):
+            return AudioStatus.DAMAGED, problem
         made_with = Fingerprint.from_json(record.audio_fingerprint)
         if made_with is None:
             return AudioStatus.OUTDATED, "It is not known what produced this audio."

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -43,24 +42,6 @@ def user_path(text: str, option: str) -> Path:
     except (RuntimeError, OSError) as error:  # a symlink loop (RuntimeError before Python 3.13)
         detail = getattr(error, "strerror", None) or "it leads round a loop of symbolic links"
         raise UsageError(f"{option} {text!r} cannot be used: {detail}") from None
-
-
-_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", "\x1b": "\\e"}
-
-
-def printable(text: str) -> str:
-    """`text` safe to print to a terminal: control characters (C0, DEL, C1), bidi overrides and other
-    invisible format characters are shown as escapes (`\\e`, `\\x07`, `\\u202e`); the rest as it is."""
-    out = []
-    for char in text:
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif unicodedata.category(char) in ("Cc", "Cf", "Cs", "Zl", "Zp") and char != "\u200d":
-            code = ord(char)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 _OUTPUT_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
