@@ -38,8 +38,8 @@ from narrator_app.core.rules import (
 )
 from narrator_app.core.tasks import TaskInfo, TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, construct_audio_path
-from narrator_app.engine.export import ExportItem
 from narrator_app.engine.disk_space import is_no_space_message
+from narrator_app.engine.export import ExportItem
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import PROVIDER_CHOICES, ModelFactory, ModelUnavailableError, plan_jobs
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED
@@ -48,6 +48,7 @@ from narrator_app.engine.voices import VoicesFileError, default_voice
 from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord, SettingsRecord, open_database
 from narrator_app.store.database import DatabaseError
+from narrator_app.store.errors import describe_database_error, short_message
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 
 log = logging.getLogger(__name__)
@@ -147,7 +148,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
             if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
                 found = self.repository.ensure_project()
         except SQLAlchemyError as error:
-            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
+            raise DatabaseError(describe_database_error(error, self.database.path)) from error
         if found is None:
             raise ProjectError(
                 f"There is no project named {project!r}; `narrator-app projects list` shows them."
@@ -159,7 +160,7 @@ class Controller(ProjectCommands, SegmentCommands, QObject):
         try:
             return recover(self.data_dir, self.repository)
         except (OSError, SQLAlchemyError) as error:
-            log.warning("Could not check the data folder after an interruption: %s", error)
+            log.warning("Could not check the data folder after an interruption: %s", short_message(error))
             return RecoveryReport()
 
     # -- generation -------------------------------------------------------------------------

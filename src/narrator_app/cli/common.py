@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from narrator_app.cli.terminal import printable
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_IN_USE = 7  # another Narrator holds the data folder (datalock.py)
 EXIT_INTERRUPTED = 130  # Ctrl+C: work was cancelled, what had finished was kept
 EXIT_BY_REASON = {"empty_text": 3, "not_found": 4, "locked": 5, "model_missing": 6, "invalid": 2}
 

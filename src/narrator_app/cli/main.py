@@ -14,6 +14,7 @@ from narrator_app.cli import audio, models, segments, settings
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
+    EXIT_IN_USE,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
@@ -50,7 +51,11 @@ def _main(argv: Sequence[str] | None = None) -> int:
 
     # The window logs to a file (Help → Open log folder); commands log to stderr only.
     log_file = setup_logging(debug=debug, to_file=args.command is None)
-    from narrator_app.paths import resolve_data_dir, resolve_model_dir
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from narrator_app.paths import database_path, resolve_data_dir, resolve_model_dir
+    from narrator_app.store.database import DatabaseError
+    from narrator_app.store.errors import describe_database_error
 
     if args.install_desktop_entry:
         from narrator_app.desktop import install_desktop_entry
@@ -74,6 +79,8 @@ def _main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # one line for the user; the traceback only with --debug
         if debug or is_output_error(error):
             raise
+        if isinstance(error, SQLAlchemyError):  # a sentence, not SQL (store/errors.py)
+            error = DatabaseError(describe_database_error(error, database_path(data_dir)))
         emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
         return EXIT_FAILED
 
@@ -104,6 +111,7 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
     from PySide6.QtCore import QCoreApplication
 
     from narrator_app.app.controller import Controller
+    from narrator_app.app.datalock import DataDirInUse
     from narrator_app.core.rules import ProjectError
     from narrator_app.store.database import DatabaseError
 
@@ -112,8 +120,10 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
     try:
         controller = Controller(data_dir, model_dir, project=getattr(args, "project", None))
     except DatabaseError as error:
-        emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
-        return EXIT_FAILED
+        in_use = isinstance(error, DataDirInUse)
+        payload = {"status": "ERROR", "message": str(error)} | ({"reason": "in_use"} if in_use else {})
+        emit(args, payload, f"error: {error}", err=True)
+        return EXIT_IN_USE if in_use else EXIT_FAILED
     except ProjectError as error:
         emit(
             args,

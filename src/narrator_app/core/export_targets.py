@@ -64,7 +64,7 @@ def check_export_targets(
             )
         if real in seen:
             raise ExportTargetError(
-                f"The export would write two of its files to the same place, {real} (from {seen[real]} "
-                f"and {target}): one would overwrite the other. Choose another name; nothing was written."
+                f"The export would write two of its files to the same place, {real}: one would "
+                "overwrite the other. Choose another name; nothing was written."
             )
         seen[real] = target

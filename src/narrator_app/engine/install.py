@@ -14,7 +14,8 @@ from typing import BinaryIO
 
 from narrator_app.engine.bundled import BUNDLED_MODEL_NAME, BundledModel
 from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.model_files import MODEL_NAMES, ModelFiles, model_candidates, voices_candidates
+from narrator_app.engine.model_choice import note_installed
+from narrator_app.engine.model_files import MODEL_NAMES, ModelFiles
 
 log = logging.getLogger(__name__)
 
@@ -247,12 +248,6 @@ def _move_into_place(
         final = target_dir / item.name
         os.replace(temp, final)
         installed[kind] = final
-        finder = model_candidates if kind == "model" else voices_candidates
-        for other in finder(target_dir):
-            if other != final:
-                log.info("Removing %s, replaced by %s", other, final)
-                try:
-                    other.unlink()
-                except OSError as error:
-                    log.warning("Could not remove %s: %s", other, error)
+    # The folder's other files stay (a user's own model, a backup): the new ones are used first.
+    note_installed(target_dir, {kind: item.name for kind, (item, _temp) in staged.items()})
     return ModelFiles(installed["model"], installed["voices"])
