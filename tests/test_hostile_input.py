@@ -17,7 +17,6 @@ from fakes import FakeKokoro
 from narrator_app.app.exporting import ExportRequest
 from narrator_app.cli import main
 from narrator_app.core.rules import Refusal, RefusalReason, SettingsError
-from narrator_app.core.safe_read import FileRefused, read_regular_file
 from narrator_app.engine.install import Incoming, copy_from, install
 from narrator_app.engine.model_files import locate_model_files
 from support import MakeController, wait_for_tasks
@@ -146,6 +145,8 @@ def test_installing_keeps_every_other_file_of_the_model_folder_and_uses_the_new_
 
 # -- 3. import takes regular files only, and its size limit holds while it reads ----------------------
 def test_import_refuses_fifos_and_devices_fast_and_bounds_what_it_reads(tmp_path: Path) -> None:
+    from narrator_app.core.safe_read import FileRefused, read_regular_file
+
     data = tmp_path / "data"
     fifo = tmp_path / "chapter.txt"
     os.mkfifo(fifo)
