@@ -34,6 +34,10 @@ def lock_data_dir(data_dir: Path) -> QLockFile:
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
+        if data_dir.exists() and not data_dir.is_dir():
+            raise DatabaseError(
+                f"The data folder {data_dir} is a file, not a folder. Choose a folder with --data-dir."
+            ) from error
         raise DatabaseError(
             f"Cannot create the data folder {data_dir}: {error.strerror or error}."
         ) from error

@@ -53,6 +53,11 @@ def check_export_targets(
             f"The folder {segments_dir} is inside Narrator's data folder {data_dir}, which holds the "
             "database and every segment's audio. Choose a folder outside it; nothing was written."
         )
+    if segments_dir is not None and _resolved(segments_dir) in {_resolved(t) for t in targets}:
+        raise ExportTargetError(
+            f"{segments_dir} is both the folder for the segments' files and a file of the export. "
+            "Choose another folder; nothing was written."
+        )
     seen: dict[Path, Path] = {}
     for target in targets:
         real = _resolved(target)

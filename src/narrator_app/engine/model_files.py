@@ -185,6 +185,10 @@ def locate_model_files(data_dir: Path, model_dir: Path | None = None) -> Availab
 def unreadable_folder_problem(places: tuple[Path, ...]) -> str:
     """A model folder that exists but cannot be listed: the files may be there, unseen."""
     for place in places:
+        if place.exists() and not place.is_dir():
+            return (
+                f"The model folder {place} is a file, not a folder. Choose the folder that holds the files."
+            )
         try:
             if place.is_dir():
                 next(iter(os.scandir(place)), None)
