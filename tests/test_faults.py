@@ -20,8 +20,8 @@ from narrator_app.cli import main
 from narrator_app.core.rules import AudioStatus
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine import audio_files
-from narrator_app.engine.voices import VoicesFileError, list_voices
 from narrator_app.engine.model_files import locate_model_files
+from narrator_app.engine.voices import VoicesFileError, list_voices
 from narrator_app.store import open_database
 from narrator_app.store.database import DatabaseError
 from support import MakeController, wait_for_tasks

@@ -196,15 +196,14 @@ def test_a_closed_pipe_is_quiet_and_a_full_device_is_one_message(tmp_path: Path)
     )  # > a pipe's buffer
     for json_flag in ([], ["--json"]):
         env = {**os.environ, "PYTHONPATH": SRC}
-        piped = subprocess.run(
-            f"{sys.executable} -m narrator_app --data-dir {data} {' '.join(json_flag)} segments list | head -c 0",
-            shell=True,
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=60,
-        )
-        assert piped.stderr == "", piped.stderr
+        command = [sys.executable, "-m", "narrator_app", "--data-dir", data, *json_flag, "segments", "list"]
+        lister = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        head = subprocess.Popen(["head", "-c", "0"], stdin=lister.stdout)
+        assert lister.stdout is not None
+        lister.stdout.close()  # only head holds the pipe now: it closes it at once
+        head.wait(timeout=60)
+        stderr = lister.communicate(timeout=60)[1].decode()
+        assert stderr == "" and lister.returncode == 0, stderr
         with open("/dev/full", "w") as full:
             done = run_cli("--data-dir", data, *json_flag, "segments", "list", stdout=full)
         assert done.returncode == 2, done.stderr
