@@ -84,7 +84,7 @@ def test_segment_voice_rules(make_controller, fake_model_dir: Path) -> None:  # 
     record = controller.add_segment("Words.")
     with pytest.raises(SettingsError, match="af_heart, am_michael"):
         controller.set_segment_voice(record.id, "am_onyx")
-    with pytest.raises(SettingsError, match="above 0"):
+    with pytest.raises(SettingsError, match="from 0.01 to 100"):
         controller.set_segment_voice(record.id, "af_heart:-1,am_michael")
     assert isinstance(controller.set_segment_voice(9999, "af_heart"), Refusal)
     controller.update_segment(record.id, locked=True)
