@@ -128,7 +128,7 @@ def test_a_blend_is_a_voice_everywhere_and_renders_with_the_real_model(
     code, out = run("settings", "--voice", "jf_alpha:2, jm_kumo:1", model_dir=real_model_dir)
     assert code == 0 and out["default_voice_id"] == "jf_alpha:2,jm_kumo:1"
     for bad, words in (
-        ("jf_alpha:0", "above 0"),
+        ("jf_alpha:0", "from 0.01 to 100"),
         ("jf_alpha:x", "not a number"),
         ("af_onyx:1,jm_kumo", "af_onyx"),
     ):

@@ -15,6 +15,7 @@ from narrator_app.engine import KokoroModelLoader
 from narrator_app.engine import download as downloads
 from narrator_app.engine.download import OfficialFile, check_url, official_downloads
 from narrator_app.engine.install import InstallCancelled, InstallError, from_files, install
+from narrator_app.engine.model_choice import CHOICE_FILE
 from narrator_app.engine.model_files import ModelFiles, locate_model_files
 
 INT8 = "kokoro-v1.0.int8.onnx"
@@ -127,7 +128,7 @@ def test_a_model_alone_needs_installed_voices(
         install(target, from_files(real_model_dir / INT8, None), loader.validate, None)
 
 
-def test_installing_replaces_the_other_model_in_the_folder(
+def test_installing_keeps_the_other_model_in_the_folder_and_uses_the_new_one(
     real_model_dir: Path, target: Path, loader: KokoroModelLoader, tmp_path: Path
 ) -> None:
     install(target, from_files(real_model_dir / INT8, real_model_dir / VOICES), loader.validate, None)
@@ -137,7 +138,10 @@ def test_installing_replaces_the_other_model_in_the_folder(
         target, from_files(renamed, None), loader.validate, ModelFiles(target / INT8, target / VOICES)
     )
     assert installed.model == target / "kokoro-v1.0.fp16.onnx"
-    assert sorted(p.name for p in target.iterdir()) == ["kokoro-v1.0.fp16.onnx", VOICES]
+    # Issue 12: nothing else in the folder is touched; the file installed last is the one used.
+    assert sorted(p.name for p in target.iterdir()) == [CHOICE_FILE, "kokoro-v1.0.fp16.onnx", INT8, VOICES]
+    loader.invalidate()
+    assert loader.availability().model == target / "kokoro-v1.0.fp16.onnx"
 
 
 # -- damaged files in place -----------------------------------------------------------------------

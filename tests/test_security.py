@@ -50,7 +50,9 @@ def test_no_pickle_shell_eval_or_network_in_the_code() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
                 problems += [
-                    f"{where}:{node.lineno} imports {n}" for n in names if n.split(".")[0] in forbidden
+                    f"{where}:{node.lineno} imports {n}"
+                    for n in names
+                    if n.split(".")[0] in forbidden and n != "urllib.parse"  # parsing an EPUB's links
                 ]
             elif isinstance(node, ast.Call):
                 func = node.func

@@ -84,7 +84,7 @@ def test_segment_voice_rules(make_controller, fake_model_dir: Path) -> None:  # 
     record = controller.segments.add("Words.")
     with pytest.raises(SettingsError, match="af_heart, am_michael"):
         controller.segments.set_voice(record.id, "am_onyx")
-    with pytest.raises(SettingsError, match="above 0"):
+    with pytest.raises(SettingsError, match="from 0.01 to 100"):
         controller.segments.set_voice(record.id, "af_heart:-1,am_michael")
     assert isinstance(controller.segments.set_voice(9999, "af_heart"), Refusal)
     controller.segments.update(record.id, locked=True)

@@ -34,6 +34,7 @@ from narrator_app.engine.loader import ModelFactory
 from narrator_app.paths import database_path
 from narrator_app.store import ProjectRecord, Repository, open_database
 from narrator_app.store.database import Database, DatabaseError
+from narrator_app.store.errors import describe_database_error, short_message
 from narrator_app.store.repository import DEFAULT_PROJECT_NAME
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ class Controller(QObject):
             if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
                 found = self.repository.ensure_project()
         except SQLAlchemyError as error:
-            raise DatabaseError(f"Cannot use the database {self.database.path}: {error}") from error
+            raise DatabaseError(describe_database_error(error, self.database.path)) from error
         if found is None:
             raise ProjectError(
                 f"There is no project named {project!r}; `narrator-app projects list` shows them."
@@ -133,7 +134,7 @@ class Controller(QObject):
         try:
             return recover(self.data_dir, self.repository)
         except (OSError, SQLAlchemyError) as error:
-            log.warning("Could not check the data folder after an interruption: %s", error)
+            log.warning("Could not check the data folder after an interruption: %s", short_message(error))
             return RecoveryReport()
 
     def _on_models_changed(self) -> None:

@@ -3,9 +3,14 @@ for the user. ui/ and cli/ catch these, never an engine's or the store's own cla
 
 from __future__ import annotations
 
-from narrator_app.store.database import DatabaseError
+from pathlib import Path
 
-__all__ = ["DatabaseError", "VoicesUnavailable"]
+from sqlalchemy.exc import SQLAlchemyError
+
+from narrator_app.store.database import DatabaseError
+from narrator_app.store.errors import describe_database_error
+
+__all__ = ["DatabaseError", "VoicesUnavailable", "as_user_error"]
 
 # DatabaseError (and datalock.DataDirInUse, a kind of it) comes through unchanged: the store
 # already words every failure for the user (which file, what happened, what to do).
@@ -14,3 +19,11 @@ __all__ = ["DatabaseError", "VoicesUnavailable"]
 class VoicesUnavailable(Exception):
     """No usable model or voices file: the message names the file and the way out (the engine's
     ModelUnavailableError and VoicesFileError, translated by app/settings_commands.py)."""
+
+
+def as_user_error(error: Exception, database: Path) -> Exception:
+    """A database error that escaped a command, as a sentence a user can act on (no SQL); any
+    other error as it is."""
+    if isinstance(error, SQLAlchemyError):
+        return DatabaseError(describe_database_error(error, database))
+    return error

@@ -14,16 +14,15 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerSignals, WorkerState
+from narrator_app.core.export_targets import ExportTargetError, check_export_targets, export_targets
 from narrator_app.core.recovery import pending_export
-from narrator_app.core.rules import AudioStatus
+from narrator_app.core.rules import AudioStatus, is_blank
 from narrator_app.engine.export import (
     ExportCancelled,
     ExportError,
     ExportItem,
     ExportResult,
     export_narration,
-    segment_file_name,
-    subtitle_path,
 )
 from narrator_app.logs import error_for_log
 from narrator_app.store import SegmentRecord
@@ -74,12 +73,12 @@ class ExportJob:
 
     def __call__(self, state: WorkerState) -> None:
         req = self._request
-        targets = [req.out_path] + ([subtitle_path(req.out_path, req.subtitles)] if req.subtitles else [])
-        if req.segments_dir is not None:  # each segment's own file too
-            targets += [
-                req.segments_dir / segment_file_name(n, item.text, req.fmt)
-                for n, item in enumerate(self._items, start=1)
-            ]
+        targets = export_targets(req.out_path, req.fmt, req.subtitles, req.segments_dir, self._items)
+        try:  # never into the data folder, never one output over another (export_targets.py)
+            check_export_targets(targets, self._data_dir, req.segments_dir)
+        except ExportTargetError as error:
+            state.emit(self._signals.failed, str(error), False)
+            return
         journal: AbstractContextManager[None] = (
             pending_export(self._data_dir, targets) if self._data_dir is not None else nullcontext()
         )
@@ -134,11 +133,12 @@ class Exports(QObject):
     def plan(self) -> ExportPlan:
         plan = ExportPlan()
         for record in self._session.segments():
-            if not record.text.strip():
+            if is_blank(record.text):
                 continue
             path = self._session.audio_path(record)
-            current = self._audio_status(record)[0] is AudioStatus.READY
-            if path is not None and (current or record.is_locked) and path.is_file():
+            status = self._audio_status(record)[0]
+            current = status is AudioStatus.READY or (record.is_locked and status is not AudioStatus.DAMAGED)
+            if path is not None and current and path.is_file():
                 plan.items.append(ExportItem(record.id, record.text, path))
             else:
                 plan.missing.append(record)

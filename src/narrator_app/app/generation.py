@@ -16,18 +16,21 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer
 from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, prepare_model
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerState
+from narrator_app.core.audio_check import audio_problem
 from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.core.rules import (
     AudioStatus,
     GenerationSettings,
     Refusal,
     RefusalReason,
+    is_blank,
     literal,
     locked_refusal,
     segment_rule,
 )
-from narrator_app.core.tasks import TaskInfo
+from narrator_app.core.tasks import TaskInfo, TaskStatus
 from narrator_app.engine import construct_audio_path
+from narrator_app.engine.disk_space import is_no_space_message
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import plan_jobs
 from narrator_app.store import SegmentRecord, SettingsRecord
@@ -119,7 +122,7 @@ class Generation(QObject):
             if record.is_locked:
                 summary.skipped_locked += 1
                 continue
-            if not record.text.strip():
+            if is_blank(record.text):
                 summary.skipped_empty += 1
                 continue
             if (active := self.tasks.active_for(record.id)) is not None:
@@ -282,11 +285,20 @@ class Generation(QObject):
             self._jobs.pop(task_id, None)
             if self._keep_warm and not self.tasks.has_active():
                 self._rewarm_timer.start()
+        if info is not None and info.status is TaskStatus.FAILED and is_no_space_message(info.message):
+            self._stop_for_full_disk(info)
         if info is not None and info.audio_file is not None:
             events.segment_changed.emit(segment_id)
         events.task_changed.emit(task_id, segment_id)
         if self.batch is not None and task_id in self.batch.chars:
             events.batch_changed.emit()
+
+    def _stop_for_full_disk(self, failed: TaskInfo) -> None:
+        """The disk is full: every other queued or running task would fail the same way. Cancel
+        them, saying why; what finished keeps its audio (disk_space.py)."""
+        reason = f"Cancelled: segment {failed.segment_id} could not be written. {failed.message}"
+        for other in self.tasks.active():
+            self.cancel_task(other.task_id, reason)
 
     def _on_progress(self, task_id: str, segment_id: int, fraction: float) -> None:
         info = self.tasks.get(task_id)
@@ -321,9 +333,11 @@ class Generation(QObject):
         return self._generation
 
     def audio_status(self, record: SegmentRecord) -> tuple[AudioStatus, str]:
-        """none, ready or outdated, with what changed since the audio was made."""
+        """none, ready, outdated (with what changed since the audio was made) or damaged."""
         if not record.has_audio:
             return AudioStatus.NONE, ""
+        if problem := audio_problem(self._session.data_dir / str(record.audio_file), record.audio_duration):
+            return AudioStatus.DAMAGED, problem
         made_with = Fingerprint.from_json(record.audio_fingerprint)
         if made_with is None:
             return AudioStatus.OUTDATED, "It is not known what produced this audio."

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from narrator_app.cli.common import (
@@ -17,6 +16,7 @@ from narrator_app.cli.common import (
     refused,
     wait_for,
 )
+from narrator_app.cli.guard import user_path
 
 
 def cmd_generate(args: argparse.Namespace, controller: Any) -> int:
@@ -94,15 +94,21 @@ def cmd_export(args: argparse.Namespace, controller: Any) -> int:
 
     from narrator_app.app.catalog import FORMATS, MAX_PAUSE
     from narrator_app.app.exporting import ExportRequest
+    from narrator_app.core.export_targets import ExportTargetError, check_export_targets, export_targets
 
-    out = Path(args.out).expanduser().resolve()
+    out = user_path(args.out, "--out")
     fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")
     if not 0 <= args.pause <= MAX_PAUSE:
         raise UsageError(f"--pause must be between 0 and {MAX_PAUSE:g} seconds; got {args.pause:g}")
-    segments_dir = Path(args.segments_dir).expanduser().resolve() if args.segments_dir else None
+    segments_dir = user_path(args.segments_dir, "--segments-dir") if args.segments_dir else None
     request = ExportRequest(
         out, fmt=fmt, pause=args.pause, subtitles=args.subtitles, segments_dir=segments_dir
     )
+    targets = export_targets(out, fmt, args.subtitles, segments_dir, controller.exports.plan().items)
+    try:  # refused before anything starts: exit 2 (export_targets.py)
+        check_export_targets(targets, controller.data_dir, segments_dir)
+    except ExportTargetError as error:
+        raise UsageError(str(error)) from error
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
 

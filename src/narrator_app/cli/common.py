@@ -10,7 +10,10 @@ import sys
 from collections.abc import Callable
 from typing import Any, NoReturn
 
+from narrator_app.cli.terminal import printable
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_IN_USE = 7  # another Narrator holds the data folder (datalock.py)
 EXIT_INTERRUPTED = 130  # Ctrl+C: work was cancelled, what had finished was kept
 EXIT_BY_REASON = {"empty_text": 3, "not_found": 4, "locked": 5, "model_missing": 6, "invalid": 2}
 
@@ -34,8 +37,8 @@ class Parser(argparse.ArgumentParser):
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str, *, err: bool = False) -> None:
     if getattr(args, "json", False):
         print(json.dumps(payload, ensure_ascii=False))
-    else:
-        print(text, file=sys.stderr if err else sys.stdout)
+    else:  # escape sequences in names, texts and paths are shown, not obeyed
+        print("\n".join(printable(line) for line in text.split("\n")), file=sys.stderr if err else sys.stdout)
 
 
 def refused(args: argparse.Namespace, refusal: Any) -> int:
@@ -78,10 +81,13 @@ def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
     }
 
 
-def segment_line(record: Any) -> str:
+def segment_line(record: Any, controller: Any = None) -> str:
+    """One segment on one line; its text with control characters shown escaped (guard.py)."""
     lock = "locked" if record.is_locked else "      "
     audio = f"{record.audio_duration:6.1f}s" if record.audio_duration is not None else "   -   "
-    return f"{record.id:>5}  {lock}  {audio}  {record.text}"
+    if controller is not None and str(controller.generation.audio_status(record)[0]) == "damaged":
+        audio = "damaged"
+    return f"{record.id:>5}  {lock}  {audio}  {printable(record.text)}"
 
 
 def project_json(project: Any) -> dict[str, Any]:

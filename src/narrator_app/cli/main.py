@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -13,6 +14,7 @@ from narrator_app.cli import audio, chapters, models, segments, settings
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
+    EXIT_IN_USE,
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
@@ -20,19 +22,37 @@ from narrator_app.cli.common import (
     UsageError,
     emit,
 )
+from narrator_app.cli.guard import check_arguments_decode, is_output_error, run_with_output_guard, user_path
 from narrator_app.cli.parser import build_parser
+from narrator_app.paths import DATA_DIR_ENV, MODEL_DIR_ENV
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; output that cannot be written (closed pipe, full device) is handled here."""
+    return run_with_output_guard(lambda: _main(argv))
+
+
+def _main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     Parser.json_errors = "--json" in argv
+    try:
+        check_arguments_decode(argv)
+    except UsageError as error:
+        emit(
+            argparse.Namespace(json=Parser.json_errors),
+            {"status": "ERROR", "message": str(error)},
+            f"error: {error}",
+            err=True,
+        )
+        return EXIT_USAGE
     args = build_parser().parse_args(argv)
     debug = getattr(args, "debug", False)
     from narrator_app.logs import setup_logging
 
     # The window logs to a file (Help → Open log folder); commands log to stderr only.
     log_file = setup_logging(debug=debug, to_file=args.command is None)
-    from narrator_app.paths import resolve_data_dir, resolve_model_dir
+    from narrator_app.app.errors import as_user_error
+    from narrator_app.paths import database_path, resolve_data_dir, resolve_model_dir
 
     if args.install_desktop_entry:
         from narrator_app.desktop import install_desktop_entry
@@ -40,8 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = install_desktop_entry()
         emit(args, {"installed": [str(p) for p in written]}, "\n".join(f"installed {p}" for p in written))
         return EXIT_OK
-    data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-    model_dir = resolve_model_dir(getattr(args, "model_dir", None))
+    try:
+        data_dir, model_dir = _folders(args, resolve_data_dir, resolve_model_dir)
+    except UsageError as error:
+        emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
+        return EXIT_USAGE
     if args.command is None:
         from narrator_app.ui.app import run_gui
 
@@ -51,16 +74,40 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:  # one line for the user; the traceback only with --debug
-        if debug:
+        if debug or is_output_error(error):
             raise
+        error = as_user_error(error, database_path(data_dir))  # a sentence, not SQL (store/errors.py)
         emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
         return EXIT_FAILED
+
+
+def _folders(args: argparse.Namespace, data: Any, model: Any) -> tuple[Path, Path | None]:
+    """--data-dir and --model-dir checked (not empty, no unknown ~user, no symlink loop), else the
+    environment's or the usual folders."""
+    data_opt, model_opt = getattr(args, "data_dir", None), getattr(args, "model_dir", None)
+    data_env, model_env = os.environ.get(DATA_DIR_ENV), os.environ.get(MODEL_DIR_ENV)
+    data_dir = (
+        user_path(data_opt, "--data-dir")
+        if data_opt is not None
+        else user_path(data_env, DATA_DIR_ENV)
+        if data_env
+        else data()
+    )
+    model_dir = (
+        user_path(model_opt, "--model-dir")
+        if model_opt is not None
+        else user_path(model_env, MODEL_DIR_ENV)
+        if model_env
+        else model()
+    )
+    return data_dir, model_dir
 
 
 def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | None) -> int:
     from PySide6.QtCore import QCoreApplication
 
     from narrator_app.app.controller import Controller
+    from narrator_app.app.datalock import DataDirInUse
     from narrator_app.app.errors import DatabaseError
     from narrator_app.core.rules import ProjectError
 
@@ -69,8 +116,10 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
     try:
         controller = Controller(data_dir, model_dir, project=getattr(args, "project", None))
     except DatabaseError as error:
-        emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)
-        return EXIT_FAILED
+        in_use = isinstance(error, DataDirInUse)
+        payload = {"status": "ERROR", "message": str(error)} | ({"reason": "in_use"} if in_use else {})
+        emit(args, payload, f"error: {error}", err=True)
+        return EXIT_IN_USE if in_use else EXIT_FAILED
     except ProjectError as error:
         emit(
             args,

@@ -9,6 +9,12 @@ from narrator_app.cli.chapters import add_chapter_commands
 from narrator_app.cli.common import Parser
 from narrator_app.cli.models import add_model_commands
 
+EXIT_CODES_HELP = (
+    "exit codes: 0 done, 1 generation failed, 2 usage or invalid value, 3 empty text,\n"
+    "  4 no such segment, 5 segment locked, 6 model missing,\n"
+    "  7 another Narrator uses this data folder, 130 interrupted (Ctrl+C)"
+)
+
 
 def build_parser() -> argparse.ArgumentParser:
     # Shared options are accepted before or after the subcommand.
@@ -27,7 +33,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", default=argparse.SUPPRESS, help="verbose log, tracebacks"
     )
 
-    parser = Parser(prog=APP_ID, description="Narrator: a desktop narration studio.", parents=[common])
+    parser = Parser(
+        prog=APP_ID,
+        description="Narrator: a desktop narration studio.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
     parser.add_argument("--version", action="version", version=f"{APP_ID} {__version__}")
     parser.add_argument(
         "--install-desktop-entry",

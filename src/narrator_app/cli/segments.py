@@ -14,11 +14,13 @@ from narrator_app.cli.common import (
     segment_json,
     segment_line,
 )
+from narrator_app.cli.terminal import printable
 
 
 def cmd_projects_list(args: argparse.Namespace, controller: Any) -> int:
     listed = [{**project_json(p), "segments": n} for p, n in controller.projects.all()]
-    emit(args, {"projects": listed}, "\n".join(f"{p['name']} ({p['segments']} segments)" for p in listed))
+    lines = (f"{printable(p['name'])} ({p['segments']} segments)" for p in listed)
+    emit(args, {"projects": listed}, "\n".join(lines))
     return EXIT_OK
 
 
@@ -63,7 +65,7 @@ def cmd_list(args: argparse.Namespace, controller: Any) -> int:
     emit(
         args,
         {"segments": [segment_json(r, controller) for r in records]},
-        "\n".join(segment_line(r) for r in records) or "no segments",
+        "\n".join(segment_line(r, controller) for r in records) or "no segments",
     )
     return EXIT_OK
 

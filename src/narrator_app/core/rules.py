@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -41,6 +42,7 @@ class AudioStatus(StrEnum):
     NONE = "none"
     READY = "ready"
     OUTDATED = "outdated"
+    DAMAGED = "damaged"  # the file is missing, cut short or not what was recorded (audio_check.py)
 
 
 @dataclass(frozen=True)
@@ -89,12 +91,18 @@ def locked_refusal(segment_id: int, doing: str) -> Refusal:
     )
 
 
+def is_blank(text: str) -> bool:
+    """No speakable character: only white space and invisible format characters (zero-width space
+    U+200B, joiners, the BOM U+FEFF, soft hyphens, bidi marks…)."""
+    return all(char.isspace() or unicodedata.category(char) == "Cf" for char in text)
+
+
 def segment_rule(record: SegmentRecord | None) -> RefusalReason | None:
     """The first three generation rules, in their order: not found, empty text, locked. (The
     fourth, model files, is the loader's.) Checked when a task is queued and again when it starts."""
     if record is None:
         return RefusalReason.NOT_FOUND
-    if not record.text.strip():
+    if is_blank(record.text):
         return RefusalReason.EMPTY_TEXT
     if record.is_locked:
         return RefusalReason.LOCKED

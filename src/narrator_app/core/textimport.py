@@ -7,6 +7,8 @@ import codecs
 import re
 from pathlib import Path
 
+from narrator_app.core.safe_read import FileRefused, read_regular_file
+
 MAX_FILE_BYTES = 20 * 1024 * 1024
 DEFAULT_LIMIT = 1000  # characters: longer paragraphs are split at sentence ends
 MIN_LIMIT, MAX_LIMIT = 100, 100_000
@@ -26,7 +28,9 @@ def read_text_file(path: Path) -> str:
                 f"{path.name} is {size / 1_048_576:.0f} MB; Narrator imports text files up to "
                 f"{MAX_FILE_BYTES // 1_048_576} MB."
             )
-        data = path.read_bytes()
+        data = read_regular_file(path, MAX_FILE_BYTES)  # a FIFO or /dev/zero is refused (safe_read.py)
+    except FileRefused as error:
+        raise ImportFileError(str(error)) from error
     except OSError as error:
         raise ImportFileError(f"Cannot read {path}: {error.strerror or error}.") from error
     return decode_text(data, path.name)

@@ -14,6 +14,7 @@ from typing import BinaryIO
 
 from narrator_app.engine.bundled import BUNDLED_MODEL_NAME, BundledModel
 from narrator_app.engine.loader import ModelUnavailableError
+from narrator_app.engine.model_choice import CHOICE_FILE, note_installed
 from narrator_app.engine.model_files import MODEL_NAMES, ModelFiles, model_candidates, voices_candidates
 
 log = logging.getLogger(__name__)
@@ -247,12 +248,9 @@ def _move_into_place(
         final = target_dir / item.name
         os.replace(temp, final)
         installed[kind] = final
-        finder = model_candidates if kind == "model" else voices_candidates
-        for other in finder(target_dir):
-            if other != final:
-                log.info("Removing %s, replaced by %s", other, final)
-                try:
-                    other.unlink()
-                except OSError as error:
-                    log.warning("Could not remove %s: %s", other, error)
+    # The folder's other files stay (a user's own model, a backup): the new ones are used first,
+    # noted only when the folder holds others of a kind (or a note already), so usually no file.
+    counts = {"model": len(model_candidates(target_dir)), "voices": len(voices_candidates(target_dir))}
+    if any(counts[kind] > 1 for kind in staged) or (target_dir / CHOICE_FILE).exists():
+        note_installed(target_dir, {kind: item.name for kind, (item, _temp) in staged.items()})
     return ModelFiles(installed["model"], installed["voices"])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from narrator_app.engine.bundled import BUNDLED_MODEL_NAME, BundledModel, find_bundled_model
+from narrator_app.engine.model_choice import prefer_chosen
 from narrator_app.engine.voices import VoicesFileError, list_voices
 
 # In order of preference when a folder holds several; then any other kokoro*.onnx (a custom export).
@@ -91,7 +93,7 @@ def model_candidates(place: Path) -> list[Path]:
     found = [place / n for n in MODEL_NAMES if _size(place / n) is not None]
     if place.is_dir():
         found += [p for p in sorted(place.glob(MODEL_PATTERN)) if p.name not in MODEL_NAMES and p.is_file()]
-    return found
+    return prefer_chosen(place, "model", found)
 
 
 def voices_candidates(place: Path) -> list[Path]:
@@ -99,7 +101,7 @@ def voices_candidates(place: Path) -> list[Path]:
     if place.is_dir():
         for pattern in VOICES_PATTERNS:
             found += [p for p in sorted(place.glob(pattern)) if p not in found and p.is_file()]
-    return found
+    return prefer_chosen(place, "voices", found)
 
 
 def _first_usable(candidates: list[Path]) -> tuple[Path | None, Path | None]:
@@ -169,6 +171,8 @@ def locate_model_files(data_dir: Path, model_dir: Path | None = None) -> Availab
                 bundled = None  # only its voices are used; nothing to assemble
 
     found = Availability(model, voices, places, bundled, "", source)
+    if (model is None or voices is None) and (unreadable := unreadable_folder_problem(places)):
+        return found.with_problem(unreadable)
     if model is None or voices is None:
         return found.with_problem(
             _missing_message(model, voices, places, model_dir, empty_model, empty_voices)
@@ -176,6 +180,27 @@ def locate_model_files(data_dir: Path, model_dir: Path | None = None) -> Availab
     problems = [] if found.needs_assembly else [model_file_problem(model)]
     problems.append(voices_file_problem(voices))
     return found.with_problem(" ".join(p for p in problems if p))
+
+
+def unreadable_folder_problem(places: tuple[Path, ...]) -> str:
+    """A model folder that exists but cannot be listed: the files may be there, unseen."""
+    for place in places:
+        if place.exists() and not place.is_dir():
+            return (
+                f"The model folder {place} is a file, not a folder. Choose the folder that holds the files."
+            )
+        try:
+            if place.is_dir():
+                next(iter(os.scandir(place)), None)
+        except PermissionError as error:
+            return (
+                f"The model folder {place} cannot be read ({error.strerror or error}): Narrator cannot "
+                "see the model and voices files in it. Make it readable (for example chmod a+rx) or "
+                "choose another folder."
+            )
+        except OSError:
+            continue
+    return ""
 
 
 def _missing_message(

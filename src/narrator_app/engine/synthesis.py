@@ -14,6 +14,7 @@ from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import TempWav, replacing
 from narrator_app.engine.chunks import plan_chunks
+from narrator_app.engine.disk_space import is_no_space, no_space_message
 from narrator_app.engine.parts import MAX_SPEED as MAX_SPEED  # re-exported: the speed bounds
 from narrator_app.engine.parts import MIN_SPEED as MIN_SPEED
 from narrator_app.engine.parts import (
@@ -299,6 +300,9 @@ def generate_parts_audio(
     except CommitRefused as refused:
         return SynthesisResult(False, error=str(refused), cancelled=True)
     except Exception as error:  # the model, espeak or the disk: report, never crash the worker
+        if is_no_space(error, output_path.parent):  # named, so that a batch stops (disk_space.py)
+            log.warning("Synthesis failed: no space left in %s", output_path.parent)
+            return SynthesisResult(False, error=no_space_message(output_path.parent, "The audio"))
         # The message may quote the text (a phonemizer error): only with debug logging.
         debug = log.isEnabledFor(logging.DEBUG)
         log.warning("Synthesis failed: %s", error if debug else type(error).__qualname__, exc_info=debug)

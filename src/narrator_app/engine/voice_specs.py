@@ -30,6 +30,7 @@ LANGUAGES_BY_PREFIX = {
 }
 GENDERS = {"f": "female", "m": "male"}
 MAX_BLEND_PARTS = 8
+MIN_WEIGHT, MAX_WEIGHT = 0.01, 100.0  # a blend weight; beyond, the weighted mean overflows or vanishes
 
 
 class VoiceSpecError(ValueError):
@@ -73,8 +74,11 @@ def parse_voice_spec(spec: str) -> tuple[tuple[str, float], ...]:
                 raise VoiceSpecError(
                     f"The weight of {name!r} in {spec!r} is {weight_text.strip()!r}, not a number."
                 ) from None
-            if not math.isfinite(weight) or weight <= 0:
-                raise VoiceSpecError(f"The weight of {name!r} in {spec!r} must be a number above 0.")
+            if not math.isfinite(weight) or not MIN_WEIGHT <= weight <= MAX_WEIGHT:
+                raise VoiceSpecError(
+                    f"The weight of {name!r} in {spec!r} must be a number from {MIN_WEIGHT:g} to "
+                    f"{MAX_WEIGHT:g}; only the ratios between weights matter."
+                )
         if any(name == seen for seen, _ in parts):
             raise VoiceSpecError(f"{name!r} appears twice in {spec!r}.")
         parts.append((name, weight))

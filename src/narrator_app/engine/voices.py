@@ -49,6 +49,11 @@ def _list_voices(path: str, _mtime_ns: int, _size: int) -> tuple[str, ...]:
                 with archive.open(member) as handle:
                     _check_header(path, member, handle)
                 names.append(member[: -len(".npy")])
+    except PermissionError as error:  # it may be a fine archive: say what stops Narrator
+        raise VoicesFileError(
+            f"Cannot read the voices file {path}: {error.strerror or error}. Make it readable "
+            "(for example chmod a+r) or install the voices again."
+        ) from error
     except (OSError, ValueError, zipfile.BadZipFile, EOFError) as error:
         raise VoicesFileError(f"{path} is not a Kokoro voices archive ({error}).") from error
     if not names:

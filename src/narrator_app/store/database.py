@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from narrator_app.store.errors import describe_database_error, short_message
 from narrator_app.store.schema import (
     BUSY_TIMEOUT_MS,
     DatabaseError,
@@ -19,6 +20,7 @@ from narrator_app.store.schema import (
     needs_migration,
     probe_write,
 )
+from narrator_app.store.sidecars import no_new_sidecars_on_error
 
 __all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseError", "open_database"]
 
@@ -59,10 +61,11 @@ def open_database(path: Path) -> Database:
         raise DatabaseError(
             f"Cannot create the data folder {path.parent}: {error.strerror or error}."
         ) from error
-    state = inspect_file(path)
-    migrating = needs_migration(path, state)  # refuses a newer or foreign file before anything else
-    if state is not None:
-        probe_write(path)
+    with no_new_sidecars_on_error(path):  # a refusal leaves no -wal/-shm it made (sidecars.py)
+        state = inspect_file(path)
+        migrating = needs_migration(path, state)  # refuses a newer or foreign file before anything else
+        if state is not None:
+            probe_write(path)
     copy: Path | None = None
     if migrating:
         if state is not None and state.tables - {"sqlite_sequence"}:
@@ -71,7 +74,9 @@ def open_database(path: Path) -> Database:
             migrate(path)
         except Exception as error:  # sqlite3 errors arrive wrapped by SQLAlchemy
             kept = f" A copy from before the attempt is in {copy}." if copy else ""
-            raise DatabaseError(f"Cannot upgrade the database {path}: {error}.{kept}") from error
+            raise DatabaseError(
+                f"Cannot upgrade the database {path}: {short_message(error)}.{kept}"
+            ) from error
     # URL.create, not an f-string: a '%' in the folder name must not be read as an escape.
     # hide_parameters: an SQL error's message never quotes the user's text (it may reach the log).
     engine = create_engine(URL.create("sqlite", database=str(path)), hide_parameters=True)
@@ -81,5 +86,5 @@ def open_database(path: Path) -> Database:
             conn.exec_driver_sql("SELECT 1")
     except Exception as error:
         engine.dispose()
-        raise DatabaseError(f"Cannot open the database {path}: {error}") from error
+        raise DatabaseError(describe_database_error(error, path)) from error
     return Database(path, engine, sessionmaker(engine, expire_on_commit=False), copy)

@@ -30,6 +30,7 @@ class Keep(Enum):
 
 KEEP = Keep.KEEP
 _SETTINGS_ID = 1
+SQLITE_MIN_ID, SQLITE_MAX_ID = -(2**63), 2**63 - 1  # the range of an SQLite INTEGER
 
 
 def _segment_record(row: Segment) -> SegmentRecord:
@@ -143,6 +144,8 @@ class Repository:
             return [_segment_record(row) for row in rows]
 
     def get_segment(self, segment_id: int) -> SegmentRecord | None:
+        if not SQLITE_MIN_ID <= segment_id <= SQLITE_MAX_ID:
+            return None  # beyond SQLite's integers (2**63): no such segment, not an OverflowError
         with self._sessions() as session:
             row = session.get(Segment, segment_id)
             return None if row is None else _segment_record(row)

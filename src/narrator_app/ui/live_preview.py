@@ -16,7 +16,7 @@ from PySide6.QtCore import QIODevice, QObject, QTimer, Signal
 
 from narrator_app.app.catalog import SAMPLE_RATE, SegmentRecord
 from narrator_app.app.controller import Controller
-from narrator_app.core.rules import AudioStatus, Refusal
+from narrator_app.core.rules import AudioStatus, Refusal, is_blank
 from narrator_app.core.tasks import TaskStatus
 
 log = logging.getLogger(__name__)
@@ -105,7 +105,7 @@ class LivePreview(QObject):
     def wants(self, record: SegmentRecord) -> bool:
         """Should Play render this segment as it plays? When it has text, is not locked and its
         audio is missing or outdated (a locked segment's audio is played as it is)."""
-        if record.is_locked or not record.text.strip():
+        if record.is_locked or is_blank(record.text):
             return False
         return self._controller.generation.audio_status(record)[0] is not AudioStatus.READY
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from narrator_app.app.controller import Controller
-from narrator_app.core.rules import Refusal, RefusalReason
+from narrator_app.core.rules import Refusal, RefusalReason, is_blank
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         if not ids:
             return
-        with_text = [i for i in ids if (r := self.model.record(i)) is not None and r.text.strip()]
+        with_text = [i for i in ids if (r := self.model.record(i)) is not None and not is_blank(r.text)]
         if with_text and not self.confirm_delete(len(ids)):
             return
         label = f"Delete {len(ids)} segments" if len(ids) > 1 else "Delete segment"

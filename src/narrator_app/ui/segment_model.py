@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QApplication, QStyle
 from narrator_app.app.catalog import SegmentRecord
 from narrator_app.app.controller import Controller
 from narrator_app.app.errors import VoicesUnavailable
-from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, literal
+from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, is_blank, literal
 from narrator_app.core.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
 from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
@@ -292,7 +292,7 @@ class SegmentTableModel(QAbstractTableModel):
         if column == Column.NUMBER:
             return str(record.position + 1)
         if column == Column.TEXT:
-            return one_line(record.text) if record.text.strip() else "(empty)"
+            return one_line(record.text) if not is_blank(record.text) else "(empty)"
         if column == Column.STATUS:
             return self._status(record)[0]
         if column == Column.DURATION:
@@ -319,7 +319,9 @@ class SegmentTableModel(QAbstractTableModel):
             return "Ready", f"Audio: {record.audio_file}"
         if status is AudioStatus.OUTDATED:
             return "Outdated", f"{reason} Generate it again to update it."
-        if not record.text.strip():
+        if status is AudioStatus.DAMAGED:
+            return "Damaged", f"{reason} Generate it again (Generate all does)."
+        if is_blank(record.text):
             return "Empty", "Add text to this segment to generate its audio."
         return "No audio", "Generate audio to hear this segment."
 
@@ -335,6 +337,7 @@ class SegmentTableModel(QAbstractTableModel):
             "Ready": QStyle.StandardPixmap.SP_DialogApplyButton,
             "Outdated": QStyle.StandardPixmap.SP_BrowserReload,
             "Failed": QStyle.StandardPixmap.SP_MessageBoxWarning,
+            "Damaged": QStyle.StandardPixmap.SP_MessageBoxWarning,
             "Generating": QStyle.StandardPixmap.SP_MediaPlay,
             "Queued": QStyle.StandardPixmap.SP_FileDialogDetailedView,
         }.get(status)

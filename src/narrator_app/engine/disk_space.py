@@ -1,0 +1,66 @@
+"""Telling a full disk from other write failures, and saying so with the folder.
+
+libsndfile reports a failed write as "System error." without the errno, so when a write fails
+without one the folder's free space decides: under `NEARLY_FULL` bytes left, the disk is full.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+
+NO_SPACE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+NEARLY_FULL = 1 << 20  # bytes free below which a failed write is taken for a full disk
+NO_SPACE = "No space left on the device"  # every no-space message starts so (is_no_space_message)
+
+
+def free_bytes(folder: Path) -> int | None:
+    """Bytes an ordinary write may still use in `folder` (or its nearest existing parent)."""
+    for place in (folder, *folder.parents):
+        try:
+            result = os.statvfs(place)
+        except OSError:
+            continue
+        return result.f_bavail * result.f_frsize
+    return None
+
+
+def is_no_space(error: BaseException, folder: Path) -> bool:
+    """True if `error`, raised writing into `folder`, means there is no space left."""
+    if isinstance(error, OSError) and error.errno is not None:
+        return error.errno in NO_SPACE_ERRNOS
+    free = free_bytes(folder)
+    return free is not None and free < NEARLY_FULL
+
+
+def no_space_message(folder: Path, what: str = "") -> str:
+    """The message for a full disk, naming the folder (and what could not be written)."""
+    subject = f" {what} could not be written." if what else ""
+    return (
+        f"{NO_SPACE} that holds {folder}.{subject} Free some space there (or choose another folder) "
+        "and try again; everything finished before was kept."
+    )
+
+
+def is_no_space_message(message: str) -> bool:
+    return message.startswith(NO_SPACE)
+
+
+def write_probe_error(folder: Path) -> OSError | None:
+    """Why a small file cannot be written in `folder` (None if it can): tells a full disk from a
+    folder without write permission when a library gives no reason."""
+    probe = folder / f".narrator-probe-{os.getpid()}"
+    try:
+        with open(probe, "wb") as handle:
+            handle.write(b"\0" * 4096)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        return error
+    finally:
+        try:
+            probe.unlink()
+        except OSError:
+            pass
+    return None
