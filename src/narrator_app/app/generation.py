@@ -27,6 +27,7 @@ from narrator_app.core.rules import (
     locked_refusal,
     segment_rule,
 )
+from narrator_app.core.script import VoiceCheck
 from narrator_app.core.tasks import TaskInfo
 from narrator_app.engine import construct_audio_path
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
@@ -90,6 +91,11 @@ class Generation(QObject):
             return Refusal(segment_id, RefusalReason.MODEL_MISSING, literal(problem))
         malformed = script_refusal(segment_id, record.text, tag_voice_check(self._session.loader))
         return record if malformed is None else malformed
+
+    def tag_voice_check(self) -> VoiceCheck:
+        """A `check_voice` for `[voice …]` tags (core.script) against the installed voices file, as
+        generation checks them (for the editor's highlighting)."""
+        return tag_voice_check(self._session.loader)
 
     def generate_audio(self, segment_id: int) -> str | Refusal:
         """Queue audio generation for one segment; returns the task id at once, or a refusal.
