@@ -215,3 +215,24 @@ def test_the_command_line_sets_speed_and_pause_and_refuses_a_malformed_tag(run) 
 
     code, summary = run("generate-all")
     assert summary["skipped_invalid"] == 1 and "[pause forever]" in summary["invalid_message"]
+
+
+def test_real_model_a_2s_pause_is_one_stretch_of_silence_and_speed_changes_duration(
+    qtbot, make_controller: MakeController, real_model_dir: Path
+) -> None:
+    c = make_controller(real_model_dir)
+    paused = c.segments.add("The door opened. [pause 2s] Nobody was there.")
+    generate(qtbot, c, paused.id)
+    samples, rate = sf.read(str(c.segments.audio_path(c.segments.get(paused.id))), dtype="float32")
+    assert rate == RATE
+    long_quiet = silences(samples, floor=1e-4, shortest=1.0)
+    assert len(long_quiet) == 1 and long_quiet[0] == pytest.approx(2.0, abs=0.1), long_quiet
+
+    plain = c.segments.add("The lamp was lit at dusk.")
+    generate(qtbot, c, plain.id)
+    normal = c.segments.get(plain.id).audio_duration
+    c.segments.set_direction(plain.id, speed=0.5)
+    assert c.generation.audio_status(c.segments.get(plain.id))[0] is AudioStatus.OUTDATED
+    generate(qtbot, c, plain.id)
+    slow = c.segments.get(plain.id).audio_duration
+    assert slow / normal == pytest.approx(2.0, rel=0.25), (normal, slow)
