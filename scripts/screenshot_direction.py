@@ -1,6 +1,6 @@
 """The editor with highlighted direction tags (docs/images/direction-tags.png); run under Xvfb:
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot_direction.py
+xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot_direction.py
 """
 
 from __future__ import annotations
