@@ -64,6 +64,8 @@ def test_segments_add_list_set_delete(run: Run) -> None:
         "audio_status",
         "voice",
         "chapter_id",
+        "speed",
+        "pause_after",
     }
 
     code, changed = run("segments", "set", str(added["id"]), "--text", "Changed.", "--lock")

@@ -17,6 +17,7 @@ from narrator_app.app.workers import Worker, WorkerSignals, WorkerState
 from narrator_app.core.export_targets import ExportTargetError, check_export_targets, export_targets
 from narrator_app.core.recovery import pending_export
 from narrator_app.core.rules import AudioStatus, is_blank
+from narrator_app.core.script import ScriptError, parse_script
 from narrator_app.engine.export import (
     ExportCancelled,
     ExportError,
@@ -109,6 +110,16 @@ class ExportJob:
         )
 
 
+def spoken_text(text: str) -> str:
+    """What a segment says, without its direction tags (for subtitles and file names)."""
+    if "[" not in text:
+        return text
+    try:
+        return parse_script(text).plain_text
+    except ScriptError:  # audio made before the tag was broken: its text as it is
+        return text
+
+
 class Exports(QObject):
     """`controller.exports`: what would be exported (`plan`), one export at a time in the
     background (`start`, `cancel`), and its signals `progress`, `finished`, `failed`."""
@@ -139,7 +150,7 @@ class Exports(QObject):
             status = self._audio_status(record)[0]
             current = status is AudioStatus.READY or (record.is_locked and status is not AudioStatus.DAMAGED)
             if path is not None and current and path.is_file():
-                plan.items.append(ExportItem(record.id, record.text, path))
+                plan.items.append(ExportItem(record.id, spoken_text(record.text), path, record.pause_after))
             else:
                 plan.missing.append(record)
         return plan

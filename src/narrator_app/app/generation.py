@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
+from narrator_app.app.direction import script_refusal, tag_voice_check
 from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, prepare_model
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerState
@@ -28,6 +29,7 @@ from narrator_app.core.rules import (
     locked_refusal,
     segment_rule,
 )
+from narrator_app.core.script import VoiceCheck
 from narrator_app.core.tasks import TaskInfo, TaskStatus
 from narrator_app.engine import construct_audio_path
 from narrator_app.engine.disk_space import is_no_space_message
@@ -76,7 +78,8 @@ class Generation(QObject):
         self._jobs: dict[str, Worker] = {}  # queued or running TtsJobs, by task id (to stream a preview)
 
     def check_generate(self, segment_id: int) -> SegmentRecord | Refusal:
-        """The four rules, in order: not found, empty text, locked, model missing."""
+        """The four rules, in order: not found, empty text, locked, model missing; then the text's
+        direction tags (core.script): a malformed one is an invalid-input refusal naming it."""
         record = self._session.own(segment_id)
         if isinstance(record, Refusal):
             return record
@@ -89,7 +92,13 @@ class Generation(QObject):
         available, problem = self._session.loader.is_model_available()
         if not available:
             return Refusal(segment_id, RefusalReason.MODEL_MISSING, literal(problem))
-        return record
+        malformed = script_refusal(segment_id, record.text, tag_voice_check(self._session.loader))
+        return record if malformed is None else malformed
+
+    def tag_voice_check(self) -> VoiceCheck:
+        """A `check_voice` for `[voice …]` tags (core.script) against the installed voices file, as
+        generation checks them (for the editor's highlighting)."""
+        return tag_voice_check(self._session.loader)
 
     def generate_audio(self, segment_id: int) -> str | Refusal:
         """Queue audio generation for one segment; returns the task id at once, or a refusal.
@@ -107,13 +116,15 @@ class Generation(QObject):
         self, *, regenerate: bool = False, chapter_id: int | None = None
     ) -> BatchSummary | Refusal:
         """Queue every segment in order (of one chapter, with `chapter_id`), silently skipping locked and
-        empty ones and, unless `regenerate`, those whose audio is up to date. Refused as a whole if the
-        model is missing."""
+        empty ones and, unless `regenerate`, those whose audio is up to date. Segments with a malformed
+        direction tag are skipped too and counted (`skipped_invalid`, the first one's message in
+        `invalid_message`): the rest of the batch goes ahead. Refused as a whole if the model is missing."""
         available, problem = self._session.loader.is_model_available()
         if not available:
             return Refusal(None, RefusalReason.MODEL_MISSING, literal(problem))
         generation = self.generation_settings(refresh=True)
         summary = BatchSummary()
+        check_voice = tag_voice_check(self._session.loader)
         chars: dict[str, int] = {}
         jobs: list[Worker] = []
         for record in self._session.segments():
@@ -129,6 +140,10 @@ class Generation(QObject):
                 task_id = active.task_id
             elif not regenerate and self.audio_status(record)[0] is AudioStatus.READY:
                 summary.skipped_unchanged += 1
+                continue
+            elif (malformed := script_refusal(record.id, record.text, check_voice)) is not None:
+                summary.skipped_invalid += 1
+                summary.invalid_message = summary.invalid_message or malformed.message
                 continue
             else:
                 job = self._new_job(record, generation)
@@ -185,7 +200,7 @@ class Generation(QObject):
             task_id=info.task_id,
             segment_id=record.id,
             voice=voice,
-            speed=generation.speed,
+            speed=generation.speed if record.speed is None else record.speed,  # its own speed wins
             language=generation.language,
             model_id=generation.model_id,
             output_path=construct_audio_path(session.data_dir, record.project_id, record.id),
@@ -341,7 +356,9 @@ class Generation(QObject):
         made_with = Fingerprint.from_json(record.audio_fingerprint)
         if made_with is None:
             return AudioStatus.OUTDATED, "It is not known what produced this audio."
-        changes = made_with.changes_from(self.generation_settings().fingerprint(record.text, record.voice))
+        changes = made_with.changes_from(
+            self.generation_settings().fingerprint(record.text, record.voice, record.speed)
+        )
         if not changes:
             return AudioStatus.READY, ""
         return AudioStatus.OUTDATED, f"The {' and '.join(changes)} changed since this audio was made."

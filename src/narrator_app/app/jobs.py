@@ -18,12 +18,15 @@ from numpy.typing import NDArray
 from PySide6.QtCore import Signal, SignalInstance
 
 from narrator_app.app.workers import WorkerSignals, WorkerState
+from narrator_app.core.direction import script_parts, voice_checker
 from narrator_app.core.rules import RefusalReason, segment_rule
+from narrator_app.core.script import ScriptError, parse_script
 from narrator_app.core.tasks import TaskManager, TaskStatus
-from narrator_app.engine import KokoroModelLoader, audio_files, generate_audio, relative_audio_path
+from narrator_app.engine import KokoroModelLoader, audio_files, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.synthesis import CommitRefused
+from narrator_app.engine.parts import Part
+from narrator_app.engine.synthesis import CommitRefused, generate_parts_audio
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import error_for_log
@@ -154,6 +157,11 @@ class TtsJob:
             self._state is not None and self._state.aborted
         )
 
+    def prepare_parts(self, parts: list[Part]) -> list[Part]:
+        """The parts as they are rendered: the one place where they are changed after the script
+        is made (e.g. a speech run turned into phonemes); as they are for now."""
+        return parts
+
     def _generate(self, text: str) -> tuple[TaskStatus, str, dict[str, object]]:
         req = self.request
         try:
@@ -176,6 +184,22 @@ class TtsJob:
             style = voice_style(req.voice, voices_file) if voices_file is not None else req.voice
         except (VoiceSpecError, OSError, KeyError) as error:
             return TaskStatus.FAILED, f"{error} Choose a voice in Settings.", {}
+
+        def style_of(spec: str) -> str | NDArray[np.float32]:
+            if spec == req.voice:
+                return style
+            return voice_style(spec, voices_file) if voices_file is not None else spec
+
+        # The text (tags and all) as a script of speech runs and pauses: the tags never reach the
+        # model; a text without tags is one part, rendered exactly as before there were tags.
+        try:
+            script = parse_script(text, voice_checker(voices, voices_file))
+            parts = script_parts(script, req.voice, req.speed, style_of)
+        except ScriptError as error:  # the text changed after the rules passed it
+            return TaskStatus.FAILED, f"{error} Correct the tag to generate audio.", {}
+        except (VoiceSpecError, OSError, KeyError) as error:  # a tag's voice (blend) cannot be loaded
+            return TaskStatus.FAILED, f"{error}", {}
+        parts = self.prepare_parts(parts)
         recorded: dict[str, object] = {}
 
         def commit(duration: float) -> None:
@@ -195,10 +219,8 @@ class TtsJob:
                 )
             recorded.update(audio_file=audio_file, audio_duration=duration)
 
-        result = generate_audio(
-            text,
-            style,
-            req.speed,
+        result = generate_parts_audio(
+            parts,
             req.language,
             req.output_path,
             model=model,

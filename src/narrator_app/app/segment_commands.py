@@ -1,15 +1,17 @@
-"""Segment commands: add, import, edit, lock, voice, move, duplicate, split, merge, delete, each
-one undo step: `controller.segments`."""
+"""Segment commands: add, import, edit, lock, voice, speed and pause, move, duplicate, split, merge,
+delete, each one undo step: `controller.segments`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from narrator_app.app.direction import checked_pause, checked_speed
 from narrator_app.app.session import Session
 from narrator_app.app.undo import UndoHistory
 from narrator_app.core.rules import Refusal, RefusalReason, locked_refusal, not_found
 from narrator_app.store import SegmentRecord
+from narrator_app.store.repository import KEEP, Keep
 
 
 class SegmentCommands:
@@ -189,3 +191,38 @@ class SegmentCommands:
                 self._edits.trash.keep(segment_id, path)  # until its delete can no longer be undone
         self._session.events.segments_reset.emit()
         return deleted
+
+    def set_direction(
+        self,
+        segment_id: int,
+        *,
+        speed: float | None | Keep = KEEP,
+        pause_after: float | None | Keep = KEEP,
+    ) -> SegmentRecord | Refusal:
+        """Give a segment its own speed (0.5-2.0; None: the global speed again) and/or pause after it
+        in an export (0-30 s; None: the export's gap); KEEP leaves one as it is. One undo step. A
+        new speed shows its audio as outdated; the pause does not (only an export uses it). A locked
+        segment's speed cannot change (its audio is to stay as it is); its pause can. Raises
+        SettingsError for a value out of bounds."""
+        speed = speed if isinstance(speed, Keep) else checked_speed(speed)
+        pause_after = pause_after if isinstance(pause_after, Keep) else checked_pause(pause_after)
+        current = self._session.own(segment_id)
+        if isinstance(current, Refusal):
+            return current
+        if current.is_locked and not isinstance(speed, Keep) and speed != current.speed:
+            return locked_refusal(segment_id, "change its speed")
+        label = (
+            "Set speed and pause"
+            if not isinstance(speed, Keep) and not isinstance(pause_after, Keep)
+            else ("Set speed" if not isinstance(speed, Keep) else "Set pause after")
+        )
+        with self._edits.group(label):
+            self._edits.direction_changing(current)
+            record = self._session.repository.set_segment_direction(
+                segment_id, speed=speed, pause_after=pause_after
+            )
+        if record is None:
+            return not_found(segment_id)
+        if record != current:
+            self._session.events.segment_changed.emit(segment_id)
+        return record

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from narrator_app.app.session import Events
-from narrator_app.core.history import Edit, History, diff
+from narrator_app.core.history import Direction, Edit, History, diff
 from narrator_app.core.rules import Refusal, RefusalReason
 from narrator_app.core.trash import AudioTrash
 from narrator_app.store import ProjectRecord, Repository, SegmentRecord
@@ -43,6 +43,7 @@ class UndoHistory:
         self._recording = False
         self._deleted: dict[int, SegmentRecord] = {}  # rows deleted by the edit being recorded
         self._moved: set[int] = set()  # rows it moved
+        self._direction: dict[int, Direction] = {}  # rows whose speed/pause it changes: as they were
         self.trash = AudioTrash(target.data_dir)
 
     def of(self, project_id: int) -> History:
@@ -67,6 +68,12 @@ class UndoHistory:
         finally:  # even a failed edit records what it did change, so that it can be undone
             self._recording = False
             after = c.repository.snapshot(project_id)
+            changing = tuple(self._direction)
+            direction_after = (
+                {r.id: (r.speed, r.pause_after) for r in c.repository.get_segments(changing)}
+                if changing
+                else {}
+            )
             edit = diff(
                 label,
                 project_id,
@@ -77,8 +84,10 @@ class UndoHistory:
                 moved=self._moved,
                 chapters_before=chapters_before,
                 chapters_after=c.repository.chapters.snapshot(project_id),
+                direction_before=self._direction,
+                direction_after=direction_after,
             )
-            self._deleted, self._moved = {}, set()
+            self._deleted, self._moved, self._direction = {}, set(), {}
             if edit is not None:
                 self.of(project_id).record(edit)
                 self._collect()
@@ -100,6 +109,11 @@ class UndoHistory:
         """The edit being recorded deleted this row (kept whole, to bring it back)."""
         self._deleted[record.id] = record
 
+    def direction_changing(self, record: SegmentRecord) -> None:
+        """The edit being recorded is about to change this row's own speed or pause after it (which
+        the snapshot does not hold): remember them as they are, to set them back on undo."""
+        self._direction.setdefault(record.id, (record.speed, record.pause_after))
+
     def keep_audio(self, segment_id: int, path: Path) -> None:
         """Keep a deleted row's audio until its delete can no longer be undone."""
         self.trash.keep(segment_id, path)
@@ -112,8 +126,16 @@ class UndoHistory:
         if edit is None or self._recording:
             return Refusal(None, RefusalReason.INVALID, f"Nothing to {word}.")
         step = edit.step(undo=undo)
+        redirected = tuple(step.expected_direction)
+        direction_now = (
+            {r.id: (r.speed, r.pause_after) for r in c.repository.get_segments(redirected)}
+            if redirected
+            else None
+        )
         if step.conflict(
-            c.repository.snapshot(edit.project_id), c.repository.chapters.snapshot(edit.project_id)
+            c.repository.snapshot(edit.project_id),
+            c.repository.chapters.snapshot(edit.project_id),
+            direction_now,
         ):
             history.clear()
             self._collect()
@@ -145,6 +167,8 @@ class UndoHistory:
                 if (path := c.audio_path(record)) is not None:
                     self.trash.keep(record.id, path)
             raise
+        for segment_id, speed, pause_after in step.direction:
+            c.repository.set_segment_direction(segment_id, speed=speed, pause_after=pause_after)
         for record in removed:
             if (path := c.audio_path(record)) is not None:
                 self.trash.keep(record.id, path)
@@ -152,7 +176,7 @@ class UndoHistory:
         history.moved(undo=undo)
         if step.remove or step.restore or step.order != step.expected_order or step.chapters is not None:
             c.events.segments_reset.emit()  # rows come or go or move; otherwise only some rows changed
-        for segment_id, _text, _locked, _chapter in step.update:
+        for segment_id in {u[0] for u in step.update} | {d[0] for d in step.direction}:
             c.events.segment_changed.emit(segment_id)
         if step.chapters is not None or any(
             step.expected[i][2] != chapter for i, _t, _l, chapter in step.update

@@ -71,6 +71,8 @@ def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
         "skipped_locked": result.skipped_locked,
         "skipped_empty": result.skipped_empty,
         "skipped_unchanged": result.skipped_unchanged,
+        "skipped_invalid": result.skipped_invalid,
+        "invalid_message": result.invalid_message,
         "completed": completed,
         "failed": failed,
         "tasks": [
@@ -82,7 +84,10 @@ def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
     lines.append(
         f"{completed} completed, {failed} failed; skipped {result.skipped_locked} locked, "
         f"{result.skipped_empty} empty, {result.skipped_unchanged} up to date"
+        + (f", {result.skipped_invalid} with a malformed tag" if result.skipped_invalid else "")
     )
+    if result.invalid_message:
+        lines.append(f"not generated: {result.invalid_message}")
     emit(args, payload, "\n".join(lines))
     if interrupted:
         return EXIT_INTERRUPTED

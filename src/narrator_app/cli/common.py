@@ -77,6 +77,8 @@ def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
         "audio_duration": record.audio_duration,
         "voice": record.voice,
         "chapter_id": record.chapter_id,
+        "speed": record.speed,
+        "pause_after": record.pause_after,
         **extra,
     }
 

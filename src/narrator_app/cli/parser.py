@@ -69,10 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--locked", action="store_true")
     add.add_argument("--chapter", type=int, help="add it at the end of this chapter (default: the last)")
     seg_sub.add_parser("list", help="list the segments in order", parents=[common])
-    set_ = seg_sub.add_parser("set", help="change a segment's text or lock", parents=[common])
+    set_ = seg_sub.add_parser(
+        "set", help="change a segment's text, lock, voice, speed or pause after it", parents=[common]
+    )
     set_.add_argument("id", type=int)
     set_.add_argument("--text")
     set_.add_argument("--voice", help='this segment\'s voice or blend; "" for the global voice')
+    set_.add_argument("--speed", help='this segment\'s speed, 0.5-2.0; "" for the global speed')
+    set_.add_argument(
+        "--pause-after", help='seconds of silence after it in an export, 0-30; "" for the export\'s gap'
+    )
     lock = set_.add_mutually_exclusive_group()
     lock.add_argument("--lock", dest="locked", action="store_const", const=True)
     lock.add_argument("--unlock", dest="locked", action="store_const", const=False)

@@ -73,8 +73,11 @@ def cmd_list(args: argparse.Namespace, controller: Any) -> int:
 def cmd_set(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.core.rules import Refusal, SettingsError
 
-    if args.text is None and args.locked is None and args.voice is None:
-        raise UsageError("nothing to change: give --text, --voice, --lock or --unlock")
+    speed, pause_after = getattr(args, "speed", None), getattr(args, "pause_after", None)
+    if args.text is None and args.locked is None and args.voice is None and speed is pause_after is None:
+        raise UsageError(
+            "nothing to change: give --text, --voice, --speed, --pause-after, --lock or --unlock"
+        )
     result = None
     if args.text is not None or args.locked is not None:
         result = controller.segments.update(args.id, text=args.text, locked=args.locked)
@@ -87,8 +90,31 @@ def cmd_set(args: argparse.Namespace, controller: Any) -> int:
             raise UsageError(str(error)) from error
         if isinstance(result, Refusal):
             return refused(args, result)
+    if speed is not None or pause_after is not None:
+        from narrator_app.app.direction import KEEP
+
+        try:
+            result = controller.segments.set_direction(
+                args.id,
+                speed=KEEP if speed is None else _number_or_none(speed, "--speed"),
+                pause_after=KEEP if pause_after is None else _number_or_none(pause_after, "--pause-after"),
+            )
+        except SettingsError as error:
+            raise UsageError(str(error)) from error
+        if isinstance(result, Refusal):
+            return refused(args, result)
     emit(args, segment_json(result, controller), segment_line(result))
     return EXIT_OK
+
+
+def _number_or_none(value: str, option: str) -> float | None:
+    """A number given on the command line; "" (or blank) for None (back to the global value)."""
+    if not value.strip():
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise UsageError(f'{option} takes a number, or "" for the global value; got {value!r}') from None
 
 
 def cmd_delete(args: argparse.Namespace, controller: Any) -> int:

@@ -14,6 +14,8 @@ class BatchSummary:
     skipped_locked: int = 0
     skipped_empty: int = 0
     skipped_unchanged: int = 0
+    skipped_invalid: int = 0  # a malformed direction tag (core.script): refused, not queued
+    invalid_message: str = ""  # the first of those refusals, in words
     task_ids: list[str] = field(default_factory=list)
 
 

@@ -8,6 +8,10 @@ deleted, and groups of them), so undo and redo are one generic step: make the ch
 the order what they were on the other side. Audio columns are not part of an edit: generating audio
 is not undone, and a row brought back keeps the audio it has (the controller keeps a deleted row's
 file until its edit is forgotten).
+
+A row's own speed and pause after it (direction) are not in the snapshot: an edit records them only
+for the rows it was told about (`direction_before`/`direction_after`, see app/undo.py's
+`direction_changing`), and its step sets them back beside the rest.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ HISTORY_LIMIT = 100  # steps kept per project
 Content = tuple[str, bool, int]  # what an edit can change in a row besides its place: text, lock, chapter
 Snapshot = list[tuple[int, str, bool, int]]  # a project's rows in order: id, text, locked, chapter id
 Chapters = tuple[tuple[int, str], ...]  # a project's chapters in order: id, title
+Direction = tuple[float | None, float | None]  # a row's own speed and pause after it (None: global)
 
 
 @dataclass
@@ -42,9 +47,11 @@ class Edit:
     moved: frozenset[int] = frozenset()  # segments the edit moved (the others only made way)
     chapters_before: Chapters = ()
     chapters_after: Chapters = ()
+    direction_before: dict[int, Direction] = field(default_factory=dict)
+    direction_after: dict[int, Direction] = field(default_factory=dict)
 
     def segment_ids(self) -> set[int]:
-        return set(self.before) | set(self.after)
+        return set(self.before) | set(self.after) | set(self.direction_after)
 
     def step(self, *, undo: bool) -> Step:
         """What undoing (or redoing) this edit does to the project."""
@@ -55,6 +62,11 @@ class Edit:
         expected_chapters, chapters = self.chapters_before, self.chapters_after
         if undo:
             expected_chapters, chapters = chapters, expected_chapters
+        direction_from, direction_to = (
+            (self.direction_after, self.direction_before)
+            if undo
+            else (self.direction_before, self.direction_after)
+        )
         return Step(
             expected_order=expected_order,
             expected=dict(source),
@@ -64,13 +76,15 @@ class Edit:
             remove=tuple(i for i in source if i not in target),
             restore=tuple(self.removed[i] for i in target if i not in source),
             update=tuple((i, *content) for i, content in target.items() if i in source),
+            expected_direction=dict(direction_from),
+            direction=tuple((i, *values) for i, values in direction_to.items()),
         )
 
     def shown(self, *, undone: bool) -> list[int]:
         """The rows this edit changed or brought (back) that exist once it is undone (or redone),
         in the project's order then: what a window selects."""
         rows, order = (self.before, self.order_before) if undone else (self.after, self.order_after)
-        return [i for i in order if i in rows or i in self.moved]
+        return [i for i in order if i in rows or i in self.moved or i in self.direction_after]
 
     def keep_rows(self, records: Iterable[SegmentRecord]) -> None:
         """Remember rows as a step removed them (with the audio made since), so that the opposite
@@ -91,10 +105,20 @@ class Step:
     update: tuple[tuple[int, str, bool, int], ...]  # rows whose text, lock and chapter go back to these
     expected_chapters: Chapters = ()
     chapters: Chapters | None = None  # the project's chapters afterwards; None: as they are
+    expected_direction: dict[int, Direction] = field(default_factory=dict)  # rows' speed and pause now
+    direction: tuple[tuple[int, float | None, float | None], ...] = ()  # rows' speed and pause afterwards
 
-    def conflict(self, current: Snapshot, chapters: Chapters | None = None) -> bool:
-        """True when the project is no longer as the edit left it (changed elsewhere meanwhile)."""
+    def conflict(
+        self,
+        current: Snapshot,
+        chapters: Chapters | None = None,
+        direction: dict[int, Direction] | None = None,
+    ) -> bool:
+        """True when the project is no longer as the edit left it (changed elsewhere meanwhile).
+        `direction`: the current speed and pause of the rows in `expected_direction`."""
         if chapters is not None and chapters != self.expected_chapters:
+            return True
+        if direction is not None and direction != self.expected_direction:
             return True
         if tuple(row[0] for row in current) != self.expected_order:
             return True
@@ -113,12 +137,17 @@ def diff(
     moved: Iterable[int] = (),
     chapters_before: Chapters = (),
     chapters_after: Chapters = (),
+    direction_before: dict[int, Direction] | None = None,
+    direction_after: dict[int, Direction] | None = None,
 ) -> Edit | None:
     """The edit that turned `before` into `after` (and the chapters `chapters_before` into
     `chapters_after`), or None if nothing changed. `deleted` has the whole rows of the segments the
-    edit deleted."""
+    edit deleted; `direction_before`/`direction_after`: the speed and pause of the rows whose
+    direction the edit may have changed, on either side."""
     old = {i: (text, locked, chapter) for i, text, locked, chapter in before}
     new = {i: (text, locked, chapter) for i, text, locked, chapter in after}
+    was, now = direction_before or {}, direction_after or {}
+    redirected = {i for i in was.keys() & now.keys() & old.keys() & new.keys() if was[i] != now[i]}
     changed = {i for i in old.keys() & new.keys() if old[i] != new[i]}
     edit = Edit(
         label,
@@ -132,9 +161,11 @@ def diff(
         moved=frozenset(moved),
         chapters_before=chapters_before,
         chapters_after=chapters_after,
+        direction_before={i: was[i] for i in redirected},
+        direction_after={i: now[i] for i in redirected},
     )
     unchanged = edit.order_before == edit.order_after and chapters_before == chapters_after
-    if not edit.before and not edit.after and unchanged:
+    if not edit.before and not edit.after and not redirected and unchanged:
         return None
     return edit
 

@@ -54,9 +54,13 @@ class GenerationSettings:
     language: str
     model_id: str  # "" while no model file is known
 
-    def fingerprint(self, text: str, voice: str | None = None) -> Fingerprint:
-        """What a job would produce for `text`, with a segment's own voice if it has one."""
-        return Fingerprint.of(text, voice or self.voice, self.speed, self.language, self.model_id)
+    def fingerprint(self, text: str, voice: str | None = None, speed: float | None = None) -> Fingerprint:
+        """What a job would produce for `text`, with a segment's own voice and speed if it has them.
+        A segment's pause after it is not part of it: only an export uses that pause, the audio is
+        the same with any (see engine.fingerprint)."""
+        return Fingerprint.of(
+            text, voice or self.voice, self.speed if speed is None else speed, self.language, self.model_id
+        )
 
 
 class SettingsError(ValueError):

@@ -23,6 +23,7 @@ SAMPLE_RATE = 24_000
 FORMATS = {"wav": ("WAV", "PCM_16"), "flac": ("FLAC", "PCM_16"), "mp3": ("MP3", "MPEG_LAYER_III")}
 SUBTITLE_FORMATS = ("srt", "vtt")
 MAX_PAUSE = 10.0
+MAX_PAUSE_AFTER = 30.0  # seconds: a segment's own pause after it (a chapter's end may want more)
 
 
 class ExportCancelled(Exception):
@@ -38,6 +39,7 @@ class ExportItem:
     segment_id: int
     text: str
     audio_path: Path
+    pause_after: float | None = None  # seconds of silence after it, instead of the export's pause
 
 
 @dataclass(frozen=True)
@@ -120,8 +122,9 @@ def export_narration(
     on_progress: Callable[[float], None] | None = None,
 ) -> ExportResult:
     """Join the items' audio with `pause` seconds between them (none before the first or after the
-    last); with `segments_dir`, also each segment's audio in its own file there, in the same format.
-    Raises ExportError (with the reason) or ExportCancelled; then nothing is written."""
+    last; after an item with its own `pause_after`, that many seconds instead); with `segments_dir`,
+    also each segment's audio in its own file there, in the same format. Raises ExportError (with
+    the reason) or ExportCancelled; then nothing is written."""
     if fmt not in FORMATS:
         raise ExportError(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}.")
     if subtitles is not None and subtitles not in SUBTITLE_FORMATS:
@@ -130,6 +133,12 @@ def export_narration(
         raise ExportError(f"The pause must be between 0 and {MAX_PAUSE:g} seconds; got {pause:g}.")
     if not items:
         raise ExportError("There is no audio to export.")
+    for item in items:
+        if item.pause_after is not None and not 0 <= item.pause_after <= MAX_PAUSE_AFTER:
+            raise ExportError(
+                f"The pause after segment {item.segment_id} must be between 0 and {MAX_PAUSE_AFTER:g} "
+                f"seconds; got {item.pause_after:g}."
+            )
     if out_path.is_dir() or not out_path.name:
         raise ExportError(f"{out_path} is a folder; give the name of the file to write.")
     if segments_dir is not None and segments_dir.exists() and not segments_dir.is_dir():
@@ -162,8 +171,10 @@ def export_narration(
                             f"{item.audio_path} is {rate} Hz; Narrator's audio is {SAMPLE_RATE} Hz."
                         )
                     if index:
-                        out.write(silence)
-                        position += len(silence)
+                        before = items[index - 1].pause_after
+                        gap = silence if before is None else np.zeros(round(before * SAMPLE_RATE), np.float32)
+                        out.write(gap)
+                        position += len(gap)
                     mono = samples.mean(axis=1)
                     out.write(mono)
                     if segments_dir is not None:

@@ -8,6 +8,9 @@ speed the segment is read at: its own speed when it has one, else the global one
 its own speed equal to the global speed is therefore not outdated, and one with its own speed is not
 outdated by a change of the global speed. `pause_after` is optional and left out of the JSON while
 it is None, so every fingerprint stored before it existed reads back equal to a new one without it.
+The app does not fill it in: a segment's pause after it is used only by an export (the silence
+between two segments' files), the segment's own audio is the same with any pause, so changing that
+pause must not mark the audio outdated (nor make generate-all render it again).
 """
 
 from __future__ import annotations

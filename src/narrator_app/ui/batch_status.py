@@ -43,13 +43,15 @@ def describe_result(summary: BatchSummary, state: BatchState | None) -> str:
         (summary.skipped_unchanged, "up to date"),
         (summary.skipped_locked, "locked"),
         (summary.skipped_empty, "empty"),
+        (summary.skipped_invalid, "with a malformed tag"),
     ]
     skipped_text = ", ".join(f"{count} {why}" for count, why in skipped if count)
+    first = f" {summary.invalid_message}" if summary.invalid_message else ""
     if not summary.queued:
-        return f"{parts[0]}: {skipped_text or 'the project has no segments'}."
+        return f"{parts[0]}: {skipped_text or 'the project has no segments'}.{first}"
     if skipped_text:
         parts.append(f"skipped {skipped_text}")
-    return "; ".join(parts) + "."
+    return "; ".join(parts) + "." + first
 
 
 class BatchStatus(QWidget):

@@ -31,6 +31,7 @@ from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
+from narrator_app.ui.direction_editor import TagEditor, install_direction
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
 from narrator_app.ui.live_preview import LivePreview
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
 
         self.segment_editor = SegmentEditor(self.controller, self.model, self)
         self.editor = self.segment_editor.text
+        self.tag_editor = TagEditor(self.controller, self.editor)  # tag highlighting, Insert pause…
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("mainSplitter")
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
         a.settings.triggered.connect(self.open_settings)
         a.models.triggered.connect(self.open_models)
         a.set_voice.triggered.connect(lambda: set_voice_of_selected(self))
+        self.speed_pause = install_direction(self, self.context_menu, a.set_voice, self)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
@@ -256,7 +259,7 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         records = [r for i in ids if (r := self.model.record(i)) is not None]
         a = self.commands
-        for action in (a.delete, a.lock, a.generate, a.play, a.set_voice):
+        for action in (a.delete, a.lock, a.generate, a.play, a.set_voice, self.speed_pause):
             action.setEnabled(bool(records))
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)

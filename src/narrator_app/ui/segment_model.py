@@ -53,6 +53,23 @@ HEADERS = {
 }
 
 
+def direction_detail(record: SegmentRecord) -> str:
+    """The Voice cell's detail: a segment's own speed and pause after it, if it has them."""
+    speed = f" · {record.speed:g}×" if record.speed is not None else ""
+    pause = f" · +{record.pause_after:g} s" if record.pause_after is not None else ""
+    return speed + pause
+
+
+def direction_tooltip(record: SegmentRecord) -> str:
+    speed = "the global speed" if record.speed is None else f"its own speed {record.speed:g}×"
+    pause = (
+        "the export's pause after it"
+        if record.pause_after is None
+        else f"{record.pause_after:g} s of silence after it in an export"
+    )
+    return f"\nRead at {speed}, with {pause} (context menu → Speed and pause…)."
+
+
 class SegmentTableModel(QAbstractTableModel):
     """Plain rows plus an id → row map; every change to one segment is one dataChanged."""
 
@@ -146,7 +163,7 @@ class SegmentTableModel(QAbstractTableModel):
                     f"This segment's own voice: {record.voice}"
                     if record.voice
                     else f"The global voice ({default}); double-click to give this segment its own"
-                )
+                ) + direction_tooltip(record)
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             return self._status_icon(record)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.NUMBER, Column.DURATION):
@@ -298,7 +315,7 @@ class SegmentTableModel(QAbstractTableModel):
         if column == Column.DURATION:
             return format_duration(record.audio_duration) if record.audio_duration is not None else ""
         if column == Column.VOICE:
-            return record.voice or "default"
+            return (record.voice or "default") + direction_detail(record)
         return None
 
     def _status(self, record: SegmentRecord) -> tuple[str, str]:
