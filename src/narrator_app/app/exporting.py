@@ -5,7 +5,7 @@ both use it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,17 +14,12 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerSignals, WorkerState
+from narrator_app.core.audiobook import BookItem, BookOptions, ExportOutcome, export_project, output_paths
 from narrator_app.core.recovery import pending_export
 from narrator_app.core.rules import AudioStatus
-from narrator_app.engine.export import (
-    ExportCancelled,
-    ExportError,
-    ExportItem,
-    ExportResult,
-    export_narration,
-    segment_file_name,
-    subtitle_path,
-)
+from narrator_app.engine.book_audio import BookTags
+from narrator_app.engine.export import ExportCancelled, ExportError, ExportItem
+from narrator_app.engine.m4b import DEFAULT_CHAPTER_PAUSE
 from narrator_app.logs import error_for_log
 from narrator_app.store import SegmentRecord
 
@@ -38,6 +33,7 @@ class ExportPlan:
 
     items: list[ExportItem] = field(default_factory=list)
     missing: list[SegmentRecord] = field(default_factory=list)
+    book: list[BookItem] = field(default_factory=list)  # the items with their chapters and timings
 
 
 @dataclass(frozen=True)
@@ -47,11 +43,56 @@ class ExportRequest:
     pause: float = 0.5
     subtitles: str | None = None
     segments_dir: Path | None = None  # also each segment's file, into this folder
+    split: str | None = None  # "chapters": a file per chapter (m4b or mp3) and an M3U, in out_path's folder
+    chapter_pause: float = DEFAULT_CHAPTER_PAUSE
+    bitrate: int = 64_000
+    loudness: str | None = None  # "acx", "podcast", "broadcast", "off" or LUFS ("-18"); None: off
+    # Tags: None takes the project's book details.
+    title: str | None = None
+    author: str | None = None
+    narrator: str | None = None
+    year: str | None = None
+    genre: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    cue_by: str = "sentence"
+    check_acx: bool = False
+
+    def options(self, details: object) -> BookOptions:
+        """The engine's options, the tags left None filled from `details` (the book details)."""
+
+        def tag(name: str) -> str:
+            given = getattr(self, name)
+            return str(given if given is not None else getattr(details, name, "") or "")
+
+        tags = BookTags(
+            title=tag("title"),
+            author=tag("author"),
+            narrator=tag("narrator"),
+            year=tag("year"),
+            genre=tag("genre"),
+            description=tag("description"),
+            cover=self.cover,
+        )
+        return BookOptions(
+            self.out_path,
+            fmt=self.fmt,
+            pause=self.pause,
+            subtitles=self.subtitles,
+            segments_dir=self.segments_dir,
+            split=self.split,
+            chapter_pause=self.chapter_pause,
+            bitrate=self.bitrate,
+            loudness=None if self.loudness in (None, "off") else self.loudness,
+            tags=tags,
+            cue_by=self.cue_by,
+            check_acx=self.check_acx,
+        )
 
 
 class ExportSignals(WorkerSignals):
     progress = Signal(float)  # 0..1
-    finished = Signal(object)  # an ExportResult
+    finished = Signal(object)  # an ExportOutcome (core/audiobook.py)
     failed = Signal(str, bool)  # message, cancelled
 
 
@@ -60,26 +101,21 @@ class ExportJob:
 
     def __init__(
         self,
-        items: list[ExportItem],
-        request: ExportRequest,
+        items: Sequence[BookItem | ExportItem],
+        request: BookOptions | ExportRequest,
         signals: ExportSignals,
         data_dir: Path | None = None,
     ) -> None:
         """`data_dir`: where to note the export while it runs, so a crash's temporary files are
-        removed at the next start (recovery.py)."""
+        removed at the next start (recovery.py). Plain ExportItems form one untitled chapter, and
+        an ExportRequest's tags are used as they are."""
         self._data_dir = data_dir
-        self._items = items
-        self._request = request
+        self._items = [i if isinstance(i, BookItem) else BookItem(i, 0, "") for i in items]
+        self._request = request if isinstance(request, BookOptions) else request.options(None)
         self._signals = signals
 
     def __call__(self, state: WorkerState) -> None:
-        req = self._request
-        targets = [req.out_path] + ([subtitle_path(req.out_path, req.subtitles)] if req.subtitles else [])
-        if req.segments_dir is not None:  # each segment's own file too
-            targets += [
-                req.segments_dir / segment_file_name(n, item.text, req.fmt)
-                for n, item in enumerate(self._items, start=1)
-            ]
+        targets = output_paths(self._request, self._items)
         journal: AbstractContextManager[None] = (
             pending_export(self._data_dir, targets) if self._data_dir is not None else nullcontext()
         )
@@ -96,15 +132,10 @@ class ExportJob:
         else:
             state.emit(self._signals.finished, result)
 
-    def _export(self, state: WorkerState) -> ExportResult:
-        req = self._request
-        return export_narration(
+    def _export(self, state: WorkerState) -> ExportOutcome:
+        return export_project(
             self._items,
-            req.out_path,
-            fmt=req.fmt,
-            pause=req.pause,
-            subtitles=req.subtitles,
-            segments_dir=req.segments_dir,
+            self._request,
             should_cancel=lambda: state.aborted,
             on_progress=state.emitter(self._signals.progress),
         )
@@ -133,13 +164,18 @@ class Exports(QObject):
 
     def plan(self) -> ExportPlan:
         plan = ExportPlan()
+        session = self._session
+        titles = {c.id: c.title for c in session.repository.chapters.of(session.project.id)}
         for record in self._session.segments():
             if not record.text.strip():
                 continue
             path = self._session.audio_path(record)
             current = self._audio_status(record)[0] is AudioStatus.READY
             if path is not None and (current or record.is_locked) and path.is_file():
-                plan.items.append(ExportItem(record.id, record.text, path))
+                item = ExportItem(record.id, record.text, path)
+                plan.items.append(item)
+                title = titles.get(record.chapter_id, "")
+                plan.book.append(BookItem(item, record.chapter_id, title, record.audio_timings))
             else:
                 plan.missing.append(record)
         return plan
@@ -156,7 +192,8 @@ class Exports(QObject):
         if self.running or (plan.missing and not skip_missing):
             return plan, False
         session = self._session
-        job = ExportJob(plan.items, request, self._signals, session.data_dir)
+        details = session.repository.chapters.book_details(session.project.id)
+        job = ExportJob(plan.book, request.options(details), self._signals, session.data_dir)
         self._worker = Worker(job, self._signals, registry=session.workers, name="export")
         self._worker.start(self._pool)
         return plan, True
