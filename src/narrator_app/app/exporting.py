@@ -5,6 +5,7 @@ both use it."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
@@ -157,6 +158,7 @@ class Exports(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._worker: Worker | None = None
+        self._started_at: float | None = None
         self._signals = ExportSignals(self)
         self.progress = self._signals.progress
         self.finished = self._signals.finished
@@ -195,8 +197,19 @@ class Exports(QObject):
         details = session.repository.chapters.book_details(session.project.id)
         job = ExportJob(plan.book, request.options(details), self._signals, session.data_dir)
         self._worker = Worker(job, self._signals, registry=session.workers, name="export")
+        self._started_at = time.monotonic()
         self._worker.start(self._pool)
         return plan, True
+
+    def time_left(self, fraction: float, now: float | None = None) -> float | None:
+        """Seconds the running export still needs at this rate, from the time since it started and the
+        fraction done; None before there is enough to tell (under 2 % or 1 s)."""
+        if self._started_at is None:
+            return None
+        elapsed = (time.monotonic() if now is None else now) - self._started_at
+        if fraction < 0.02 or elapsed < 1.0:
+            return None
+        return elapsed * (1.0 - fraction) / fraction
 
     def cancel(self) -> None:
         if self._worker is not None:
