@@ -78,7 +78,7 @@ class AudiobookOptions(QWidget):
         tags.addRow("&Year:", self.year)
         tags.addRow("&Genre:", self.genre)
         tags.addRow("&Description:", self.description)
-        tags.addRow("Co&ver:", cover_row)
+        tags.addRow("Cover:", cover_row)
 
         self.level_box = QGroupBox("Level", self)
         self.loudness = QComboBox(self)

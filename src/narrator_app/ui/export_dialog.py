@@ -35,7 +35,7 @@ FORMAT_LABELS = {
     "wav": "WAV (uncompressed)",
     "flac": "FLAC (lossless)",
     "mp3": "MP3",
-    "m4b": "M4B audiobook (AAC, chapters, tags, cover)",
+    "m4b": "M4B audiobook (chapters, tags)",
 }
 EXPORT_FORMATS = (*FORMATS, "m4b")
 CUE_LABELS = {"sentence": "One per sentence", "segment": "One per segment"}
@@ -50,7 +50,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export narration")
         self.setObjectName("exportDialog")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(860)
         self._controller = controller
         self.plan = controller.exports.plan()
 
@@ -147,7 +147,9 @@ class ExportDialog(QDialog):
 
     def _describe_plan(self) -> str:
         count = len(self.plan.items)
-        text = f"{count} segment{'s' if count != 1 else ''} will be exported in order."
+        chapters = len({item.chapter_id for item in self.plan.book})
+        text = f"{count} segment{'s' if count != 1 else ''} will be exported in order"
+        text += f", in {chapters} chapters." if chapters > 1 else "."
         if self.plan.missing:
             names = ", ".join(
                 f"{r.position + 1}{' (locked)' if r.is_locked else ''}" for r in self.plan.missing[:12]
