@@ -344,3 +344,24 @@ def test_the_dialog_builds_the_audiobook_request(
     assert text.startswith("Exported 1 segments") and "1 chapter" in text
     assert "ACX check: b.m4b passed" in text or "ACX check: b.m4b failed" in text
     assert "RMS" in text and "peak" in text
+
+
+def test_every_output_path_is_listed_for_the_target_checks(tmp_path: Path) -> None:
+    from narrator_app.core.audiobook import BookItem, BookOptions, output_paths
+    from narrator_app.engine.book_audio import BookTags
+    from narrator_app.engine.export import ExportItem
+
+    items = [
+        BookItem(ExportItem(1, "One.", tmp_path / "1.wav"), 10, "The Lamp"),
+        BookItem(ExportItem(2, "Two.", tmp_path / "2.wav"), 10, "The Lamp"),
+        BookItem(ExportItem(3, "Three.", tmp_path / "3.wav"), 11, "The Morning"),
+    ]
+    tags = BookTags(title="The Lighthouse")
+    split = BookOptions(tmp_path / "book.m4b", fmt="m4b", split="chapters", tags=tags)
+    assert output_paths(split, items) == [
+        tmp_path / "book" / "01 - The Lamp.m4b",
+        tmp_path / "book" / "02 - The Morning.m4b",
+        tmp_path / "book" / "The Lighthouse.m3u",
+    ]
+    one = BookOptions(tmp_path / "book.m4b", fmt="m4b", subtitles="vtt", tags=tags)
+    assert output_paths(one, items) == [tmp_path / "book.m4b", tmp_path / "book.vtt"]

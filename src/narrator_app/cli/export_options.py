@@ -21,7 +21,8 @@ def add_audiobook_options(export: argparse.ArgumentParser) -> None:
     book.add_argument(
         "--split",
         choices=("chapters",),
-        help="a file per chapter (m4b or mp3) and an M3U playlist, in the folder --out names",
+        help="a file per chapter (m4b or mp3) and an M3U playlist, in the folder --out names "
+        "(book.m4b: book/)",
     )
     book.add_argument(
         "--chapter-pause", type=float, default=2.0, help="seconds between chapters in an M4B (default 2)"

@@ -136,11 +136,16 @@ def book_chapters(items: Sequence[BookItem]) -> list[BookChapter]:
     return [BookChapter(title or f"Chapter {n}", tuple(p)) for n, (_i, title, p) in enumerate(chapters, 1)]
 
 
+def split_folder(out_path: Path) -> Path:
+    """Where a file per chapter goes: the folder named by `out_path` (`book.m4b` → `book/`)."""
+    return out_path.with_suffix("") if out_path.suffix.lower() in (".m4b", ".mp3") else out_path
+
+
 def output_paths(options: BookOptions, items: Sequence[BookItem]) -> list[Path]:
     """Every file this export writes: audio, subtitles, each chapter's or segment's file, the playlist."""
     if options.split:
         chapters = book_chapters(items)
-        folder = options.out_path if not options.out_path.suffix else options.out_path.parent
+        folder = split_folder(options.out_path)
         paths = [
             folder / chapter_file_name(n, len(chapters), c.title, options.fmt)
             for n, c in enumerate(chapters, start=1)
@@ -231,7 +236,7 @@ def export_project(
     texts = [b.item.text for b in items]
     outcome: ExportOutcome
     if options.split:
-        folder = options.out_path if not options.out_path.suffix else options.out_path.parent
+        folder = split_folder(options.out_path)
         split = export_chapter_files(
             book_chapters(items),
             folder,
