@@ -126,6 +126,8 @@ def test_export_from_the_controller_and_the_command_line(
         "duration": pytest.approx(0.5 + 0.5 + 0.5),
         "segments": 2,
         "subtitles": str(tmp_path / "n.srt"),
+        "chapters": [],  # chapter marks are an M4B's (test_audiobook_export.py)
+        "cues": 2,
     }
     assert sf.info(str(tmp_path / "n.flac")).format == "FLAC"
     code, out = run("export", "--out", str(tmp_path / "x.wav"), "--pause", "11", "--skip-missing")
@@ -258,7 +260,9 @@ def test_a_real_narration_exports_to_mp3_with_subtitles_that_match(
         ]
     )  # fmt: skip
     payload = json.loads(capsys.readouterr().out)
-    assert code == 0 and set(payload) == {"path", "duration", "segments", "subtitles", "segment_files"}
+    assert code == 0 and set(payload) == {
+        "path", "duration", "segments", "subtitles", "segment_files", "chapters", "cues"
+    }  # fmt: skip
     expected = sum(durations) + 0.4 * (len(texts) - 1)
     assert payload["duration"] == pytest.approx(expected, abs=1e-3)
     samples, rate = sf.read(str(out), dtype="float32")  # the whole MP3 decodes

@@ -7,6 +7,8 @@ from __future__ import annotations
 from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 from narrator_app.engine.export import FORMATS, MAX_PAUSE
 from narrator_app.engine.loader import CUDA_PROVIDER, ModelFactory
+from narrator_app.engine.loudness import PRESETS as LOUDNESS_PRESETS
+from narrator_app.engine.loudness import LoudnessError, loudness_target
 from narrator_app.engine.model_files import Source
 from narrator_app.engine.status import ModelStatus, model_status
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED, SAMPLE_RATE
@@ -17,6 +19,7 @@ from narrator_app.store import ProjectRecord, SegmentRecord, SettingsRecord
 __all__ = [
     "CUDA_PROVIDER",
     "FORMATS",
+    "LOUDNESS_PRESETS",
     "LANGUAGES",
     "LANGUAGES_BY_PREFIX",
     "MAX_PAUSE",
@@ -34,5 +37,15 @@ __all__ = [
     "Source",
     "compute_peaks",
     "describe_voice",
+    "loudness_choice",
     "model_status",
 ]
+
+
+def loudness_choice(value: str) -> str | None:
+    """Why `value` is not a loudness setting (a preset name or LUFS), or None if it is one."""
+    try:
+        loudness_target(value)
+    except LoudnessError as error:
+        return str(error)
+    return None

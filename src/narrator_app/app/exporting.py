@@ -5,7 +5,8 @@ both use it."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,17 +15,14 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerSignals, WorkerState
-from narrator_app.core.export_targets import ExportTargetError, check_export_targets, export_targets
+from narrator_app.core.audiobook import BookItem, BookOptions, ExportOutcome, export_project, output_paths
+from narrator_app.core.export_targets import ExportTargetError, check_export_targets
 from narrator_app.core.recovery import pending_export
 from narrator_app.core.rules import AudioStatus, is_blank
 from narrator_app.core.script import ScriptError, parse_script
-from narrator_app.engine.export import (
-    ExportCancelled,
-    ExportError,
-    ExportItem,
-    ExportResult,
-    export_narration,
-)
+from narrator_app.engine.book_audio import BookTags
+from narrator_app.engine.export import ExportCancelled, ExportError, ExportItem
+from narrator_app.engine.m4b import DEFAULT_CHAPTER_PAUSE
 from narrator_app.logs import error_for_log
 from narrator_app.store import SegmentRecord
 
@@ -38,6 +36,7 @@ class ExportPlan:
 
     items: list[ExportItem] = field(default_factory=list)
     missing: list[SegmentRecord] = field(default_factory=list)
+    book: list[BookItem] = field(default_factory=list)  # the items with their chapters and timings
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,56 @@ class ExportRequest:
     pause: float = 0.5
     subtitles: str | None = None
     segments_dir: Path | None = None  # also each segment's file, into this folder
+    split: str | None = None  # "chapters": a file per chapter (m4b or mp3) and an M3U, in out_path's folder
+    chapter_pause: float = DEFAULT_CHAPTER_PAUSE
+    bitrate: int = 64_000
+    loudness: str | None = None  # "acx", "podcast", "broadcast", "off" or LUFS ("-18"); None: off
+    # Tags: None takes the project's book details.
+    title: str | None = None
+    author: str | None = None
+    narrator: str | None = None
+    year: str | None = None
+    genre: str | None = None
+    description: str | None = None
+    cover: Path | None = None
+    cue_by: str = "sentence"
+    check_acx: bool = False
+
+    def options(self, details: object) -> BookOptions:
+        """The engine's options, the tags left None filled from `details` (the book details)."""
+
+        def tag(name: str) -> str:
+            given = getattr(self, name)
+            return str(given if given is not None else getattr(details, name, "") or "")
+
+        tags = BookTags(
+            title=tag("title"),
+            author=tag("author"),
+            narrator=tag("narrator"),
+            year=tag("year"),
+            genre=tag("genre"),
+            description=tag("description"),
+            cover=self.cover,
+        )
+        return BookOptions(
+            self.out_path,
+            fmt=self.fmt,
+            pause=self.pause,
+            subtitles=self.subtitles,
+            segments_dir=self.segments_dir,
+            split=self.split,
+            chapter_pause=self.chapter_pause,
+            bitrate=self.bitrate,
+            loudness=None if self.loudness in (None, "off") else self.loudness,
+            tags=tags,
+            cue_by=self.cue_by,
+            check_acx=self.check_acx,
+        )
 
 
 class ExportSignals(WorkerSignals):
     progress = Signal(float)  # 0..1
-    finished = Signal(object)  # an ExportResult
+    finished = Signal(object)  # an ExportOutcome (core/audiobook.py)
     failed = Signal(str, bool)  # message, cancelled
 
 
@@ -60,21 +104,22 @@ class ExportJob:
 
     def __init__(
         self,
-        items: list[ExportItem],
-        request: ExportRequest,
+        items: Sequence[BookItem | ExportItem],
+        request: BookOptions | ExportRequest,
         signals: ExportSignals,
         data_dir: Path | None = None,
     ) -> None:
         """`data_dir`: where to note the export while it runs, so a crash's temporary files are
-        removed at the next start (recovery.py)."""
+        removed at the next start (recovery.py). Plain ExportItems form one untitled chapter, and
+        an ExportRequest's tags are used as they are."""
         self._data_dir = data_dir
-        self._items = items
-        self._request = request
+        self._items = [i if isinstance(i, BookItem) else BookItem(i, 0, "") for i in items]
+        self._request = request if isinstance(request, BookOptions) else request.options(None)
         self._signals = signals
 
     def __call__(self, state: WorkerState) -> None:
         req = self._request
-        targets = export_targets(req.out_path, req.fmt, req.subtitles, req.segments_dir, self._items)
+        targets = output_paths(req, self._items)
         try:  # never into the data folder, never one output over another (export_targets.py)
             check_export_targets(targets, self._data_dir, req.segments_dir)
         except ExportTargetError as error:
@@ -96,15 +141,10 @@ class ExportJob:
         else:
             state.emit(self._signals.finished, result)
 
-    def _export(self, state: WorkerState) -> ExportResult:
-        req = self._request
-        return export_narration(
+    def _export(self, state: WorkerState) -> ExportOutcome:
+        return export_project(
             self._items,
-            req.out_path,
-            fmt=req.fmt,
-            pause=req.pause,
-            subtitles=req.subtitles,
-            segments_dir=req.segments_dir,
+            self._request,
             should_cancel=lambda: state.aborted,
             on_progress=state.emitter(self._signals.progress),
         )
@@ -136,6 +176,7 @@ class Exports(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._worker: Worker | None = None
+        self._started_at: float | None = None
         self._signals = ExportSignals(self)
         self.progress = self._signals.progress
         self.finished = self._signals.finished
@@ -143,6 +184,8 @@ class Exports(QObject):
 
     def plan(self) -> ExportPlan:
         plan = ExportPlan()
+        session = self._session
+        titles = {c.id: c.title for c in session.repository.chapters.of(session.project.id)}
         for record in self._session.segments():
             if is_blank(record.text):
                 continue
@@ -150,7 +193,10 @@ class Exports(QObject):
             status = self._audio_status(record)[0]
             current = status is AudioStatus.READY or (record.is_locked and status is not AudioStatus.DAMAGED)
             if path is not None and current and path.is_file():
-                plan.items.append(ExportItem(record.id, spoken_text(record.text), path, record.pause_after))
+                item = ExportItem(record.id, spoken_text(record.text), path, record.pause_after)
+                plan.items.append(item)
+                title = titles.get(record.chapter_id, "")
+                plan.book.append(BookItem(item, record.chapter_id, title, record.audio_timings))
             else:
                 plan.missing.append(record)
         return plan
@@ -167,10 +213,22 @@ class Exports(QObject):
         if self.running or (plan.missing and not skip_missing):
             return plan, False
         session = self._session
-        job = ExportJob(plan.items, request, self._signals, session.data_dir)
+        details = session.repository.chapters.book_details(session.project.id)
+        job = ExportJob(plan.book, request.options(details), self._signals, session.data_dir)
         self._worker = Worker(job, self._signals, registry=session.workers, name="export")
+        self._started_at = time.monotonic()
         self._worker.start(self._pool)
         return plan, True
+
+    def time_left(self, fraction: float, now: float | None = None) -> float | None:
+        """Seconds the running export still needs at this rate, from the time since it started and the
+        fraction done; None before there is enough to tell (under 2 % or 1 s)."""
+        if self._started_at is None:
+            return None
+        elapsed = (time.monotonic() if now is None else now) - self._started_at
+        if fraction < 0.02 or elapsed < 1.0:
+            return None
+        return elapsed * (1.0 - fraction) / fraction
 
     def cancel(self) -> None:
         if self._worker is not None:

@@ -25,8 +25,9 @@ from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, audio_files, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.parts import Part
+from narrator_app.engine.parts import Part, Spoken
 from narrator_app.engine.synthesis import CommitRefused, generate_parts_audio
+from narrator_app.engine.timings import timings_json
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import error_for_log
@@ -201,6 +202,7 @@ class TtsJob:
             return TaskStatus.FAILED, f"{error}", {}
         parts = self.prepare_parts(parts)
         recorded: dict[str, object] = {}
+        spoken: list[Spoken] = []  # every chunk's place in the audio, all of them before commit
 
         def commit(duration: float) -> None:
             """Record the new audio, or refuse (and the earlier file is put back)."""
@@ -211,7 +213,12 @@ class TtsJob:
             # shows as outdated instead of passing for the new text.
             fingerprint = Fingerprint.of(text, req.voice, req.speed, req.language, req.model_id)
             if not self._repository.set_audio(
-                req.segment_id, audio_file, duration, fingerprint.to_json(), unless_locked=True
+                req.segment_id,
+                audio_file,
+                duration,
+                fingerprint.to_json(),
+                unless_locked=True,
+                timings=timings_json(spoken),
             ):
                 raise CommitRefused(
                     f"Segment {req.segment_id} was deleted or locked while its audio was generated; "
@@ -229,6 +236,7 @@ class TtsJob:
             commit=commit,
             on_audio=self._on_audio,
             quick_start=self.quick_start,
+            on_spoken=spoken.append,
         )
         if result.cancelled:
             return TaskStatus.CANCELLED, result.error, {}

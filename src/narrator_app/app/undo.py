@@ -190,7 +190,9 @@ class UndoHistory:
         path = self._target.audio_path(record)
         if path is None or self.trash.take_back(record.id, path):
             return record
-        return replace(record, audio_file=None, audio_duration=None, audio_fingerprint=None)
+        return replace(
+            record, audio_file=None, audio_duration=None, audio_fingerprint=None, audio_timings=None
+        )
 
     def forget(self, project_id: int) -> None:
         """A project was deleted: its history (and its kept audio) go too."""

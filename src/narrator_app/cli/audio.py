@@ -97,19 +97,29 @@ def cmd_generate_all(args: argparse.Namespace, controller: Any) -> int:
 def cmd_export(args: argparse.Namespace, controller: Any) -> int:
     from PySide6.QtCore import QEventLoop
 
-    from narrator_app.app.catalog import FORMATS, MAX_PAUSE
+    from narrator_app.app.catalog import MAX_PAUSE
     from narrator_app.app.exporting import ExportRequest
-    from narrator_app.core.export_targets import ExportTargetError, check_export_targets, export_targets
+    from narrator_app.cli.export_options import EXPORT_FORMATS, audiobook_fields, outcome_payload
+    from narrator_app.core.audiobook import output_paths
+    from narrator_app.core.export_targets import ExportTargetError, check_export_targets
 
     out = user_path(args.out, "--out")
-    fmt = args.fmt or (out.suffix.lstrip(".").lower() if out.suffix.lstrip(".").lower() in FORMATS else "wav")
+    suffix = out.suffix.lstrip(".").lower()
+    fmt = args.fmt or (suffix if suffix in EXPORT_FORMATS else "wav")
     if not 0 <= args.pause <= MAX_PAUSE:
         raise UsageError(f"--pause must be between 0 and {MAX_PAUSE:g} seconds; got {args.pause:g}")
     segments_dir = user_path(args.segments_dir, "--segments-dir") if args.segments_dir else None
     request = ExportRequest(
-        out, fmt=fmt, pause=args.pause, subtitles=args.subtitles, segments_dir=segments_dir
+        out,
+        fmt=fmt,
+        pause=args.pause,
+        subtitles=args.subtitles,
+        segments_dir=segments_dir,
+        **audiobook_fields(args, fmt),
     )
-    targets = export_targets(out, fmt, args.subtitles, segments_dir, controller.exports.plan().items)
+    targets = output_paths(
+        request.options(controller.chapters.book_details()), controller.exports.plan().book
+    )
     try:  # refused before anything starts: exit 2 (export_targets.py)
         check_export_targets(targets, controller.data_dir, segments_dir)
     except ExportTargetError as error:
@@ -162,5 +172,12 @@ def cmd_export(args: argparse.Namespace, controller: Any) -> int:
     }
     if segments_dir is not None:
         payload["segment_files"] = [str(path) for path in result.segment_files]
-    emit(args, payload, f"exported {result.segments} segments ({result.duration:.1f} s) to {result.path}")
+    payload.update(outcome_payload(result))
+    text = f"exported {result.segments} segments ({result.duration:.1f} s) to {result.path}"
+    if result.acx:
+        verdicts = [f"{p.name}: {'pass' if r.passed else 'FAIL'}" for p, r in result.acx]
+        text += "\nACX check: " + ", ".join(verdicts)
+    emit(args, payload, text)
+    if result.acx and not all(report.passed for _path, report in result.acx):
+        return EXIT_FAILED
     return EXIT_OK

@@ -7,6 +7,7 @@ import argparse
 from narrator_app import APP_ID, __version__
 from narrator_app.cli.chapters import add_chapter_commands
 from narrator_app.cli.common import Parser
+from narrator_app.cli.export_options import EXPORT_FORMATS, add_audiobook_options
 from narrator_app.cli.models import add_model_commands
 
 EXIT_CODES_HELP = (
@@ -101,10 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export", help="join every segment's audio into one file, with subtitles", parents=[common]
     )
-    export.add_argument("--out", required=True, help="the audio file to write")
-    export.add_argument(
-        "--format", dest="fmt", choices=("wav", "flac", "mp3"), help="default: from --out, else wav"
-    )
+    export.add_argument("--out", required=True, help="the audio file to write (with --split: the folder)")
+    export.add_argument("--format", dest="fmt", choices=EXPORT_FORMATS, help="default: from --out, else wav")
     export.add_argument("--pause", type=float, default=0.5, help="seconds between segments (default 0.5)")
     export.add_argument("--subtitles", choices=("srt", "vtt"), help="also write subtitles beside the audio")
     export.add_argument("--segments-dir", help="also write each segment's audio into this folder")
@@ -113,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="leave out segments without current audio instead of refusing",
     )
+    add_audiobook_options(export)
 
     settings = sub.add_parser("settings", help="show or change voice, speed and language", parents=[common])
     settings.add_argument("--voice")

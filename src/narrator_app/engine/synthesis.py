@@ -227,6 +227,7 @@ def generate_audio(
     commit: Callable[[float], None] | None = None,
     on_audio: AudioSink | None = None,
     quick_start: bool = False,
+    on_spoken: Callable[[Spoken], None] | None = None,
 ) -> SynthesisResult:
     """Synthesize `text` into a 24 kHz mono WAV at `output_path` (see `generate_parts_audio`)."""
     if not text.strip():
@@ -241,6 +242,7 @@ def generate_audio(
         commit=commit,
         on_audio=on_audio,
         quick_start=quick_start,
+        on_spoken=on_spoken,
     )
 
 
@@ -255,6 +257,7 @@ def generate_parts_audio(
     commit: Callable[[float], None] | None = None,
     on_audio: AudioSink | None = None,
     quick_start: bool = False,
+    on_spoken: Callable[[Spoken], None] | None = None,
 ) -> SynthesisResult:
     """Render `parts` (speech with its own voice and speed, silences) into a 24 kHz mono WAV.
 
@@ -264,7 +267,8 @@ def generate_parts_audio(
     the earlier file is put back. `on_audio`, if given, also gets every piece as it is written (to
     play it while the rest renders); `quick_start`: see synthesize_into. Never raises for a synthesis
     problem: the result says what went wrong, and on failure or cancel no partial file is left and an
-    earlier file is untouched. On success `result.spoken` says where each chunk is in the audio.
+    earlier file is untouched. On success `result.spoken` says where each chunk is in the audio;
+    `on_spoken`, if given, gets each chunk's place as it is rendered (all of them before `commit`).
     """
     if (problem := check_parts(parts)) is not None:
         return SynthesisResult(False, error=problem)
@@ -274,6 +278,11 @@ def generate_parts_audio(
         )
     wav = TempWav(output_path)
     spoken: list[Spoken] = []
+
+    def record_spoken(chunk: Spoken) -> None:
+        spoken.append(chunk)
+        if on_spoken is not None:
+            on_spoken(chunk)
 
     def sink(samples: NDArray[np.float32], rate: int) -> None:
         wav.write(samples, rate)
@@ -289,7 +298,7 @@ def generate_parts_audio(
             should_cancel=should_cancel,
             on_progress=on_progress,
             quick_start=quick_start,
-            on_spoken=spoken.append,
+            on_spoken=record_spoken,
         )
         tmp, duration = wav.finish()
         with replacing(output_path, tmp):

@@ -90,6 +90,8 @@ class Segment(Base):
     audio_duration: Mapped[float | None] = mapped_column(Float, default=None)
     # JSON: what produced the audio (text digest, voice, speed, language, model); see engine/fingerprint.
     audio_fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
+    # JSON [[start s, end s, text], ...]: each spoken chunk of the audio; NULL when unknown.
+    audio_timings: Mapped[str | None] = mapped_column(Text, default=None)
     # A voice or blend for this segment only; NULL: the global voice.
     voice: Mapped[str | None] = mapped_column(String(200), default=None)
     # Direction: this segment's own speed (NULL: the global one) and pause after it (NULL: the export's gap).

@@ -31,6 +31,7 @@ class SegmentRecord:
     chapter_id: int = 0  # the chapter it belongs to (0 only in records made by hand, in tests)
     speed: float | None = None  # this segment's own speed; None: the global speed
     pause_after: float | None = None  # seconds of silence after it in an export; None: the export's gap
+    audio_timings: str | None = None  # JSON [[start, end, text], ...] of its audio's chunks; None: unknown
 
     @property
     def has_audio(self) -> bool:

@@ -49,6 +49,7 @@ def _segment_record(row: Segment) -> SegmentRecord:
         chapter_id=row.chapter_id,
         speed=row.speed,
         pause_after=row.pause_after,
+        audio_timings=row.audio_timings,
     )
 
 
@@ -357,6 +358,7 @@ class Repository:
                         audio_file=record.audio_file,
                         audio_duration=record.audio_duration,
                         audio_fingerprint=record.audio_fingerprint,
+                        audio_timings=record.audio_timings,
                         voice=record.voice,
                         speed=record.speed,
                         pause_after=record.pause_after,
@@ -396,8 +398,12 @@ class Repository:
         fingerprint: str | None,
         *,
         unless_locked: bool = False,
+        timings: str | None = None,
     ) -> bool:
         """Record a segment's audio in one UPDATE of just the audio columns.
+
+        `timings`: JSON of where each spoken chunk of the audio starts and ends (None: unknown; also
+        what clearing the audio leaves).
 
         Returns False when the segment no longer exists (deleted while its job ran) or, with
         `unless_locked`, is locked.
@@ -416,6 +422,7 @@ class Repository:
                     audio_file=audio_file,
                     audio_duration=duration,
                     audio_fingerprint=fingerprint,
+                    audio_timings=timings if audio_file is not None else None,
                     current_take_id=case((current_file == audio_file, Segment.current_take_id), else_=None),
                 )
             )

@@ -48,6 +48,8 @@ def take_record(row: Take, current_take_id: int | None) -> TakeRecord:
 
 
 def _make_current(segment: Segment, take: Take) -> None:
+    if segment.audio_file != take.audio_file:
+        segment.audio_timings = None  # takes keep no timings: another file's are unknown
     segment.current_take_id = take.id
     segment.audio_file = take.audio_file
     segment.audio_duration = take.duration
@@ -210,7 +212,11 @@ class TakeStore:
                     update(Segment)
                     .where(Segment.id == segment_id)
                     .values(
-                        current_take_id=None, audio_file=None, audio_duration=None, audio_fingerprint=None
+                        current_take_id=None,
+                        audio_file=None,
+                        audio_duration=None,
+                        audio_fingerprint=None,
+                        audio_timings=None,
                     )
                 )
             session.delete(row)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,9 +28,17 @@ from PySide6.QtWidgets import (
 from narrator_app.app.catalog import FORMATS, MAX_PAUSE
 from narrator_app.app.controller import Controller
 from narrator_app.app.exporting import ExportRequest
+from narrator_app.ui.audiobook_options import AudiobookOptions, describe_audiobook
 from narrator_app.ui.formatting import format_duration
 
-FORMAT_LABELS = {"wav": "WAV (uncompressed)", "flac": "FLAC (lossless)", "mp3": "MP3"}
+FORMAT_LABELS = {
+    "wav": "WAV (uncompressed)",
+    "flac": "FLAC (lossless)",
+    "mp3": "MP3",
+    "m4b": "M4B audiobook (chapters, tags)",
+}
+EXPORT_FORMATS = (*FORMATS, "m4b")
+CUE_LABELS = {"sentence": "One per sentence", "segment": "One per segment"}
 SUBTITLE_LABELS: dict[str | None, str] = {None: "None", "srt": "SRT", "vtt": "WebVTT"}
 
 
@@ -41,7 +50,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Export narration")
         self.setObjectName("exportDialog")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(860)
         self._controller = controller
         self.plan = controller.exports.plan()
 
@@ -56,7 +65,7 @@ class ExportDialog(QDialog):
 
         self.fmt = QComboBox(self)
         self.fmt.setObjectName("exportFormat")
-        for key in FORMATS:
+        for key in EXPORT_FORMATS:
             self.fmt.addItem(FORMAT_LABELS[key], key)
         self.fmt.currentIndexChanged.connect(self._format_changed)
         self.pause = QDoubleSpinBox(self)
@@ -69,6 +78,10 @@ class ExportDialog(QDialog):
         self.subtitles.setObjectName("exportSubtitles")
         for kind, label in SUBTITLE_LABELS.items():
             self.subtitles.addItem(label, kind)
+        self.cue_by = QComboBox(self)
+        self.cue_by.setObjectName("exportCueBy")
+        for key, label in CUE_LABELS.items():
+            self.cue_by.addItem(label, key)
 
         self.per_segment = QCheckBox("Also each segment in its own &file, into:", self)
         self.per_segment.setObjectName("exportPerSegment")
@@ -84,13 +97,30 @@ class ExportDialog(QDialog):
         dir_row.addWidget(self.segments_dir, 1)
         dir_row.addWidget(browse_dir)
 
-        form = QFormLayout()
+        output = QGroupBox("Output", self)
+        form = QFormLayout(output)
         form.addRow("File:", path_row)
         form.addRow("F&ormat:", self.fmt)
         form.addRow("&Pause between segments:", self.pause)
         form.addRow("&Subtitles:", self.subtitles)
+        form.addRow("C&ues:", self.cue_by)
         form.addRow(self.per_segment)
         form.addRow("", dir_row)
+
+        self.book = AudiobookOptions(controller.chapters.book_details(), self)
+        self.book.split.toggled.connect(self._format_changed)
+        self.book.set_format(self.fmt.currentData())
+        left = QVBoxLayout()
+        left.addWidget(output)
+        left.addWidget(self.book.level_box)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.book.audiobook_box)
+        right.addWidget(self.book.tags_box)
+        right.addStretch(1)
+        columns = QHBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
 
         self.summary = QLabel(self)
         self.summary.setObjectName("exportSummary")
@@ -111,13 +141,15 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        layout.addLayout(columns)
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
 
     def _describe_plan(self) -> str:
         count = len(self.plan.items)
-        text = f"{count} segment{'s' if count != 1 else ''} will be exported in order."
+        chapters = len({item.chapter_id for item in self.plan.book})
+        text = f"{count} segment{'s' if count != 1 else ''} will be exported in order"
+        text += f", in {chapters} chapters." if chapters > 1 else "."
         if self.plan.missing:
             names = ", ".join(
                 f"{r.position + 1}{' (locked)' if r.is_locked else ''}" for r in self.plan.missing[:12]
@@ -163,27 +195,40 @@ class ExportDialog(QDialog):
     def request(self) -> ExportRequest:
         target = self.target()
         assert target is not None  # accept() made sure
+        fields = self.book.fields()
+        split = fields["split"] is not None
         return ExportRequest(
-            target,
+            target.with_suffix("") if split else target,  # a file per chapter: a folder of that name
             fmt=self.fmt.currentData(),
             pause=round(self.pause.value(), 2),
-            subtitles=self.subtitles.currentData(),
-            segments_dir=self.folder(),
+            subtitles=None if split else self.subtitles.currentData(),
+            segments_dir=None if split or self.fmt.currentData() == "m4b" else self.folder(),
+            cue_by=self.cue_by.currentData(),
+            **fields,
         )
 
     def _format_changed(self) -> None:
+        fmt = self.fmt.currentData()
         path = Path(self.path.text().strip())
         if path.name:
-            self.path.setText(str(path.with_suffix(f".{self.fmt.currentData()}")))
+            self.path.setText(str(path.with_suffix(f".{fmt}")))
+        self.book.set_format(fmt)
+        split = self.book.split.isChecked()
+        one_file = fmt in FORMATS and not split
+        self.subtitles.setEnabled(not split)
+        self.cue_by.setEnabled(not split)
+        self.per_segment.setEnabled(one_file)
+        if not one_file:
+            self.per_segment.setChecked(False)
 
     def _browse(self) -> None:
         chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Export narration", self.path.text(), "Audio (*.wav *.flac *.mp3)"
+            self, "Export narration", self.path.text(), "Audio (*.wav *.flac *.mp3 *.m4b)"
         )
         if chosen:
             self.path.setText(chosen)
             suffix = Path(chosen).suffix.lstrip(".").lower()
-            if suffix in FORMATS:
+            if suffix in EXPORT_FORMATS:
                 self.fmt.setCurrentIndex(self.fmt.findData(suffix))
 
     def _browse_dir(self) -> None:
@@ -208,7 +253,7 @@ class ExportStatus(QWidget):
         self._controller = controller
         self.bar = QProgressBar(self)
         self.bar.setRange(0, 100)
-        self.bar.setMaximumWidth(160)
+        self.bar.setMaximumWidth(260)
         self.bar.setFormat("Exporting %p%")
         cancel = QToolButton(self)
         cancel.setText("Cancel export")
@@ -218,13 +263,19 @@ class ExportStatus(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(cancel, 0, Qt.AlignmentFlag.AlignVCenter)
         self.hide()
-        controller.exports.progress.connect(lambda fraction: self.bar.setValue(round(fraction * 100)))
+        controller.exports.progress.connect(self._progress)
         controller.exports.finished.connect(lambda _result: self.hide())
         controller.exports.failed.connect(lambda _message, _cancelled: self.hide())
 
     def started(self) -> None:
         self.bar.setValue(0)
+        self.bar.setFormat("Exporting %p%")
         self.show()
+
+    def _progress(self, fraction: float) -> None:
+        self.bar.setValue(round(fraction * 100))
+        left = self._controller.exports.time_left(fraction)
+        self.bar.setFormat("Exporting %p%" + (f" · {format_duration(left)} left" if left is not None else ""))
 
 
 def describe_export(result: object) -> str:
@@ -236,4 +287,5 @@ def describe_export(result: object) -> str:
     files = getattr(result, "segment_files", ())
     if files:
         extra += f", and {len(files)} segment files to {files[0].parent}"
-    return f"Exported {segments} segments ({duration}) to {path}{extra}."
+    book = describe_audiobook(result)
+    return f"Exported {segments} segments ({duration}) to {path}{extra}." + (f" {book}." if book else "")
