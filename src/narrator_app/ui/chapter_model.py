@@ -19,6 +19,7 @@ from narrator_app.app.controller import Controller
 from narrator_app.ui.formatting import format_duration
 
 CHAPTER_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATUS_TEXT_ROLE = Qt.ItemDataRole.UserRole + 2  # the row's second line alone (describe_status)
 REFRESH_MS = 150  # a burst of segment changes (a batch finishing rows) re-reads the list once
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -121,6 +122,8 @@ class ChapterListModel(QAbstractListModel):
             )
         if role == CHAPTER_ID_ROLE:
             return status.chapter.id
+        if role == STATUS_TEXT_ROLE:
+            return describe_status(status)
         return None
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

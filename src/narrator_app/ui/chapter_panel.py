@@ -24,6 +24,7 @@ from narrator_app.app.chapter_commands import ChapterError
 from narrator_app.core.rules import Refusal
 from narrator_app.ui.actions import _action
 from narrator_app.ui.book_details import BookDetailsDialog
+from narrator_app.ui.chapter_delegate import ChapterDelegate
 from narrator_app.ui.chapter_model import CHAPTER_ID_ROLE, ChapterListModel
 from narrator_app.ui.dialogs import ask_yes
 from narrator_app.ui.message_bar import Kind
@@ -117,8 +118,8 @@ class ChapterPanel(QObject):
         self.view.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
         )
-        self.view.setAlternatingRowColors(True)
-        self.view.setSpacing(1)
+        self.view.setItemDelegate(ChapterDelegate(self.view))
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.view.setMinimumWidth(180)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.actions = a = create_chapter_actions(widget)

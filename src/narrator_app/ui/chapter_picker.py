@@ -59,7 +59,7 @@ class ChapterPicker(QDialog):
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.tree.setColumnWidth(0, 240)
+        self.tree.setColumnWidth(0, 300)
         self.tree.setColumnWidth(1, 70)
         for number, chapter in enumerate(book.chapters, 1):
             item = QTreeWidgetItem(
