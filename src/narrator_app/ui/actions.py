@@ -192,11 +192,11 @@ def create_actions(parent: QWidget) -> Actions:
         ),
         import_=_action(
             parent,
-            "&Import text…",
+            "&Import…",
             "importAction",
             "Ctrl+I",
             None,
-            "Add a .txt or .md file's paragraphs as segments",
+            "Add a book (EPUB, PDF, HTML, Markdown) as chapters, or a .txt file's paragraphs as segments",
         ),
         about=_action(parent, "&About Narrator", "aboutAction"),
         open_logs=_action(parent, "Open &log folder", "openLogsAction"),

@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from narrator_app.core.textimport import SUFFIXES
 
+BOOK_SUFFIXES = (".epub", ".pdf", ".html", ".htm", ".xhtml")
+
 
 def ask_yes(parent: QWidget, title: str, question: str, *, yes_by_default: bool) -> bool:
     """A Yes/Cancel question; Enter picks the default."""
@@ -39,8 +41,8 @@ def ask_to_delete_project(parent: QWidget, name: str, count: int) -> bool:
 
 
 def dropped_text_files(mime: QMimeData) -> list[Path]:
-    """The local .txt and .md files among dropped URLs."""
+    """The local text and book files (.txt, .md, .epub, .pdf, .html...) among dropped URLs."""
     if not mime.hasUrls():
         return []
     paths = [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-    return [path for path in paths if path.suffix.lower() in SUFFIXES]
+    return [path for path in paths if path.suffix.lower() in (*SUFFIXES, *BOOK_SUFFIXES)]

@@ -30,6 +30,7 @@ from narrator_app.core.rules import Refusal, RefusalReason, is_blank
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
+from narrator_app.ui.chapter_panel import ChapterPanel
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.direction_editor import TagEditor, install_direction
 from narrator_app.ui.formatting import format_duration
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         build_menus(self, self)
+        self.chapter_panel.install_menus(self.menuBar(), self.project_menu.delete_action)
         self._connect()
         self._update_actions()
         restore_window_state(self, self.splitter, self.table, self.controller.data_dir)
@@ -148,11 +150,19 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
+        self.chapter_panel = ChapterPanel(self, self)  # the chapter list beside the segments
+        self.chapter_splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.chapter_splitter.setObjectName("chapterSplitter")
+        self.chapter_splitter.addWidget(self.chapter_panel.view)
+        self.chapter_splitter.addWidget(splitter)
+        self.chapter_splitter.setStretchFactor(1, 1)
+        self.chapter_splitter.setSizes([280, 820])
+
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.addWidget(self.message_bar)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(self.chapter_splitter, 1)
         self.setCentralWidget(central)
 
         self.player_label = QLabel(self)
@@ -498,4 +508,5 @@ class MainWindow(QMainWindow):
         self.controller.shutdown()
         self.waveforms.wait(5_000)
         self.transfers.background.wait(5_000)  # a file being read for import
+        self.transfers.books.wait(5_000)  # a book being read (aborted at its next chapter)
         event.accept()

@@ -13,6 +13,7 @@ from narrator_app.app.exporting import ExportRequest
 from narrator_app.core.rules import Refusal
 from narrator_app.core.textimport import DEFAULT_LIMIT, ImportFileError, paragraphs_from_file
 from narrator_app.ui.background import BackgroundTasks
+from narrator_app.ui.book_import import BookImport
 from narrator_app.ui.export_dialog import ExportDialog, ExportStatus, describe_export
 from narrator_app.ui.import_dialog import ImportPreview
 from narrator_app.ui.message_bar import Kind
@@ -28,6 +29,7 @@ class Transfers(QObject):
         self._widget = widget
         self._controller = controller = window.controller
         self.background = BackgroundTasks(self)
+        self.books = BookImport(window, widget)  # books (EPUB, PDF, HTML, Markdown) come in as chapters
         # Shows what a file's paragraphs make and asks; returns the segments to add, or None.
         # Tests replace it.
         self.confirm_import: Callable[[Path, list[str]], list[str] | None] = self._preview_import
@@ -45,15 +47,22 @@ class Transfers(QObject):
     # -- import -----------------------------------------------------------------------------
     def open_import(self) -> None:
         chosen, _filter = QFileDialog.getOpenFileNames(
-            self._widget, "Import text", str(Path.home()), "Text (*.txt *.md *.markdown)"
+            self._widget,
+            "Import",
+            str(Path.home()),
+            "Books and text (*.epub *.pdf *.html *.htm *.xhtml *.md *.markdown *.txt);;All files (*)",
         )
         self.import_files([Path(name) for name in chosen])
 
     def import_files(self, paths: list[Path]) -> None:
-        """Each file's paragraphs become segments at the end, after the user saw how many. Files are
-        read and parsed on a worker thread (a large one takes seconds)."""
+        """A .txt file's paragraphs become segments at the end, after the user saw how many; any other
+        file is read as a book, whose chapters the user picks (ui/book_import.py). Files are read and
+        parsed on a worker thread (a large one takes seconds)."""
         self._window.segment_editor.save_now()
         for path in paths:
+            if path.suffix.lower() != ".txt":
+                self.books.start(path)
+                continue
             self._widget.statusBar().showMessage(f"Reading {path.name}…")
             self.background.run(
                 functools.partial(paragraphs_from_file, path),
