@@ -14,6 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, prepare_model
+from narrator_app.app.lexicon_commands import lexicon_in_force
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerState
 from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
@@ -185,6 +186,7 @@ class Generation(QObject):
             speed=generation.speed,
             language=generation.language,
             model_id=generation.model_id,
+            lexicon=generation.lexicon,
             output_path=construct_audio_path(session.data_dir, record.project_id, record.id),
             data_dir=session.data_dir,
         )
@@ -307,7 +309,7 @@ class Generation(QObject):
         self._generation = None
 
     def generation_settings(self, *, refresh: bool = False) -> GenerationSettings:
-        """Voice, speed, language and model a job would use now (cached; refreshed on demand)."""
+        """Voice, speed, language, model and lexicon a job would use now (cached; refreshed on demand)."""
         if self._generation is None or refresh:
             settings = self._read_settings()
             found = self._session.loader.availability()
@@ -317,6 +319,7 @@ class Generation(QObject):
                 speed=settings.tts_speed,
                 language=settings.language,
                 model_id=model_identity(found.model, size) if found.available else "",
+                lexicon=lexicon_in_force(self._session),
             )
         return self._generation
 

@@ -20,10 +20,13 @@ from PySide6.QtCore import Signal, SignalInstance
 from narrator_app.app.workers import WorkerSignals, WorkerState
 from narrator_app.core.rules import RefusalReason, segment_rule
 from narrator_app.core.tasks import TaskManager, TaskStatus
-from narrator_app.engine import KokoroModelLoader, audio_files, generate_audio, relative_audio_path
+from narrator_app.core.lexicon import LexiconEntry
+from narrator_app.core.pronounce import prepare_parts, pronunciation_fingerprint
+from narrator_app.engine import KokoroModelLoader, audio_files, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.synthesis import CommitRefused
+from narrator_app.engine.parts import SpeakPart
+from narrator_app.engine.synthesis import CommitRefused, generate_parts_audio
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import error_for_log
@@ -69,6 +72,7 @@ class TtsRequest:
     model_id: str
     output_path: Path
     data_dir: Path
+    lexicon: tuple[LexiconEntry, ...] = ()  # the entries in force (frozen records), project's first
 
 
 class TtsJob:
@@ -185,7 +189,16 @@ class TtsJob:
             audio_file = relative_audio_path(req.data_dir, req.output_path)
             # The fingerprint is of the text rendered: if the text changed meanwhile, the audio
             # shows as outdated instead of passing for the new text.
-            fingerprint = Fingerprint.of(text, req.voice, req.speed, req.language, req.model_id)
+            lexicon, normalization = pronunciation_fingerprint(text, req.language, req.lexicon)
+            fingerprint = Fingerprint.of(
+                text,
+                req.voice,
+                req.speed,
+                req.language,
+                req.model_id,
+                lexicon=lexicon,
+                normalization=normalization,
+            )
             if not self._repository.set_audio(
                 req.segment_id, audio_file, duration, fingerprint.to_json(), unless_locked=True
             ):
@@ -195,10 +208,12 @@ class TtsJob:
                 )
             recorded.update(audio_file=audio_file, audio_duration=duration)
 
-        result = generate_audio(
-            text,
-            style,
-            req.speed,
+        # The lexicon and written forms (core.pronounce); the loaded model's own tokenizer phonemises.
+        parts = prepare_parts(
+            [SpeakPart(text, style, req.speed)], req.lexicon, req.language, getattr(model, "tokenizer", None)
+        )
+        result = generate_parts_audio(
+            parts,
             req.language,
             req.output_path,
             model=model,

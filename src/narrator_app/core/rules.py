@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from narrator_app.core.lexicon import LexiconEntry
+from narrator_app.core.pronounce import pronunciation_fingerprint
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.store import SegmentRecord
 
@@ -51,10 +53,20 @@ class GenerationSettings:
     speed: float
     language: str
     model_id: str  # "" while no model file is known
+    lexicon: tuple[LexiconEntry, ...] = ()  # the open project's entries in force (core.lexicon.merge)
 
     def fingerprint(self, text: str, voice: str | None = None) -> Fingerprint:
         """What a job would produce for `text`, with a segment's own voice if it has one."""
-        return Fingerprint.of(text, voice or self.voice, self.speed, self.language, self.model_id)
+        lexicon, normalization = pronunciation_fingerprint(text, self.language, self.lexicon)
+        return Fingerprint.of(
+            text,
+            voice or self.voice,
+            self.speed,
+            self.language,
+            self.model_id,
+            lexicon=lexicon,
+            normalization=normalization,
+        )
 
 
 class SettingsError(ValueError):

@@ -8,6 +8,11 @@ speed the segment is read at: its own speed when it has one, else the global one
 its own speed equal to the global speed is therefore not outdated, and one with its own speed is not
 outdated by a change of the global speed. `pause_after` is optional and left out of the JSON while
 it is None, so every fingerprint stored before it existed reads back equal to a new one without it.
+
+Pronunciation (core.pronounce): `lexicon` is a digest of the lexicon entries the text uses ("" when
+none) and `normalization` the written-forms rules' version when they change the text (0 otherwise).
+Both are left out of the JSON while empty, so older fingerprints of plain texts stay equal, and they
+are always compared (an entry removed shows as "pronunciation" changed).
 """
 
 from __future__ import annotations
@@ -25,8 +30,11 @@ _LABELS = {
     "language": "language",
     "model": "model",
     "pause_after": "pause after",
+    "lexicon": "pronunciation",
+    "normalization": "written forms",
 }
-_OPTIONAL = ("pause_after",)  # not in the JSON while None: older fingerprints stay equal
+# Not in the JSON while at their default: older fingerprints stay equal.
+_OPTIONAL: dict[str, object] = {"pause_after": None, "lexicon": "", "normalization": 0}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -54,6 +62,8 @@ class Fingerprint:
     language: str
     model: str
     pause_after: float | None = None  # seconds, when the segment has its own pause after it
+    lexicon: str = ""  # digest of the lexicon entries the text uses (core.lexicon.fingerprint_part)
+    normalization: int = 0  # core.normalize.NORMALIZATION_VERSION when written forms changed the text
 
     @classmethod
     def of(
@@ -65,12 +75,16 @@ class Fingerprint:
         model: str,
         *,
         pause_after: float | None = None,
+        lexicon: str = "",
+        normalization: int = 0,
     ) -> Fingerprint:
         pause = None if pause_after is None else round(float(pause_after), 3)
-        return cls(text_digest(text), voice, round(float(speed), 3), language, model, pause)
+        return cls(
+            text_digest(text), voice, round(float(speed), 3), language, model, pause, lexicon, normalization
+        )
 
     def to_json(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if not (k in _OPTIONAL and v is None)}
+        data = {k: v for k, v in asdict(self).items() if not (k in _OPTIONAL and v == _OPTIONAL[k])}
         return json.dumps(data, sort_keys=True)
 
     @classmethod
@@ -80,7 +94,10 @@ class Fingerprint:
         try:
             data = json.loads(raw)
             return cls(
-                **{f.name: data[f.name] if f.name not in _OPTIONAL else data.get(f.name) for f in fields(cls)}
+                **{
+                    f.name: data[f.name] if f.name not in _OPTIONAL else data.get(f.name, _OPTIONAL[f.name])
+                    for f in fields(cls)
+                }
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -91,5 +108,6 @@ class Fingerprint:
         return [
             _LABELS[f.name]
             for f in fields(self)
-            if getattr(now, f.name) != "" and getattr(self, f.name) != getattr(now, f.name)
+            if (getattr(now, f.name) != "" or f.name in _OPTIONAL)
+            and getattr(self, f.name) != getattr(now, f.name)
         ]
