@@ -82,7 +82,11 @@ def test_adding_changing_and_removing_an_entry_marks_exactly_the_segments_using_
     assert set(_statuses(c).values()) == {AudioStatus.READY}
 
     c.lexicon.add("zork", say="cork")
-    assert _statuses(c) == {uses.id: AudioStatus.OUTDATED, plain.id: AudioStatus.READY, other.id: AudioStatus.READY}
+    assert _statuses(c) == {
+        uses.id: AudioStatus.OUTDATED,
+        plain.id: AudioStatus.READY,
+        other.id: AudioStatus.READY,
+    }
     assert "pronunciation" in c.generation.audio_status(c.segments.get(uses.id))[1]
     again = c.generation.generate_all()
     assert not isinstance(again, Refusal) and again.queued == 1
@@ -95,7 +99,11 @@ def test_adding_changing_and_removing_an_entry_marks_exactly_the_segments_using_
     c.lexicon.undo()  # back to "cork": the audio matches again
     assert set(_statuses(c).values()) == {AudioStatus.READY}
     c.lexicon.remove("zork")
-    assert _statuses(c) == {uses.id: AudioStatus.OUTDATED, plain.id: AudioStatus.READY, other.id: AudioStatus.READY}
+    assert _statuses(c) == {
+        uses.id: AudioStatus.OUTDATED,
+        plain.id: AudioStatus.READY,
+        other.id: AudioStatus.READY,
+    }
     c.lexicon.undo()
     assert set(_statuses(c).values()) == {AudioStatus.READY}
     c.lexicon.redo()

@@ -83,7 +83,9 @@ class LexiconCommands(QObject):
 
     changed = Signal()  # entries added, changed, removed, imported, undone or redone
 
-    def __init__(self, session: Session, on_changed: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: Session, on_changed: Callable[[], None], parent: QObject | None = None
+    ) -> None:
         """`on_changed`: called before `changed` and `settings_changed` (drops cached settings)."""
         super().__init__(parent)
         self._session = session
@@ -146,7 +148,9 @@ class LexiconCommands(QObject):
         gone = self._session.repository.lexicon.remove(" ".join(word.split()), project_id)
         if not gone:
             where = "this project's" if project else "the global"
-            raise LexiconError(f"There is no entry for {word!r} in {where} lexicon; `lexicon list` shows them.")
+            raise LexiconError(
+                f"There is no entry for {word!r} in {where} lexicon; `lexicon list` shows them."
+            )
         self._record(f"Remove {word!r}", project_id, before)
         return _entries(gone)
 
