@@ -18,10 +18,10 @@ from numpy.typing import NDArray
 from PySide6.QtCore import Signal, SignalInstance
 
 from narrator_app.app.workers import WorkerSignals, WorkerState
-from narrator_app.core.rules import RefusalReason, segment_rule
-from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.core.lexicon import LexiconEntry
 from narrator_app.core.pronounce import prepare_parts, pronunciation_fingerprint
+from narrator_app.core.rules import RefusalReason, segment_rule
+from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, audio_files, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError

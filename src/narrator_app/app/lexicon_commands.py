@@ -17,6 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from narrator_app.app.pronounce_preview import PronouncePreviews
 from narrator_app.app.session import Session
 from narrator_app.core.lexicon import LexiconEntry, LexiconError, entries_used, merge, new_entry
 from narrator_app.core.normalize import spoken_text
@@ -92,6 +93,15 @@ class LexiconCommands(QObject):
         self._on_changed = on_changed
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
+        self.previews = PronouncePreviews(session.loader, session.data_dir, session.workers, self)
+
+    def preview(self, word: str, *, say: str | None = None, ipa: str | None = None) -> int:
+        """Render `word` said so (LexiconError if unusable) in the current voice, in the background:
+        `previews.ready(id, path)` or `previews.failed(id, message)` answers the id returned."""
+        entry = new_entry(word, say=say, ipa=ipa)
+        settings = self._session.repository.get_settings()
+        voice = settings.default_voice_id or ""
+        return self.previews.request(entry, voice, settings.tts_speed, settings.language)
 
     # -- reading ----------------------------------------------------------------------------
     def in_force(self) -> tuple[LexiconEntry, ...]:

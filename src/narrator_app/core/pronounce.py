@@ -75,6 +75,6 @@ def _written_forms_change(text: str, language: str) -> bool:
 
 
 def pronunciation_fingerprint(text: str, language: str, entries: tuple[LexiconEntry, ...]) -> tuple[str, int]:
-    """(digest of the entries `text` uses or "", NORMALIZATION_VERSION if normalising changes `text` else 0)."""
+    """(digest of the entries `text` uses or "", the rules' version if they change `text` else 0)."""
     lexicon = fingerprint_part(entries_used(text, entries)) if entries else ""
     return lexicon, NORMALIZATION_VERSION if _written_forms_change(text, language) else 0
