@@ -180,3 +180,20 @@ def test_an_ipa_entry_reaches_the_real_model_as_phonemes(
         assert c.generation.audio_status(record)[0] is AudioStatus.READY
     finally:
         c.shutdown()
+
+
+def test_a_pronounce_as_preview_renders_just_that_word_as_phonemes(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    answers: list[tuple[str, int, str]] = []
+    c.lexicon.previews.ready.connect(lambda i, path: answers.append(("ready", i, path)))
+    c.lexicon.previews.failed.connect(lambda i, message: answers.append(("failed", i, message)))
+    request = c.lexicon.preview("Zyxqo", ipa="zˈɪksko")
+    qtbot.waitUntil(lambda: bool(answers), timeout=30_000)
+    ((kind, answered, path),) = answers
+    assert (kind, answered) == ("ready", request) and Path(path).is_file()
+    assert fake_kokoro.calls[-1][0] == "zˈɪksko" and fake_kokoro.phoneme_calls[-1] is True
+    assert c.lexicon.in_force() == ()  # a preview saves nothing
+    with pytest.raises(LexiconError):
+        c.lexicon.preview("Zyxqo", say="  ")

@@ -93,7 +93,9 @@ class Controller(QObject):
         self.models = ModelManager(self.loader, self, registry=self.workers)  # install, download, bundled
         self.models.changed.connect(self._on_models_changed)
         self.previews = Previews(self.loader, data_dir, self, registry=self.workers)
-        self.lexicon = LexiconCommands(self.session, self.generation.forget_settings, self)
+        self.lexicon = LexiconCommands(
+            self.session, self.generation.forget_settings, self.settings.current, self
+        )
         # Another project has other entries in force (part of every fingerprint).
         self.events.project_changed.connect(self.generation.forget_settings)
         # The signals, as the window and the command line connect to them.

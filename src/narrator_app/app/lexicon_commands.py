@@ -24,6 +24,7 @@ from narrator_app.core.normalize import spoken_text
 from narrator_app.core.pls import PlsError, parse_pls, to_pls
 from narrator_app.core.rules import Refusal
 from narrator_app.engine.phonemes import Piece
+from narrator_app.store import SettingsRecord
 from narrator_app.store.records import LexiconRecord
 
 __all__ = [
@@ -85,11 +86,17 @@ class LexiconCommands(QObject):
     changed = Signal()  # entries added, changed, removed, imported, undone or redone
 
     def __init__(
-        self, session: Session, on_changed: Callable[[], None], parent: QObject | None = None
+        self,
+        session: Session,
+        on_changed: Callable[[], None],
+        settings: Callable[[], SettingsRecord],
+        parent: QObject | None = None,
     ) -> None:
-        """`on_changed`: called before `changed` and `settings_changed` (drops cached settings)."""
+        """`on_changed`: called before `changed` and `settings_changed` (drops cached settings);
+        `settings`: the current settings (voice, speed, language), for previews."""
         super().__init__(parent)
         self._session = session
+        self._settings = settings
         self._on_changed = on_changed
         self._undo: list[_Step] = []
         self._redo: list[_Step] = []
@@ -99,7 +106,7 @@ class LexiconCommands(QObject):
         """Render `word` said so (LexiconError if unusable) in the current voice, in the background:
         `previews.ready(id, path)` or `previews.failed(id, message)` answers the id returned."""
         entry = new_entry(word, say=say, ipa=ipa)
-        settings = self._session.repository.get_settings()
+        settings = self._settings()
         voice = settings.default_voice_id or ""
         return self.previews.request(entry, voice, settings.tts_speed, settings.language)
 

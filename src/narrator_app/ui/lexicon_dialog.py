@@ -5,7 +5,7 @@ edit, delete, undo and redo, and PLS import and export; `install_lexicon` puts i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -27,9 +27,6 @@ from narrator_app.app.controller import Controller
 from narrator_app.app.lexicon_commands import EntryUse, LexiconError, PlsError
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.pronounce_dialog import EditorPronunciation, PronounceDialog
-
-if TYPE_CHECKING:
-    from narrator_app.ui.main_window import MainWindow
 
 COLUMNS = ("Word", "Say as", "Kind", "Scope", "Case-sensitive", "Segments")
 
@@ -186,8 +183,9 @@ class LexiconDialog(QDialog):
         self.status.setText(f"Exported {count} entries to {path.name}.")
 
 
-def install_lexicon(window: MainWindow) -> None:
-    """Audio → Lexicon… and the editor's "Pronounce as…" / spoken-text line, in `window`."""
+def install_lexicon(window: Any) -> None:
+    """Audio → Lexicon… and the editor's "Pronounce as…" / spoken-text line, in `window` (the
+    MainWindow; not imported here, which imports this module)."""
     action = QAction("&Lexicon…", window)
     action.setObjectName("lexiconAction")
     action.setStatusTip("How words are pronounced: respellings and IPA, for all projects or this one")
