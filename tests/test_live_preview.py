@@ -229,7 +229,9 @@ def test_play_on_a_queued_segment_moves_it_to_the_front(
     sink = ClockSink(speed=20.0)
     window = make_window(fake_model_dir, fake_kokoro, sink=sink)
     c = window.controller
-    ids = [c.segments.add(f"Segment {n}.").id for n in range(5)]
+    # Words, not digits: a digit is spoken as a word (core.normalize), "4" reaching the model as "four".
+    names = ("alpha", "bravo", "charlie", "delta", "echo")
+    ids = [c.segments.add(f"Segment {name}.").id for name in names]
     assert c.generation.wait(10_000)  # the model loaded at start-up
     fake_kokoro.hold()
     c.generation.generate_all()
@@ -244,7 +246,7 @@ def test_play_on_a_queued_segment_moves_it_to_the_front(
     c.generation.wait(10_000)
     order = [text for text, *_ in fake_kokoro.calls]
     # right after the ones that were running, before those queued ahead of it
-    assert order.index("Segment 4.") == jobs
+    assert order.index("Segment echo.") == jobs
 
 
 def test_streamed_pcm_is_exactly_what_the_wav_file_holds(tmp_path: Path) -> None:

@@ -1,6 +1,6 @@
 """The application, shared by the GUI and the command line: opens the data folder and composes the
 parts that own the commands (`segments`, `projects`, `generation`, `exports`, `settings`, `models`,
-`previews`, `edits`), which share one `Session`. Its signals are the session's `Events`.
+`previews`, `edits`, `lexicon`), which share one `Session`. Its signals are the session's `Events`.
 
 Everything here runs on the GUI (main) thread and returns at once: synthesis and model loading
 happen in workers (app/workers.py).
@@ -18,6 +18,7 @@ from narrator_app.app.chapter_commands import ChapterCommands
 from narrator_app.app.datalock import lock_data_dir
 from narrator_app.app.exporting import Exports
 from narrator_app.app.generation import Generation
+from narrator_app.app.lexicon_commands import LexiconCommands
 from narrator_app.app.model_jobs import ModelManager
 from narrator_app.app.previews import Previews
 from narrator_app.app.project_commands import ProjectCommands
@@ -93,6 +94,11 @@ class Controller(QObject):
         self.models = ModelManager(self.loader, self, registry=self.workers)  # install, download, bundled
         self.models.changed.connect(self._on_models_changed)
         self.previews = Previews(self.loader, data_dir, self, registry=self.workers)
+        self.lexicon = LexiconCommands(
+            self.session, self.generation.forget_settings, self.settings.current, self
+        )
+        # Another project has other entries in force (part of every fingerprint).
+        self.events.project_changed.connect(self.generation.forget_settings)
         # The signals, as the window and the command line connect to them.
         events = self.events
         self.segments_reset = events.segments_reset

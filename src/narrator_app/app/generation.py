@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from narrator_app.app.direction import script_refusal, tag_voice_check
 from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, prepare_model
+from narrator_app.app.lexicon_commands import lexicon_in_force
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerState
 from narrator_app.core.audio_check import audio_problem
@@ -203,6 +204,7 @@ class Generation(QObject):
             speed=generation.speed if record.speed is None else record.speed,  # its own speed wins
             language=generation.language,
             model_id=generation.model_id,
+            lexicon=generation.lexicon,
             output_path=construct_audio_path(session.data_dir, record.project_id, record.id),
             data_dir=session.data_dir,
         )
@@ -334,7 +336,7 @@ class Generation(QObject):
         self._generation = None
 
     def generation_settings(self, *, refresh: bool = False) -> GenerationSettings:
-        """Voice, speed, language and model a job would use now (cached; refreshed on demand)."""
+        """Voice, speed, language, model and lexicon a job would use now (cached; refreshed on demand)."""
         if self._generation is None or refresh:
             settings = self._read_settings()
             found = self._session.loader.availability()
@@ -344,6 +346,7 @@ class Generation(QObject):
                 speed=settings.tts_speed,
                 language=settings.language,
                 model_id=model_identity(found.model, size) if found.available else "",
+                lexicon=lexicon_in_force(self._session),
             )
         return self._generation
 

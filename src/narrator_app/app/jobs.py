@@ -19,13 +19,15 @@ from PySide6.QtCore import Signal, SignalInstance
 
 from narrator_app.app.workers import WorkerSignals, WorkerState
 from narrator_app.core.direction import script_parts, voice_checker
+from narrator_app.core.lexicon import LexiconEntry
+from narrator_app.core.pronounce import prepare_parts, pronunciation_fingerprint
 from narrator_app.core.rules import RefusalReason, segment_rule
 from narrator_app.core.script import ScriptError, parse_script
 from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, audio_files, relative_audio_path
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
-from narrator_app.engine.parts import Part, Spoken
+from narrator_app.engine.parts import Spoken
 from narrator_app.engine.synthesis import CommitRefused, generate_parts_audio
 from narrator_app.engine.timings import timings_json
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
@@ -73,6 +75,7 @@ class TtsRequest:
     model_id: str
     output_path: Path
     data_dir: Path
+    lexicon: tuple[LexiconEntry, ...] = ()  # the entries in force (frozen records), project's first
 
 
 class TtsJob:
@@ -158,11 +161,6 @@ class TtsJob:
             self._state is not None and self._state.aborted
         )
 
-    def prepare_parts(self, parts: list[Part]) -> list[Part]:
-        """The parts as they are rendered: the one place where they are changed after the script
-        is made (e.g. a speech run turned into phonemes); as they are for now."""
-        return parts
-
     def _generate(self, text: str) -> tuple[TaskStatus, str, dict[str, object]]:
         req = self.request
         try:
@@ -200,7 +198,8 @@ class TtsJob:
             return TaskStatus.FAILED, f"{error} Correct the tag to generate audio.", {}
         except (VoiceSpecError, OSError, KeyError) as error:  # a tag's voice (blend) cannot be loaded
             return TaskStatus.FAILED, f"{error}", {}
-        parts = self.prepare_parts(parts)
+        # The lexicon and written forms (core.pronounce); the loaded model's own tokenizer phonemises.
+        parts = prepare_parts(parts, req.lexicon, req.language, getattr(model, "tokenizer", None))
         recorded: dict[str, object] = {}
         spoken: list[Spoken] = []  # every chunk's place in the audio, all of them before commit
 
@@ -211,7 +210,16 @@ class TtsJob:
             audio_file = relative_audio_path(req.data_dir, req.output_path)
             # The fingerprint is of the text rendered: if the text changed meanwhile, the audio
             # shows as outdated instead of passing for the new text.
-            fingerprint = Fingerprint.of(text, req.voice, req.speed, req.language, req.model_id)
+            lexicon, normalization = pronunciation_fingerprint(text, req.language, req.lexicon)
+            fingerprint = Fingerprint.of(
+                text,
+                req.voice,
+                req.speed,
+                req.language,
+                req.model_id,
+                lexicon=lexicon,
+                normalization=normalization,
+            )
             if not self._repository.set_audio(
                 req.segment_id,
                 audio_file,

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from narrator_app import APP_ID
-from narrator_app.cli import audio, chapters, models, segments, settings
+from narrator_app.cli import audio, chapters, lexicon, models, segments, settings
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
@@ -114,7 +114,8 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
     app = QCoreApplication.instance() or QCoreApplication([APP_ID])
     app.setApplicationName(APP_ID)
     try:
-        controller = Controller(data_dir, model_dir, project=getattr(args, "project", None))
+        # `lexicon … --project` without a name: the default project's own entries.
+        controller = Controller(data_dir, model_dir, project=getattr(args, "project", None) or None)
     except DatabaseError as error:
         in_use = isinstance(error, DataDirInUse)
         payload = {"status": "ERROR", "message": str(error)} | ({"reason": "in_use"} if in_use else {})
@@ -129,7 +130,7 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
         )
         return EXIT_BY_REASON["not_found"]
     try:
-        grouped = ("segments", "projects", "models", "chapters")
+        grouped = ("segments", "projects", "models", "chapters", "lexicon")
         key = f"{args.command} {args.action}" if args.command in grouped else args.command
         handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[key]
         return handler(args, controller)
@@ -166,4 +167,10 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "models status": models.cmd_models_status,
     "models install": models.cmd_models_install,
     "models download": models.cmd_models_download,
+    "lexicon add": lexicon.cmd_lexicon_add,
+    "lexicon list": lexicon.cmd_lexicon_list,
+    "lexicon remove": lexicon.cmd_lexicon_remove,
+    "lexicon export": lexicon.cmd_lexicon_export,
+    "lexicon import": lexicon.cmd_lexicon_import,
+    "speak-text": lexicon.cmd_speak_text,
 }

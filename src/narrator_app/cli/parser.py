@@ -8,6 +8,7 @@ from narrator_app import APP_ID, __version__
 from narrator_app.cli.chapters import add_chapter_commands
 from narrator_app.cli.common import Parser
 from narrator_app.cli.export_options import EXPORT_FORMATS, add_audiobook_options
+from narrator_app.cli.lexicon import add_lexicon_commands
 from narrator_app.cli.models import add_model_commands
 
 EXIT_CODES_HELP = (
@@ -122,4 +123,5 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("voices", help="list the voices in the installed voices file", parents=[common])
     add_chapter_commands(sub, common)
     add_model_commands(sub, common)
+    add_lexicon_commands(sub, common)
     return parser

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from narrator_app.core.lexicon import LexiconEntry
+from narrator_app.core.pronounce import pronunciation_fingerprint
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.store import SegmentRecord
 
@@ -53,13 +55,21 @@ class GenerationSettings:
     speed: float
     language: str
     model_id: str  # "" while no model file is known
+    lexicon: tuple[LexiconEntry, ...] = ()  # the open project's entries in force (core.lexicon.merge)
 
     def fingerprint(self, text: str, voice: str | None = None, speed: float | None = None) -> Fingerprint:
         """What a job would produce for `text`, with a segment's own voice and speed if it has them.
         A segment's pause after it is not part of it: only an export uses that pause, the audio is
         the same with any (see engine.fingerprint)."""
+        lexicon, normalization = pronunciation_fingerprint(text, self.language, self.lexicon)
         return Fingerprint.of(
-            text, voice or self.voice, self.speed if speed is None else speed, self.language, self.model_id
+            text,
+            voice or self.voice,
+            self.speed if speed is None else speed,
+            self.language,
+            self.model_id,
+            lexicon=lexicon,
+            normalization=normalization,
         )
 
 

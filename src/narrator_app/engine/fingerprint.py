@@ -11,6 +11,11 @@ it is None, so every fingerprint stored before it existed reads back equal to a 
 The app does not fill it in: a segment's pause after it is used only by an export (the silence
 between two segments' files), the segment's own audio is the same with any pause, so changing that
 pause must not mark the audio outdated (nor make generate-all render it again).
+
+Pronunciation (core.pronounce): `lexicon` is a digest of the lexicon entries the text uses ("" when
+none) and `normalization` the written-forms rules' version when they change the text (0 otherwise).
+Both are left out of the JSON while empty, so older fingerprints of plain texts stay equal, and they
+are always compared (an entry removed shows as "pronunciation" changed).
 """
 
 from __future__ import annotations
@@ -28,8 +33,11 @@ _LABELS = {
     "language": "language",
     "model": "model",
     "pause_after": "pause after",
+    "lexicon": "pronunciation",
+    "normalization": "written forms",
 }
-_OPTIONAL = ("pause_after",)  # not in the JSON while None: older fingerprints stay equal
+# Not in the JSON while at their default: older fingerprints stay equal.
+_OPTIONAL: dict[str, object] = {"pause_after": None, "lexicon": "", "normalization": 0}
 
 
 @functools.lru_cache(maxsize=4096)
@@ -57,6 +65,8 @@ class Fingerprint:
     language: str
     model: str
     pause_after: float | None = None  # seconds, when the segment has its own pause after it
+    lexicon: str = ""  # digest of the lexicon entries the text uses (core.lexicon.fingerprint_part)
+    normalization: int = 0  # core.normalize.NORMALIZATION_VERSION when written forms changed the text
 
     @classmethod
     def of(
@@ -68,12 +78,16 @@ class Fingerprint:
         model: str,
         *,
         pause_after: float | None = None,
+        lexicon: str = "",
+        normalization: int = 0,
     ) -> Fingerprint:
         pause = None if pause_after is None else round(float(pause_after), 3)
-        return cls(text_digest(text), voice, round(float(speed), 3), language, model, pause)
+        return cls(
+            text_digest(text), voice, round(float(speed), 3), language, model, pause, lexicon, normalization
+        )
 
     def to_json(self) -> str:
-        data = {k: v for k, v in asdict(self).items() if not (k in _OPTIONAL and v is None)}
+        data = {k: v for k, v in asdict(self).items() if not (k in _OPTIONAL and v == _OPTIONAL[k])}
         return json.dumps(data, sort_keys=True)
 
     @classmethod
@@ -83,7 +97,10 @@ class Fingerprint:
         try:
             data = json.loads(raw)
             return cls(
-                **{f.name: data[f.name] if f.name not in _OPTIONAL else data.get(f.name) for f in fields(cls)}
+                **{
+                    f.name: data[f.name] if f.name not in _OPTIONAL else data.get(f.name, _OPTIONAL[f.name])
+                    for f in fields(cls)
+                }
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -94,5 +111,6 @@ class Fingerprint:
         return [
             _LABELS[f.name]
             for f in fields(self)
-            if getattr(now, f.name) != "" and getattr(self, f.name) != getattr(now, f.name)
+            if (getattr(now, f.name) != "" or f.name in _OPTIONAL)
+            and getattr(self, f.name) != getattr(now, f.name)
         ]

@@ -35,6 +35,7 @@ from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.direction_editor import TagEditor, install_direction
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
+from narrator_app.ui.lexicon_dialog import install_lexicon
 from narrator_app.ui.live_preview import LivePreview
 from narrator_app.ui.menus import build_menus
 from narrator_app.ui.message_bar import Kind, MessageBar
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         )
         build_menus(self, self)
         self.chapter_panel.install_menus(self.menuBar(), self.project_menu.delete_action)
+        install_lexicon(self)  # Audio → Lexicon…, the editor's "Pronounce as…" (ui/lexicon_dialog.py)
         self._connect()
         self._update_actions()
         restore_window_state(self, self.splitter, self.table, self.controller.data_dir)
