@@ -388,9 +388,13 @@ def test_generate_all_and_cancel_all_from_the_window(
     qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "Generating 43%")
 
     QTest.keyClick(window.table, Qt.Key.Key_Escape)  # Cancel all
-    assert [cell(window, s.id, Column.STATUS) for s in rest[1:]] == ["Cancelled", "Cancelled"]
+    # The rows show their real state (no audio), the cancel is noted in the status bar; the render
+    # under way runs on to its sentence end meanwhile: "Stopping…" until it has.
+    assert [cell(window, s.id, Column.STATUS) for s in rest[1:]] == ["No audio", "No audio"]
+    assert window.statusBar().currentMessage().startswith("Stopping… (1 render finishing its sentence)")
     fake_kokoro.release()
-    qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "Cancelled")
+    qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "No audio")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Cancelled 3 tasks;"))
     assert cell(window, first.id, Column.STATUS) == "Ready"  # finished before the cancel: kept
     qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generated 1; 3 cancelled"))
     assert "1 locked" in window.batch_status.label.text() and "1 empty" in window.batch_status.label.text()
@@ -438,11 +442,13 @@ def test_cancel_from_the_context_menu(
     fake_kokoro.hold()
     window.controller.generation.generate_audio(busy.id)
     window.controller.generation.generate_audio(waiting.id)
+    qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS).startswith("Generating"))
     window.select_segment(waiting.id)
     action = context_menu_action(window, waiting.id, "&Cancel generation")
     assert action.isEnabled()
     action.trigger()
-    assert cell(window, waiting.id, Column.STATUS) == "Cancelled"
+    assert cell(window, waiting.id, Column.STATUS) == "No audio"
+    assert window.statusBar().currentMessage().startswith("Cancelled 1 segment;")
     assert cell(window, busy.id, Column.STATUS) in ("Queued", "Generating…")
     fake_kokoro.release()
     qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS) == "Ready")

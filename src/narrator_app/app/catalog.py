@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 from narrator_app.engine.export import FORMATS, MAX_PAUSE
+from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import CUDA_PROVIDER, ModelFactory
 from narrator_app.engine.model_files import Source
 from narrator_app.engine.status import ModelStatus, model_status
@@ -32,7 +33,16 @@ __all__ = [
     "SegmentRecord",
     "SettingsRecord",
     "Source",
+    "audio_voice",
     "compute_peaks",
     "describe_voice",
     "model_status",
 ]
+
+
+def audio_voice(record: SegmentRecord) -> str | None:
+    """The voice that made the segment's current audio (None: no audio, or not known)."""
+    if not record.has_audio:
+        return None
+    made_with = Fingerprint.from_json(record.audio_fingerprint)
+    return None if made_with is None else made_with.voice or None

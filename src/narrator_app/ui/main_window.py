@@ -30,6 +30,7 @@ from narrator_app.core.rules import Refusal, RefusalReason
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
+from narrator_app.ui.cancelling import CancelNotice
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.help import open_log_folder, show_about
@@ -162,6 +163,7 @@ class MainWindow(QMainWindow):
         self.model_progress.setFormat("Preparing model %p%")
         self.model_progress.hide()
         self.batch_status = BatchStatus(self.controller, self)
+        self.cancelling = CancelNotice(self.controller, self.statusBar(), self)
         self.statusBar().addPermanentWidget(self.batch_status)
         self.statusBar().addPermanentWidget(self.player_label)
         self.statusBar().addPermanentWidget(self.model_progress)
@@ -359,18 +361,10 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def cancel_selected(self) -> None:
-        cancelled = sum(self.controller.generation.cancel_segment(i) for i in self.selected_ids())
-        if cancelled:
-            self.statusBar().showMessage(
-                f"Cancelled {cancelled} segment{'s' if cancelled != 1 else ''}.", 5000
-            )
+        self.cancelling.cancel_segments(self.selected_ids())
 
     def cancel_all(self) -> None:
-        cancelled = self.controller.generation.cancel_all()
-        if cancelled:
-            self.statusBar().showMessage(
-                f"Cancelled {cancelled} task{'s' if cancelled != 1 else ''}; finished audio was kept.", 8000
-            )
+        self.cancelling.cancel_all()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_text_files(event.mimeData()):
