@@ -150,8 +150,8 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.message_bar)
         layout.addWidget(splitter, 1)
+        self.message_bar.float_over(self.table)  # over the table's foot: it never pushes the rows
         self.setCentralWidget(central)
 
         self.player_label = QLabel(self)
@@ -258,8 +258,16 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         records = [r for i in ids if (r := self.model.record(i)) is not None]
         a = self.commands
-        for action in (a.delete, a.lock, a.generate, a.play, a.set_voice):
+        for action in (a.delete, a.lock, a.play, a.set_voice):
             action.setEnabled(bool(records))
+        # Only locked rows selected: nothing to generate (the tooltip says why).
+        unlocked = any(not r.is_locked for r in records)
+        a.generate.setEnabled(unlocked)
+        a.generate.setToolTip(
+            "Generate audio for the selected segments (Ctrl+G)"
+            if unlocked or not records
+            else "Locked segments keep their audio: unlock them to generate it again"
+        )
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)
         a.stop.setEnabled(self.player.is_playing or self.playlist.active or self.live_preview.active)
@@ -438,8 +446,6 @@ class MainWindow(QMainWindow):
             # cover what was said after it, e.g. that an export was not started.
             self._failures_shown.add(task_id)
             self.show_message(f"{name}: {info.message}", Kind.ERROR)
-        elif info.status is TaskStatus.RUNNING:
-            self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
 
     # -- model files ------------------------------------------------------------------------
     def _check_model(self) -> None:
