@@ -385,7 +385,7 @@ class MainWindow(QMainWindow):
             self.transfers.import_files(paths)
 
     def open_settings(self) -> None:
-        SettingsDialog(self.controller, self).exec()
+        SettingsDialog(self.controller, self, more_voices=self.open_models).exec()
 
     def open_models(self) -> None:
         """Model & voices… (non-modal: an install or a preview runs while the window stays usable)."""
