@@ -387,7 +387,9 @@ def test_generate_all_and_cancel_all_from_the_window(
 
     fake_kokoro.step()  # "First." is done
     qtbot.waitUntil(lambda: cell(window, first.id, Column.STATUS) == "Ready")
-    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generating: 1 running, 3 of 4 left — "))
+    qtbot.waitUntil(
+        lambda: window.batch_status.label.text().startswith("Generating: 1 running, 3 of 4 left — ")
+    )
     assert "estimating" not in window.batch_status.label.text()  # a speed has been measured
     fake_kokoro.step()  # the first line of the next segment
     # "Number 0." is 9 of the 21 characters in its two chunks

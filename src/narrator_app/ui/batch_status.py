@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
+from narrator_app.app.catalog import SegmentRecord
 from narrator_app.app.controller import Controller
 from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.core.tasks import TaskStatus
@@ -23,7 +24,7 @@ def time_left(seconds: float | None) -> str:
 
 
 def describe_progress(state: BatchState) -> str:
-    """"Generating: 2 running, 3 of 5 left — about 0:40 left" (counts of tasks, not segment numbers)."""
+    """ "Generating: 2 running, 3 of 5 left — about 0:40 left" (counts of tasks, not segment numbers)."""
     left = state.total - state.ended
     running = f"{state.running} running, " if state.running else ""
     return f"Generating: {running}{left} of {state.total} left — {time_left(state.seconds_left)}"
@@ -55,6 +56,11 @@ def describe_result(summary: BatchSummary, state: BatchState | None) -> str:
     return "; ".join(parts) + "."
 
 
+def _edited(record: SegmentRecord) -> tuple[object, ...]:
+    """What an edit changes in a segment (not its audio, which the batch itself records)."""
+    return (record.text, record.is_locked, record.voice, record.speed, record.pause_after, record.chapter_id)
+
+
 class BatchStatus(QWidget):
     """Generate all's progress and then its summary; a single Generate's percent when no batch runs.
     The summary goes once it stops being true: an edit, other settings, another model or project."""
@@ -77,6 +83,8 @@ class BatchStatus(QWidget):
         self._single: dict[str, int] = {}  # running tasks outside a batch → their segment ids
         self._showing_summary = False
         self._dismissed: BatchProgress | None = None  # the batch whose summary was cleared
+        self._as_shown_for: BatchProgress | None = None
+        self._as_shown: dict[int, tuple[object, ...]] = {}  # what was edited, when the summary came
         controller.batch_changed.connect(self.refresh)
         controller.task_changed.connect(self._on_task)
         controller.task_progress.connect(lambda *_: self.refresh() if self._single else None)
@@ -96,9 +104,9 @@ class BatchStatus(QWidget):
         batch = self._controller.generation.batch
         if batch is None or not self._showing_summary:
             return
-        tasks = self._controller.generation.tasks
-        if any((info := tasks.get(t)) is not None and info.segment_id == segment_id for t in batch.chars):
-            return  # a late signal of the batch's own work, not an edit
+        record = self._controller.segments.get(segment_id)
+        if record is not None and self._as_shown.get(segment_id) == _edited(record):
+            return  # only its audio changed: the batch's own work, told late
         self.dismiss()
 
     def _on_task(self, task_id: str, segment_id: int) -> None:
@@ -128,6 +136,9 @@ class BatchStatus(QWidget):
         elif batch is not None and state is not None and batch is not self._dismissed:
             self.bar.hide()
             self.label.setText(describe_result(batch.summary, state))
+            if self._as_shown_for is not batch:
+                self._as_shown_for = batch
+                self._as_shown = {r.id: _edited(r) for r in self._controller.segments.all()}
             self._showing_summary = True
         else:
             self.hide()
@@ -135,7 +146,7 @@ class BatchStatus(QWidget):
         self.show()
 
     def _show_single(self) -> None:
-        """"Generating segment 3: 40%" (or the mean of several started one by one)."""
+        """ "Generating segment 3: 40%" (or the mean of several started one by one)."""
         generation = self._controller.generation
         fractions = [generation.progress_of(t) for t in self._single]
         percent = round(100 * sum(fractions) / len(fractions))

@@ -100,6 +100,7 @@ def build_menus(window: WindowParts, widget: QMainWindow) -> None:
             a.lock,
             a.set_voice,
             a.duplicate,
+            a.split,
             a.merge,
             a.delete,
             None,

@@ -48,6 +48,8 @@ def file_size(official: object) -> str:
     """One size for one file: the exact one when known (as the dialog shows the file in use)."""
     size = getattr(official, "size", None)
     return f"{size / 1e6:.1f} MB" if size else str(getattr(official, "approx_size", ""))
+
+
 FileChooser = Callable[[], tuple[Path | None, Path | None]]
 
 

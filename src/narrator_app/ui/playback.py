@@ -121,7 +121,7 @@ class Playback(QObject):
         self._show_message(text, Kind.WARNING)
 
     def _on_task_changed(self, task_id: str, segment_id: int) -> None:
-        """"It plays once it is ready": a segment that could not be heard as it rendered is played
+        """ "It plays once it is ready": a segment that could not be heard as it rendered is played
         from its file when its audio is done (if there is an output to hear it on)."""
         if segment_id != self._play_when_ready:
             return

@@ -93,7 +93,8 @@ class SettingsDialog(QDialog):
         self.more_voices.setToolTip("Model & voices: download or install the 54 official voices")
         self.more_voices.setVisible(more_voices is not None)
         if more_voices is not None:
-            self.more_voices.clicked.connect(lambda: (self.reject(), more_voices()))
+            self.more_voices.clicked.connect(self.reject)
+            self.more_voices.clicked.connect(more_voices)
 
         self.speed = QDoubleSpinBox(self)
         self.speed.setObjectName("speedSpin")
