@@ -39,9 +39,8 @@ def bundled_voices_note(voices: Sequence[str]) -> str:
     if not voices or not all(name.startswith("j") for name in voices):
         return ""
     return (
-        "These are the bundled Japanese voices: they read English well with the language English "
-        "(US). For the 54 official voices (American and British English and more), use Download or "
-        "Install from files in Model & voices."
+        "These bundled Japanese voices read English well with English (US). For the 54 official "
+        "voices: Download or Install from files in Model & voices."
     )
 
 
