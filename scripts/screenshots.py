@@ -131,12 +131,23 @@ def main() -> int:
         c.segments.update(
             ids[4], text="Ships would be looking for her light tonight; she would not fail them."
         )
+        c.segments.set_voice(ids[6], "jm_kumo")  # its own voice: plain; the others' default: muted
         window.select_segment(ids[1])
         save_window(window, "screenshot.png")
         window.select_segment(ids[4])
         save_window(window, "images/outdated.png")
 
-        dialog = SettingsDialog(c, window)
+        # Cancel all during Regenerate all: "Stopping…" while a render runs on to its sentence end,
+        # then every row in its real state (Ready, Outdated with its old audio, No audio).
+        window.commands.regenerate_all.trigger()
+        wait(lambda: status_of(window, ids[1]).startswith("Generating"))
+        window.commands.cancel_all.trigger()
+        save_window(window, "images/cancel-stopping.png")
+        wait(lambda: c.generation.stopping() == 0 and not c.tasks.has_active())
+        pause(200)
+        save_window(window, "images/cancelled.png")
+
+        dialog = SettingsDialog(c, window, more_voices=window.open_models)
         dialog.show()
         save_window(dialog, "images/settings.png")
         dialog.close()

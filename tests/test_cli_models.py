@@ -19,7 +19,16 @@ from narrator_app.engine.download import OfficialFile
 
 Run = Callable[..., tuple[int, dict[str, Any]]]
 INT8, VOICES = "kokoro-v1.0.int8.onnx", "voices-v1.0.bin"
-STATUS_KEYS = {"available", "model_file", "voices_file", "voices", "source", "provider", "problem"}
+STATUS_KEYS = {
+    "available",
+    "model_file",
+    "assembled",
+    "voices_file",
+    "voices",
+    "source",
+    "provider",
+    "problem",
+}
 
 
 @pytest.fixture(autouse=True)

@@ -399,7 +399,9 @@ def test_the_window_loads_the_model_for_a_job_alone_again_once_a_batch_ends(
     fake_kokoro.hold()
     summary = generate_all(c)
     qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 2)
-    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generating 1–2 of 3 — "))
+    qtbot.waitUntil(
+        lambda: window.batch_status.label.text().startswith("Generating: 2 running, 3 of 3 left — ")
+    )
     fake_kokoro.step()  # the third job starts beside the second: all three with one thread
     qtbot.waitUntil(lambda: len(fake_kokoro.calls) == 3)
     fake_kokoro.release()

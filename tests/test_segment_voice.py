@@ -136,7 +136,12 @@ def test_set_voice_from_the_context_menu_outdates_the_row(
     row = window.model.row_of(record.id)
     # The row follows the task's signals: wait for what the user sees.
     qtbot.waitUntil(lambda: window.model.index(row, Column.STATUS).data() == "Ready", timeout=30_000)
-    assert window.model.index(row, Column.VOICE).data() == "default"
+    # The voice that will be used: the default's name, muted; a segment's own, plainly (issue 19 item 2).
+    voice = window.model.index(row, Column.VOICE)
+    assert voice.data() == "af_heart"
+    assert voice.data(Qt.ItemDataRole.ForegroundRole) is not None
+    assert "default voice (af_heart)" in voice.data(Qt.ItemDataRole.ToolTipRole)
+    assert "current audio was made with af_heart" in voice.data(Qt.ItemDataRole.ToolTipRole)
 
     asked: list[tuple[str, list[str]]] = []
     window.ask_voice = lambda current, voices: asked.append((current, voices)) or "am_michael"
@@ -144,6 +149,9 @@ def test_set_voice_from_the_context_menu_outdates_the_row(
     window.commands.set_voice.trigger()
     assert asked == [("", ["af_heart", "am_michael"])]
     assert window.model.index(row, Column.VOICE).data() == "am_michael"
+    assert window.model.index(row, Column.VOICE).data(Qt.ItemDataRole.ForegroundRole) is None
+    tooltip = window.model.index(row, Column.VOICE).data(Qt.ItemDataRole.ToolTipRole)
+    assert "own voice: am_michael" in tooltip and "made with af_heart" in tooltip
     assert window.model.index(row, Column.STATUS).data() == "Outdated"
     assert "voice changed" in window.model.index(row, Column.STATUS).data(Qt.ItemDataRole.ToolTipRole)
 

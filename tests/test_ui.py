@@ -174,7 +174,12 @@ def test_refusals_show_in_the_window_without_a_dialog(
     segment = window.controller.segments.add(text, locked=locked)
     window.message_bar.hide()
     window.select_segment(segment.id)
-    window.commands.generate.trigger()
+    if locked:  # nothing to generate: the action is off and says why; asked anyway, it refuses
+        assert not window.commands.generate.isEnabled()
+        assert "unlock them to generate" in window.commands.generate.toolTip()
+        window.generate_selected()
+    else:
+        window.commands.generate.trigger()
     assert window.message_bar.isVisible()
     assert expected in window.message_bar.text
     assert window.controller.tasks.all() == []
@@ -377,20 +382,27 @@ def test_generate_all_and_cancel_all_from_the_window(
     assert cell(window, rest[-1].id, Column.STATUS) == "Queued"
     assert window.commands.cancel_all.isEnabled()
     assert window.batch_status.isVisible()
-    assert window.batch_status.label.text().startswith("Generating 1 of 4 — ")
+    assert window.batch_status.label.text().startswith("Generating: ")  # counts, not segment numbers
+    assert "4 of 4 left — " in window.batch_status.label.text()
 
     fake_kokoro.step()  # "First." is done
     qtbot.waitUntil(lambda: cell(window, first.id, Column.STATUS) == "Ready")
-    qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generating 2 of 4 — "))
+    qtbot.waitUntil(
+        lambda: window.batch_status.label.text().startswith("Generating: 1 running, 3 of 4 left — ")
+    )
     assert "estimating" not in window.batch_status.label.text()  # a speed has been measured
     fake_kokoro.step()  # the first line of the next segment
     # Spoken as "Number zero." (written forms, core.normalize): 12 of the 24 characters in its two chunks
     qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "Generating 50%")
 
     QTest.keyClick(window.table, Qt.Key.Key_Escape)  # Cancel all
-    assert [cell(window, s.id, Column.STATUS) for s in rest[1:]] == ["Cancelled", "Cancelled"]
+    # The rows show their real state (no audio), the cancel is noted in the status bar; the render
+    # under way runs on to its sentence end meanwhile: "Stopping…" until it has.
+    assert [cell(window, s.id, Column.STATUS) for s in rest[1:]] == ["No audio", "No audio"]
+    assert window.statusBar().currentMessage().startswith("Stopping… (1 render finishing its sentence)")
     fake_kokoro.release()
-    qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "Cancelled")
+    qtbot.waitUntil(lambda: cell(window, rest[0].id, Column.STATUS) == "No audio")
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Cancelled 3 tasks;"))
     assert cell(window, first.id, Column.STATUS) == "Ready"  # finished before the cancel: kept
     qtbot.waitUntil(lambda: window.batch_status.label.text().startswith("Generated 1; 3 cancelled"))
     assert "1 locked" in window.batch_status.label.text() and "1 empty" in window.batch_status.label.text()
@@ -438,13 +450,15 @@ def test_cancel_from_the_context_menu(
     fake_kokoro.hold()
     window.controller.generation.generate_audio(busy.id)
     window.controller.generation.generate_audio(waiting.id)
+    qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS).startswith("Generating"))
     window.select_segment(waiting.id)
     action = context_menu_action(window, waiting.id, "&Cancel generation")
     assert action.isEnabled()
     action.trigger()
-    assert cell(window, waiting.id, Column.STATUS) == "Cancelled"
-    assert cell(window, busy.id, Column.STATUS) in ("Queued", "Generating…")
+    assert cell(window, waiting.id, Column.STATUS) == "No audio"
+    # Two jobs run at once on two cores: the cancelled one may be rendering ("Stopping…" till it ends).
     fake_kokoro.release()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Cancelled 1 segment;"))
     qtbot.waitUntil(lambda: cell(window, busy.id, Column.STATUS) == "Ready")
 
 

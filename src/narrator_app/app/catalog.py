@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from narrator_app.engine.download import OFFICIAL_FILES, VARIANTS, VOICES_FILE
 from narrator_app.engine.export import FORMATS, MAX_PAUSE
+from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import CUDA_PROVIDER, ModelFactory
 from narrator_app.engine.loudness import PRESETS as LOUDNESS_PRESETS
 from narrator_app.engine.loudness import LoudnessError, loudness_target
@@ -36,6 +37,7 @@ __all__ = [
     "SegmentRecord",
     "SettingsRecord",
     "Source",
+    "audio_voice",
     "compute_peaks",
     "describe_voice",
     "loudness_choice",
@@ -50,3 +52,11 @@ def loudness_choice(value: str) -> str | None:
     except LoudnessError as error:
         return str(error)
     return None
+
+
+def audio_voice(record: SegmentRecord) -> str | None:
+    """The voice that made the segment's current audio (None: no audio, or not known)."""
+    if not record.has_audio:
+        return None
+    made_with = Fingerprint.from_json(record.audio_fingerprint)
+    return None if made_with is None else made_with.voice or None

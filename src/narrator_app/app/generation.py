@@ -248,6 +248,18 @@ class Generation(QObject):
             self.cancel_task(info.task_id)
         return len(active)
 
+    def stopping(self) -> int:
+        """How many cancelled renders are still running on to their next sentence end (their
+        workers have not returned yet): "Stopping…" until this is 0."""
+        return sum(
+            1
+            for worker in self._session.workers.live()
+            if isinstance(worker.fn, TtsJob)
+            and (info := self.tasks.get(worker.fn.request.task_id)) is not None
+            and not info.status.is_active
+            and info.started_at is not None  # a queued one cancelled returns at once, unrendered
+        )
+
     def prepare_model(self, *, load: bool = False) -> bool:
         """In the background: assemble the bundled model if needed, import the TTS libraries and,
         if `load`, load the model. True if the model has to be assembled (the window shows progress)."""

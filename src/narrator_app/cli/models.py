@@ -54,7 +54,12 @@ def cmd_models_status(args: argparse.Namespace, controller: Any) -> int:
         f"available: {'yes' if status.available else 'no'}",
         f"model:     {status.model_file or '-'}"
         + (f" ({status.precision})" if status.precision else "")
-        + (f", {status.model_size / 1e6:.1f} MB" if status.model_size else ""),
+        + (f", {status.model_size / 1e6:.1f} MB" if status.model_size else "")
+        + (
+            " (not assembled yet: put together from the bundled parts on first use)"
+            if status.model_file is not None and not status.model_file.is_file()
+            else ""
+        ),
         f"voices:    {status.voices_file or '-'} ({len(status.voices)} voices)",
         f"source:    {status.source or '-'}",
         f"provider:  {status.provider}",

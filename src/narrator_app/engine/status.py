@@ -45,6 +45,9 @@ class ModelStatus:
         return {
             "available": self.available,
             "model_file": str(self.model_file) if self.model_file else None,
+            # False while the bundled model is still to be put together (on first use): then
+            # `model_file` names where it will be, not a file that exists yet.
+            "assembled": self.model_file is not None and self.model_file.is_file(),
             "voices_file": str(self.voices_file) if self.voices_file else None,
             "voices": list(self.voices),
             "source": self.source,

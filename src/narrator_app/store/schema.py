@@ -31,6 +31,9 @@ BASELINE_TABLES = frozenset({"projects", "segments", "global_settings"})
 BUSY_TIMEOUT_MS = 5000
 
 log = logging.getLogger(__name__)
+# Alembic tells every start-up at INFO ("setup plugin ...", "Will assume non-transactional DDL"):
+# most of the log was that. Its warnings and errors still reach the log.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class DatabaseError(Exception):

@@ -81,6 +81,7 @@ class LivePreview(QObject):
         self.sink_factory = sink_factory
         self.segment_id: int | None = None
         self.task_id: str | None = None
+        self.failed_segment_id: int | None = None  # whose preview lost its audio output
         self._sink: Sink | None = None
         self._device: QIODevice | None = None
         self._pending = bytearray()
@@ -120,7 +121,7 @@ class LivePreview(QObject):
                 return result
             return (
                 f"The segment cannot be heard while it is generated: {probe}. Its audio is being "
-                "generated; play it once it is ready."
+                "generated" + ("." if "no audio output device" in probe else "; it plays once it is ready.")
             )
         # Ready before the task exists: a task already running sends what it has so far at once.
         self.segment_id, self.task_id = record.id, None
@@ -191,10 +192,11 @@ class LivePreview(QObject):
             self._device = sink.start()
             if self._device is None or _failed(sink):
                 log.warning("Live preview of segment %s: the audio output did not open", self.segment_id)
+                self.failed_segment_id = self.segment_id
                 self.stop()
                 self.message.emit(
                     "The segment cannot be heard while it is generated: the audio output could not be "
-                    "opened. Its audio is still being generated; play it once it is ready."
+                    "opened. Its audio is still being generated; it plays once it is ready."
                 )
                 return
         if self._device is None:

@@ -30,6 +30,7 @@ from narrator_app.core.rules import Refusal, RefusalReason, is_blank
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.actions import create_actions
 from narrator_app.ui.batch_status import BatchStatus, describe_result
+from narrator_app.ui.cancelling import CancelNotice
 from narrator_app.ui.chapter_panel import ChapterPanel
 from narrator_app.ui.dialogs import ask_to_delete, dropped_text_files
 from narrator_app.ui.direction_editor import TagEditor, install_direction
@@ -163,8 +164,8 @@ class MainWindow(QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
-        layout.addWidget(self.message_bar)
         layout.addWidget(self.chapter_splitter, 1)
+        self.message_bar.float_over(self.table)  # over the table's foot: it never pushes the rows
         self.setCentralWidget(central)
 
         self.player_label = QLabel(self)
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.model_progress.setFormat("Preparing model %p%")
         self.model_progress.hide()
         self.batch_status = BatchStatus(self.controller, self)
+        self.cancelling = CancelNotice(self.controller, self.statusBar(), self)
         self.statusBar().addPermanentWidget(self.batch_status)
         self.statusBar().addPermanentWidget(self.player_label)
         self.statusBar().addPermanentWidget(self.model_progress)
@@ -271,8 +273,16 @@ class MainWindow(QMainWindow):
         ids = self.selected_ids()
         records = [r for i in ids if (r := self.model.record(i)) is not None]
         a = self.commands
-        for action in (a.delete, a.lock, a.generate, a.play, a.set_voice, self.speed_pause):
+        for action in (a.delete, a.lock, a.play, a.set_voice, self.speed_pause):
             action.setEnabled(bool(records))
+        # Only locked rows selected: nothing to generate (the tooltip says why).
+        unlocked = any(not r.is_locked for r in records)
+        a.generate.setEnabled(unlocked)
+        a.generate.setToolTip(
+            "Generate audio for the selected segments (Ctrl+G)"
+            if unlocked or not records
+            else "Locked segments keep their audio: unlock them to generate it again"
+        )
         for action in (a.move_up, a.move_down, a.duplicate, a.split, a.merge):
             action.setEnabled(len(records) == 1)
         a.stop.setEnabled(self.player.is_playing or self.playlist.active or self.live_preview.active)
@@ -374,18 +384,10 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def cancel_selected(self) -> None:
-        cancelled = sum(self.controller.generation.cancel_segment(i) for i in self.selected_ids())
-        if cancelled:
-            self.statusBar().showMessage(
-                f"Cancelled {cancelled} segment{'s' if cancelled != 1 else ''}.", 5000
-            )
+        self.cancelling.cancel_segments(self.selected_ids())
 
     def cancel_all(self) -> None:
-        cancelled = self.controller.generation.cancel_all()
-        if cancelled:
-            self.statusBar().showMessage(
-                f"Cancelled {cancelled} task{'s' if cancelled != 1 else ''}; finished audio was kept.", 8000
-            )
+        self.cancelling.cancel_all()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if dropped_text_files(event.mimeData()):
@@ -398,7 +400,7 @@ class MainWindow(QMainWindow):
             self.transfers.import_files(paths)
 
     def open_settings(self) -> None:
-        SettingsDialog(self.controller, self).exec()
+        SettingsDialog(self.controller, self, more_voices=self.open_models).exec()
 
     def open_models(self) -> None:
         """Model & voices… (non-modal: an install or a preview runs while the window stays usable)."""
@@ -459,8 +461,6 @@ class MainWindow(QMainWindow):
             # cover what was said after it, e.g. that an export was not started.
             self._failures_shown.add(task_id)
             self.show_message(f"{name}: {info.message}", Kind.ERROR)
-        elif info.status is TaskStatus.RUNNING:
-            self.statusBar().showMessage(f"Generating {name[0].lower()}{name[1:]}…")
 
     # -- model files ------------------------------------------------------------------------
     def _check_model(self) -> None:

@@ -86,6 +86,7 @@ def build_menus(window: WindowParts, widget: QMainWindow) -> None:
         ),
     )
     widget.addToolBar(toolbar)
+    _steady_width(toolbar, a.lock, ("&Lock", "Un&lock"))
     window.context_menu = QMenu(widget)
     window.context_menu.setObjectName("segmentContextMenu")
     _fill(
@@ -99,6 +100,7 @@ def build_menus(window: WindowParts, widget: QMainWindow) -> None:
             a.lock,
             a.set_voice,
             a.duplicate,
+            a.split,
             a.merge,
             a.delete,
             None,
@@ -114,3 +116,18 @@ def _fill(target: QMenu | QToolBar, entries: tuple[QAction | None, ...]) -> None
             target.addSeparator()
         else:
             target.addAction(entry)
+
+
+def _steady_width(toolbar: QToolBar, action: QAction, texts: tuple[str, ...]) -> None:
+    """A toolbar button whose text changes (Lock / Unlock) keeps the width of its longest text,
+    so that the buttons after it do not move."""
+    button = toolbar.widgetForAction(action)
+    if button is None:
+        return
+    current = action.text()
+    widths = []
+    for text in texts:
+        action.setText(text)
+        widths.append(button.sizeHint().width())
+    action.setText(current)
+    button.setMinimumWidth(max(widths))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton, QWidget
 
@@ -15,15 +15,20 @@ class Kind(StrEnum):
     ERROR = "error"
 
 
+# Opaque (the bar floats over the table's rows) and with its own text colour, for light and dark
+# themes alike.
 _COLOURS = {
-    Kind.INFO: ("#2d6cdf", "rgba(45, 108, 223, 0.12)"),
-    Kind.WARNING: ("#c98a00", "rgba(201, 138, 0, 0.14)"),
-    Kind.ERROR: ("#c0392b", "rgba(192, 57, 43, 0.13)"),
+    Kind.INFO: ("#2d6cdf", "#e4ecfb"),
+    Kind.WARNING: ("#c98a00", "#f9efd6"),
+    Kind.ERROR: ("#c0392b", "#f7e0dd"),
 }
+MARGIN = 6  # between the floating bar and the edges of what it floats over
 
 
 class MessageBar(QFrame):
-    """Shows one message at a time; the user closes it, or the next message replaces it."""
+    """Shows one message at a time; the user closes it, or the next message replaces it. With
+    `float_over(widget)` it floats over that widget's foot instead of taking room in a layout, so
+    that showing or hiding it never moves what is below it."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,7 +55,31 @@ class MessageBar(QFrame):
         layout.addWidget(self._label, 1)
         layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
+        self._over: QWidget | None = None
         self.hide()
+
+    def float_over(self, widget: QWidget) -> None:
+        """Float over the bottom of `widget` (its full width, less a margin), following its size."""
+        self._over = widget
+        self.setParent(widget)
+        widget.installEventFilter(self)
+        self._place()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._over and event.type() == QEvent.Type.Resize:
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        if self._over is None:
+            return
+        width = max(0, self._over.width() - 2 * MARGIN)
+        height = self.heightForWidth(width)
+        if height < 0:
+            height = self.sizeHint().height()
+        height = min(height, max(0, self._over.height() - 2 * MARGIN))
+        self.setGeometry(MARGIN, self._over.height() - height - MARGIN, width, height)
+        self.raise_()
 
     @property
     def text(self) -> str:
@@ -71,6 +100,8 @@ class MessageBar(QFrame):
         border, background = _COLOURS[kind]
         self.setStyleSheet(
             f"#messageBar {{ border: 1px solid {border}; border-radius: 4px; background: {background}; }}"
+            " #messageBar QLabel { color: #1f1f1f; }"
         )
         self._label.setText(text)
         self.show()
+        self._place()

@@ -37,8 +37,19 @@ SOURCE_NAMES = {
     Source.MODEL_DIR: "the model folder given (--model-dir or NARRATOR_APP_MODEL_DIR)",
     Source.DATA_DIR: "the data folder's models/",
     Source.CHECKOUT: "models/ of the source checkout",
-    Source.BUNDLED: "the bundled model (the `model` extra)",
+    Source.BUNDLED: "the model that came with Narrator",
 }
+# How onnxruntime's providers are named to the user.
+PROVIDER_NAMES = {"CPUExecutionProvider": "The CPU", "CUDAExecutionProvider": "The GPU (CUDA)"}
+VARIANT_NAMES = {"fp32": "Full precision", "fp16": "Half precision", "int8": "Compact"}
+
+
+def file_size(official: object) -> str:
+    """One size for one file: the exact one when known (as the dialog shows the file in use)."""
+    size = getattr(official, "size", None)
+    return f"{size / 1e6:.1f} MB" if size else str(getattr(official, "approx_size", ""))
+
+
 FileChooser = Callable[[], tuple[Path | None, Path | None]]
 
 
@@ -87,7 +98,8 @@ class ModelDialog(QDialog):
         self.provider.setToolTip(
             "CUDA is offered by this onnxruntime build."
             if cuda
-            else "CUDA needs onnxruntime-gpu and an NVIDIA GPU; this onnxruntime offers only the CPU."
+            else "The GPU needs an NVIDIA graphics card and the GPU build of onnxruntime (onnxruntime-gpu); "
+            "this installation runs on the CPU only."
         )
         self.provider.setCurrentIndex(max(0, self.provider.findData(controller.loader.provider)))
 
@@ -115,7 +127,8 @@ class ModelDialog(QDialog):
         self.variant.setObjectName("variantCombo")
         self.variant.setAccessibleName("Model to download")
         for key, name in VARIANTS.items():
-            self.variant.addItem(f"{key} — {name} ({OFFICIAL_FILES[name].approx_size})", key)
+            label = VARIANT_NAMES.get(key, key)
+            self.variant.addItem(f"{label} — {name} ({file_size(OFFICIAL_FILES[name])})", key)
         self.variant.setCurrentIndex(self.variant.findData("int8"))
         self.download_button = QPushButton("&Download", self)
         self.download_button.setObjectName("downloadButton")
@@ -179,7 +192,7 @@ class ModelDialog(QDialog):
                 for part in (
                     status.precision,
                     f"{status.model_size / 1e6:.1f} MB" if status.model_size else "",
-                    "to be assembled from the `model` extra"
+                    "put together on first use"
                     if status.model_size and not status.model_file.is_file()
                     else "",
                 )
@@ -195,8 +208,10 @@ class ModelDialog(QDialog):
         else:
             self.voices_label.setText("none found")
         self.source_label.setText(SOURCE_NAMES.get(status.source or "", "—"))
-        loaded = "running" if self._controller.loader.is_loaded else "will run"
-        self.provider_label.setText(f"{status.provider} {loaded} the model")
+        loaded = "runs" if self._controller.loader.is_loaded else "will run"
+        provider = PROVIDER_NAMES.get(status.provider, status.provider)
+        self.provider_label.setText(f"{provider} {loaded} the model")
+        self.provider_label.setToolTip(status.provider)  # onnxruntime's name, for a bug report
         places = [str(p) for p in status.searched]
         if self._controller.loader.model_dir is None:  # with a model folder given, only it is searched
             places.append("the bundled model" + ("" if status.bundled else " (not installed)"))
@@ -210,9 +225,9 @@ class ModelDialog(QDialog):
         model = OFFICIAL_FILES[VARIANTS[self.variant.currentData()]]
         unpinned = [f.name for f in (model, OFFICIAL_FILES[VOICES_FILE]) if f.sha256 is None]
         text = "Downloaded over HTTPS from the kokoro-onnx release model-files-v1.0, then checked "
-        text += "(SHA-256, size) and loaded before anything is replaced."
+        text += "(its checksum and size) and loaded before anything is replaced."
         if unpinned:
-            text += f" No SHA-256 is pinned for {', '.join(unpinned)}: only its size and loading are checked."
+            text += f" No checksum is known for {', '.join(unpinned)}: only its size and loading are checked."
         self.checksum_note.setText(text)
 
     def _on_provider(self, *_: object) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QLabel, QStatusBar
 
 from narrator_app.app.controller import Controller
 from narrator_app.core.rules import Refusal
+from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.live_preview import LivePreview
 from narrator_app.ui.message_bar import Kind
@@ -49,6 +50,8 @@ class Playback(QObject):
         self._show_refusal = show_refusal
         # (segment, message) the window said about a live preview ("play it once it is ready").
         self.preview_note: tuple[int | None, str] | None = None
+        self._play_when_ready: int | None = None  # a segment to play once its audio is rendered
+        controller.task_changed.connect(self._on_task_changed)
         player.playing_changed.connect(lambda _playing: self.update_label())
         player.position_changed.connect(lambda _ms: self.update_label())
         live_preview.playing_changed.connect(lambda _playing: self.update_label())
@@ -93,6 +96,7 @@ class Playback(QObject):
                 self._show_refusal(result)
             elif result:
                 self.preview_note = (record.id, result)
+                self._play_when_ready = record.id
                 self._show_message(result, Kind.WARNING)
             return
         path = self._controller.segments.audio_path(record)
@@ -104,10 +108,32 @@ class Playback(QObject):
         problem = self.player.play(path, record.id)
         if problem:
             self._show_message(problem, Kind.WARNING)
+        elif silent := self.player.output_problem():
+            self._show_message(
+                f"Segment {record.position + 1} cannot be heard: {silent}. Connect speakers or "
+                "headphones (or choose an output in the system's sound settings), then press Play again.",
+                Kind.WARNING,
+            )
 
     def _on_live_preview_message(self, text: str) -> None:
         self.preview_note = (self.live_preview.segment_id, text)  # None once the output failed
+        self._play_when_ready = self.live_preview.failed_segment_id
         self._show_message(text, Kind.WARNING)
+
+    def _on_task_changed(self, task_id: str, segment_id: int) -> None:
+        """ "It plays once it is ready": a segment that could not be heard as it rendered is played
+        from its file when its audio is done (if there is an output to hear it on)."""
+        if segment_id != self._play_when_ready:
+            return
+        info = self._controller.generation.task(task_id)
+        if info is None or info.status.is_active:
+            return
+        self._play_when_ready = None
+        record = self._model.record(segment_id)
+        path = None if record is None else self._controller.segments.audio_path(record)
+        if info.status is TaskStatus.COMPLETED and path is not None and self.player.output_problem() is None:
+            if not self.active:
+                self.player.play(path, segment_id)
 
     def update_label(self) -> None:
         if self.live_preview.active:
@@ -122,4 +148,5 @@ class Playback(QObject):
             return
         total = format_duration(record.audio_duration or 0.0)
         now = format_duration(self.player.position_ms / 1000)
-        self._label.setText(f"▶ Segment {record.position + 1}  {now} / {total}")
+        silent = "  (no audio output)" if self.player.output_problem() else ""
+        self._label.setText(f"▶ Segment {record.position + 1}  {now} / {total}{silent}")

@@ -10,9 +10,9 @@ from PySide6.QtCore import QObject, QUrl, Signal
 log = logging.getLogger(__name__)
 
 try:
-    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+    from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 except ImportError as error:  # e.g. libpulse0 missing on Linux
-    QAudioOutput = QMediaPlayer = None  # type: ignore[assignment,misc]
+    QAudioOutput = QMediaDevices = QMediaPlayer = None  # type: ignore[assignment,misc]
     _IMPORT_PROBLEM: str | None = (
         f"Playback is off: QtMultimedia could not be loaded ({error}). On Debian or Ubuntu, "
         "install the system package libpulse0 and restart Narrator."
@@ -54,6 +54,14 @@ class AudioPlayer(QObject):
             self._player.deleteLater()
             self._output.deleteLater()
             self._player = None
+
+    def output_problem(self) -> str | None:
+        """Why nothing can be heard although playing works (no output device), or None."""
+        if self.unavailable_reason is not None:
+            return self.unavailable_reason
+        if QMediaDevices is not None and QMediaDevices.defaultAudioOutput().isNull():
+            return "no audio output device was found"
+        return None
 
     @property
     def available(self) -> bool:

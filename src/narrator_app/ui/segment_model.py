@@ -16,9 +16,10 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication, QStyle
 
-from narrator_app.app.catalog import SegmentRecord
+from narrator_app.app.catalog import SegmentRecord, audio_voice
 from narrator_app.app.controller import Controller
 from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, is_blank, literal
@@ -158,12 +159,9 @@ class SegmentTableModel(QAbstractTableModel):
             if column == Column.LOCK:
                 return "Locked: its text and audio are protected" if record.is_locked else "Unlocked"
             if column == Column.VOICE:
-                default = self._controller.generation.generation_settings().voice
-                return (
-                    f"This segment's own voice: {record.voice}"
-                    if record.voice
-                    else f"The global voice ({default}); double-click to give this segment its own"
-                ) + direction_tooltip(record)
+                return self._voice_tooltip(record) + direction_tooltip(record)
+        if role == Qt.ItemDataRole.ForegroundRole and column == Column.VOICE and not record.voice:
+            return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)  # the default
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
             return self._status_icon(record)
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (Column.NUMBER, Column.DURATION):
@@ -315,8 +313,22 @@ class SegmentTableModel(QAbstractTableModel):
         if column == Column.DURATION:
             return format_duration(record.audio_duration) if record.audio_duration is not None else ""
         if column == Column.VOICE:
-            return (record.voice or "default") + direction_detail(record)
+            voice = record.voice or self._controller.generation.generation_settings().voice or "default"
+            return voice + direction_detail(record)
         return None
+
+    def _voice_tooltip(self, record: SegmentRecord) -> str:
+        """Which voice will be used, and which made the current audio."""
+        default = self._controller.generation.generation_settings().voice
+        lines = [
+            f"This segment's own voice: {record.voice}"
+            if record.voice
+            else f"The default voice ({default or 'none chosen'}); double-click to give this segment its own"
+        ]
+        made_with = audio_voice(record)
+        if made_with:
+            lines.append(f"Its current audio was made with {made_with}.")
+        return "\n".join(lines)
 
     def _status(self, record: SegmentRecord) -> tuple[str, str]:
         """(short status, longer explanation for the tooltip)."""
@@ -329,8 +341,8 @@ class SegmentTableModel(QAbstractTableModel):
                 return (f"Generating {percent}%" if percent else "Generating…"), "Generating its audio now."
             if info.status is TaskStatus.FAILED:
                 return "Failed", info.message
-            if info.status is TaskStatus.CANCELLED:
-                return "Cancelled", info.message or "Generation was cancelled."
+            # A cancelled task leaves the row as it was (outdated with its old audio, or none):
+            # the window notes the cancel in the status bar.
         status, reason = self._controller.generation.audio_status(record)
         if status is AudioStatus.READY:
             return "Ready", f"Audio: {record.audio_file}"

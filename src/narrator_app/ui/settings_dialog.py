@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -9,6 +11,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,8 +34,23 @@ LANGUAGE_NAMES = {
 }
 
 
+def bundled_voices_note(voices: Sequence[str]) -> str:
+    """The one line said where voices are picked while only the bundled Japanese voices are there."""
+    if not voices or not all(name.startswith("j") for name in voices):
+        return ""
+    return (
+        "These bundled Japanese voices read English well with English (US). For the 54 official "
+        "voices: Download or Install from files in Model & voices."
+    )
+
+
 class SettingsDialog(QDialog):
-    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        controller: Controller,
+        parent: QWidget | None = None,
+        more_voices: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setObjectName("settingsDialog")
@@ -64,6 +82,19 @@ class SettingsDialog(QDialog):
         if voices_file is not None:
             self.voices_source.setToolTip(str(voices_file))
 
+        # The bundled voices are Japanese voices: say that they read English, and where the others are.
+        self.voices_note = QLabel(bundled_voices_note(voices), self)
+        self.voices_note.setObjectName("bundledVoicesNote")
+        self.voices_note.setWordWrap(True)
+        self.voices_note.setVisible(bool(self.voices_note.text()))
+        self.more_voices = QPushButton("&More voices…", self)
+        self.more_voices.setObjectName("moreVoicesButton")
+        self.more_voices.setToolTip("Model & voices: download or install the 54 official voices")
+        self.more_voices.setVisible(more_voices is not None)
+        if more_voices is not None:
+            self.more_voices.clicked.connect(self.reject)
+            self.more_voices.clicked.connect(more_voices)
+
         self.speed = QDoubleSpinBox(self)
         self.speed.setObjectName("speedSpin")
         self.speed.setAccessibleName("Speed")
@@ -88,6 +119,8 @@ class SettingsDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Voice:", self.voice)
         form.addRow("", self.voices_source)
+        form.addRow("", self.voices_note)
+        form.addRow("", self.more_voices)
         form.addRow("&Speed:", self.speed)
         form.addRow("&Language:", self.language)
         buttons = QDialogButtonBox(

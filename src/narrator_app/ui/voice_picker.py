@@ -25,7 +25,7 @@ from narrator_app.app.controller import Controller
 from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import SettingsError
 from narrator_app.ui.player import AudioPlayer
-from narrator_app.ui.settings_dialog import LANGUAGE_NAMES
+from narrator_app.ui.settings_dialog import LANGUAGE_NAMES, bundled_voices_note
 
 ALL = ""
 PREVIEW_SEGMENT_ID = -1  # what the player is told it plays
@@ -68,6 +68,8 @@ class VoicePicker(QWidget):
         self._controller = controller
         self._player = player
         self._waiting: int | None = None  # the preview request whose result is awaited
+        self._playing_note = ""  # the status line said while a preview plays
+        player.playing_changed.connect(self._on_playing)
         filters = self._build_filters()
         self._build_table()
         actions = self._build_actions()
@@ -77,6 +79,10 @@ class VoicePicker(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
         layout.addWidget(self.status)
+        self.note = QLabel(self)
+        self.note.setObjectName("bundledVoicesNote")
+        self.note.setWordWrap(True)
+        layout.insertWidget(0, self.note)
         self._connect()
         self.reload()
 
@@ -169,6 +175,9 @@ class VoicePicker(QWidget):
             self.status.setText("No usable voices file: install one above to see and preview its voices.")
         if voices:
             self.status.clear()
+        note = bundled_voices_note(voices)
+        self.note.setText(note.replace("in Model & voices", "above"))
+        self.note.setVisible(bool(note))
         for name in voices:
             info = describe_voice(name)
             self.model.appendRow(
@@ -216,7 +225,18 @@ class VoicePicker(QWidget):
         self._waiting = None
         self.preview_button.setEnabled(True)
         problem = self._player.play(Path(path), PREVIEW_SEGMENT_ID)
-        self.status.setText(problem or f"Playing a preview of {self.spec.text().strip()}.")
+        voice = self.spec.text().strip()
+        if problem is None and (silent := self._player.output_problem()):
+            problem = f"The preview of {voice} cannot be heard: {silent}."
+        self.status.setText(problem or f"Playing a preview of {voice}.")
+        self._playing_note = "" if problem else self.status.text()
+
+    def _on_playing(self, playing: bool) -> None:
+        """The preview ended: "Playing a preview of …" is no longer true."""
+        if not playing and self._playing_note and self.status.text() == self._playing_note:
+            self.status.clear()
+        if not playing:
+            self._playing_note = ""
 
     def _on_preview_failed(self, request_id: int, message: str) -> None:
         if request_id != self._waiting:
