@@ -116,10 +116,10 @@ def test_speed_and_pause_from_the_context_menu_show_in_the_table_and_undo(
     window.ask_direction = lambda speed, pause, parent: asked.append((speed, pause)) or (0.8, 2.0)
     window.speed_pause.trigger()
     assert asked == [(None, None)]
-    assert window.model.index(row, Column.VOICE).data() == "default · 0.8× · +2 s"
+    assert window.model.index(row, Column.VOICE).data() == "af_heart · 0.8× · +2 s"
     tip = window.model.index(row, Column.VOICE).data(Qt.ItemDataRole.ToolTipRole)
     assert "own speed 0.8×" in tip and "2 s of silence after it" in tip
     window.commands.undo.trigger()
-    assert window.model.index(row, Column.VOICE).data() == "default"
+    assert window.model.index(row, Column.VOICE).data() == "af_heart"  # the global voice, by name (issue 19)
     window.commands.redo.trigger()
-    assert window.model.index(row, Column.VOICE).data() == "default · 0.8× · +2 s"
+    assert window.model.index(row, Column.VOICE).data() == "af_heart · 0.8× · +2 s"
