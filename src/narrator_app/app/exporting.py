@@ -133,13 +133,15 @@ class Exports(QObject):
 
     def plan(self) -> ExportPlan:
         plan = ExportPlan()
+        trims = self._session.repository.takes.trims(self._session.project.id)
         for record in self._session.segments():
             if not record.text.strip():
                 continue
             path = self._session.audio_path(record)
             current = self._audio_status(record)[0] is AudioStatus.READY
             if path is not None and (current or record.is_locked) and path.is_file():
-                plan.items.append(ExportItem(record.id, record.text, path))
+                start, end = trims.get(record.id, (0.0, 0.0))
+                plan.items.append(ExportItem(record.id, record.text, path, start, end))
             else:
                 plan.missing.append(record)
         return plan

@@ -24,6 +24,7 @@ from narrator_app.engine import KokoroModelLoader, audio_files, generate_audio, 
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.synthesis import CommitRefused
+from narrator_app.engine.trim import silence_trim
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import error_for_log
@@ -67,8 +68,10 @@ class TtsRequest:
     speed: float
     language: str
     model_id: str
-    output_path: Path
+    output_path: Path  # a new file for this take (audio_files.construct_take_path)
     data_dir: Path
+    take_limit: int | None = None  # the project's: the oldest non-current takes beyond it are dropped
+    auto_trim_margin: float | None = None  # trim silence beyond this margin at either end (None: off)
 
 
 class TtsJob:
@@ -146,6 +149,17 @@ class TtsJob:
             self._last_progress = now
             self._emit(self._signals.progress, self.request.task_id, self.request.segment_id, fraction)
 
+    def _auto_trim(self, number: int, margin: float) -> None:
+        """Trim the new take's leading and trailing silence beyond `margin` (a failure is only
+        logged: the take is kept whole)."""
+        req = self.request
+        try:
+            start, end = silence_trim(req.output_path, margin)
+            if start or end:
+                self._repository.takes.set_trim(req.segment_id, number, start, end)
+        except (OSError, RuntimeError, ValueError) as error:
+            log.warning("Auto-trim of segment %d take %d failed: %s", req.segment_id, number, error)
+
     def _model_progress(self, fraction: float) -> None:
         self._emit(self._signals.model_progress, fraction)
 
@@ -186,13 +200,27 @@ class TtsJob:
             # The fingerprint is of the text rendered: if the text changed meanwhile, the audio
             # shows as outdated instead of passing for the new text.
             fingerprint = Fingerprint.of(text, req.voice, req.speed, req.language, req.model_id)
-            if not self._repository.set_audio(
-                req.segment_id, audio_file, duration, fingerprint.to_json(), unless_locked=True
-            ):
+            # A new take, made current, in one transaction: the earlier takes and their files stay.
+            added = self._repository.takes.add(
+                req.segment_id,
+                audio_file,
+                duration,
+                fingerprint.to_json(),
+                req.voice,
+                req.speed,
+                limit=req.take_limit,
+                unless_locked=True,
+            )
+            if added is None:
                 raise CommitRefused(
                     f"Segment {req.segment_id} was deleted or locked while its audio was generated; "
                     "nothing was changed."
                 )
+            take, dropped = added
+            for old in dropped:  # recorded as gone: their files go now (the store never deletes one)
+                (req.data_dir / old.audio_file).unlink(missing_ok=True)
+            if req.auto_trim_margin is not None:
+                self._auto_trim(take.number, req.auto_trim_margin)
             recorded.update(audio_file=audio_file, audio_duration=duration)
 
         result = generate_audio(

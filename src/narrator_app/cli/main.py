@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from narrator_app import APP_ID
-from narrator_app.cli import audio, chapters, models, segments, settings
+from narrator_app.cli import audio, chapters, models, segments, settings, takes
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
@@ -117,4 +117,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "models status": models.cmd_models_status,
     "models install": models.cmd_models_install,
     "models download": models.cmd_models_download,
+    **takes.HANDLERS,
 }

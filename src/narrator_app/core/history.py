@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from narrator_app.core.take_steps import TakeStep
 from narrator_app.store import SegmentRecord
 
 HISTORY_LIMIT = 100  # steps kept per project
@@ -42,9 +43,11 @@ class Edit:
     moved: frozenset[int] = frozenset()  # segments the edit moved (the others only made way)
     chapters_before: Chapters = ()
     chapters_after: Chapters = ()
+    take_step: TakeStep | None = None  # a take edit (core/take_steps.py): rows and order unchanged
 
     def segment_ids(self) -> set[int]:
-        return set(self.before) | set(self.after)
+        taken = {self.take_step.segment_id} if self.take_step is not None else set()
+        return set(self.before) | set(self.after) | taken
 
     def step(self, *, undo: bool) -> Step:
         """What undoing (or redoing) this edit does to the project."""
