@@ -25,6 +25,7 @@ import soundfile
 from narrator_app.cli import main
 from narrator_app.engine import audio_files
 from narrator_app.store.repository import Repository
+from narrator_app.store.takes import TakeStore
 
 point, _, count = os.environ.get("NARRATOR_TEST_KILL_AT", "none:0").partition(":")
 remaining = int(count)
@@ -75,6 +76,17 @@ def set_audio(self: Repository, *args: Any, **kwargs: Any) -> bool:
 
 
 Repository.set_audio = set_audio  # type: ignore[method-assign]
+
+real_add_take = TakeStore.add
+
+
+def add_take(self: TakeStore, *args: Any, **kwargs: Any) -> Any:
+    added = real_add_take(self, *args, **kwargs)
+    reached("recorded")  # a render is recorded as a new take
+    return added
+
+
+TakeStore.add = add_take  # type: ignore[method-assign]
 
 real_sf_write = soundfile.SoundFile.write
 

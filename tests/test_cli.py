@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -111,7 +112,7 @@ def test_generate_with_the_real_model(run: Run, real_model_dir: Path, tmp_path: 
     assert code == 0, out
     assert out["status"] == "COMPLETED" and out["segment_id"] == seg["id"]
     assert out["task_id"].startswith(f"tts_{seg['id']}_")
-    assert out["audio_file"] == f"audio/1/segment_{seg['id']}.wav"
+    assert re.fullmatch(rf"audio/1/segment_{seg['id']}_take1_[0-9a-f]{{6}}\.wav", out["audio_file"])
     assert out["audio_path"] == str(tmp_path / "data" / out["audio_file"])
     info = sf.info(out["audio_path"])
     assert out["audio_duration"] == pytest.approx(info.frames / info.samplerate)

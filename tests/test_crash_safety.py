@@ -92,6 +92,51 @@ def _check_store(data: Path, model: Path, exports: Path | None = None) -> dict[i
         controller.shutdown()
 
 
+def _audio_file(data: Path, model: Path, segment_id: int) -> str:
+    controller = Controller(data, model)
+    try:
+        record = controller.segments.get(segment_id)
+        assert record is not None and record.audio_file is not None
+        return record.audio_file
+    finally:
+        controller.shutdown()
+
+
+def test_kill_9_during_a_render_leaves_the_current_take_intact(real_model_dir: Path, tmp_path: Path) -> None:
+    data, model = tmp_path / "data", real_model_dir
+    setup = Controller(data, model)
+    segment = setup.segments.add("A line said once, then again.").id
+    setup.shutdown()
+    subprocess.run(
+        _command(data, model, "generate", str(segment)), check=True, capture_output=True, timeout=300
+    )
+    current = _audio_file(data, model, segment)
+    kept = (data / current).read_bytes()
+    subprocess.run(_command(data, model, "settings", "--speed", "1.2"), check=True, capture_output=True)
+    for kill_at in ("wav-written:1", "new-in-place:1"):
+        _run_killed_inside(data, model, kill_at, "generate", str(segment))
+        _check_store(data, model)
+        assert _audio_file(data, model, segment) == current
+        assert (data / current).read_bytes() == kept  # the current take, bit for bit
+        listed = subprocess.run(
+            _command(data, model, "segments", "takes", str(segment)),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        assert [t["take"] for t in json.loads(listed.stdout)["takes"]] == [1]
+        assert sorted(p.name for p in (data / "audio" / "1").iterdir()) == [Path(current).name]
+    # Killed once the new take is recorded: it is current, and the first take is still there, whole.
+    _run_killed_inside(data, model, "recorded:1", "generate", str(segment))
+    _check_store(data, model)
+    listed = subprocess.run(
+        _command(data, model, "segments", "takes", str(segment)), check=True, capture_output=True, text=True
+    )
+    takes = json.loads(listed.stdout)["takes"]
+    assert [(t["take"], t["current"]) for t in takes] == [(1, False), (2, True)]
+    assert (data / takes[0]["audio_file"]).read_bytes() == kept
+
+
 def test_kill_9_during_generate_all_and_export_loses_nothing(
     qtbot, real_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +156,8 @@ def test_kill_9_during_generate_all_and_export_loses_nothing(
     subprocess.run(_command(data, model, "generate-all"), check=True, capture_output=True, timeout=300)
     assert set(_check_store(data, model).values()) == {AudioStatus.READY}
     subprocess.run(_command(data, model, "settings", "--speed", "1.2"), check=True, capture_output=True)
-    for kill_at in ("old-moved-aside:1", "new-in-place:2", "recorded:1"):
+    # (A render writes a new take file beside the current one: nothing is moved aside any more.)
+    for kill_at in ("wav-written:1", "new-in-place:2", "recorded:1"):
         _run_killed_inside(data, model, kill_at, "generate-all")
         _check_store(data, model)
     _run_killed_when(qtbot, data, model, ready=1)
@@ -120,14 +166,14 @@ def test_kill_9_during_generate_all_and_export_loses_nothing(
     # generate-all now renders exactly the segments without current audio, and leaves the others alone.
     missing = sorted(i for i, status in statuses.items() if status is not AudioStatus.READY)
     assert 0 < len(missing) < len(ids)
-    ready_files = {i: (data / "audio" / "1" / f"segment_{i}.wav").stat() for i in ids if i not in missing}
+    ready_files = {i: (data / _audio_file(data, model, i)).stat() for i in ids if i not in missing}
     done = subprocess.run(_command(data, model, "generate-all"), capture_output=True, text=True, timeout=300)
     result = json.loads(done.stdout)
     assert done.returncode == 0, done.stdout + done.stderr
     assert sorted(t["segment_id"] for t in result["tasks"]) == missing
     assert result["completed"] == len(missing) and result["skipped_unchanged"] == len(ids) - len(missing)
     for i, stat in ready_files.items():
-        after = (data / "audio" / "1" / f"segment_{i}.wav").stat()
+        after = (data / _audio_file(data, model, i)).stat()
         assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
     assert set(_check_store(data, model).values()) == {AudioStatus.READY}
 

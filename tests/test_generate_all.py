@@ -166,7 +166,8 @@ def test_cancel_ends_pending_at_once_and_running_at_the_next_chunk(
         assert c.segments.get(segment_id).audio_file == record.audio_file
         assert (c.data_dir / record.audio_file).is_file()
     names = sorted(p.name for p in (c.data_dir / "audio" / "1").iterdir())
-    assert names == sorted(f"segment_{s}.wav" for s in finished_before)  # no partial or temp file
+    # no partial or temp file: only the recorded takes
+    assert names == sorted(Path(r.audio_file).name for r in finished_before.values())
     state = c.generation.batch_state()
     assert state.finished and (state.cancelled, state.completed) == (4, 0)
 
@@ -375,7 +376,9 @@ def test_a_batch_shares_the_cores_and_a_job_alone_gets_them_all(
         for i in ids:
             assert (c.data_dir / c.segments.get(i).audio_file).read_bytes() == before[i]
         names = sorted(p.name for p in (c.data_dir / "audio" / "1").iterdir())
-        assert names == sorted(f"segment_{i}.wav" for i in ids)  # no partial or temporary file
+        # no partial or temporary file: only the recorded takes (segment 1 has two)
+        takes = [t for i in ids for t in c.takes.list(i)]  # type: ignore[union-attr]
+        assert names == sorted(Path(t.audio_file).name for t in takes) and len(takes) == len(ids) + 1
     finally:
         c.shutdown()
 

@@ -167,7 +167,8 @@ def test_kept_audio_goes_when_it_can_no_longer_come_back(
     c.edits.undo()  # the add: the row and its audio go, but redo would bring them back
     assert c.segments.get(added.id) is None and not audio.exists()
     kept = list(c.edits.trash.folder.iterdir())
-    assert [p.name for p in kept] == [f"segment_{added.id}.wav"]
+    take = 1  # the first take of a new database: a take's file is kept under its take's id
+    assert [p.name for p in kept] == [f"segment_{added.id}_take{take}.wav"]
     c.edits.redo()
     assert audio.is_file() and c.segments.get(added.id).audio_duration is not None
     c.edits.undo()

@@ -127,6 +127,8 @@ class ChapterCommands:
         edits = self._edits
         with edits.group("Delete chapter"):
             for record in segments:
+                edits.remember_takes(record.id)
+            for record in segments:
                 edits.deleted(record)
                 if (path := self._session.audio_path(record)) is not None:
                     edits.keep_audio(record.id, path)

@@ -25,6 +25,7 @@ from narrator_app.app.project_commands import ProjectCommands
 from narrator_app.app.segment_commands import SegmentCommands
 from narrator_app.app.session import Events, Session
 from narrator_app.app.settings_commands import SettingsCommands
+from narrator_app.app.take_commands import TakeCommands
 from narrator_app.app.undo import UndoHistory
 from narrator_app.app.workers import Deadline, WorkerRegistry
 from narrator_app.core.recovery import RecoveryReport, recover
@@ -90,6 +91,7 @@ class Controller(QObject):
             self.session, self.edits, self.generation.cancel_segment, self.generation.audio_status
         )
         self.segments.chapter_of = self.chapters.get
+        self.takes = TakeCommands(self.session, self.edits)
         self.exports = Exports(self.session, self.generation.audio_status, self)
         self.models = ModelManager(self.loader, self, registry=self.workers)  # install, download, bundled
         self.models.changed.connect(self._on_models_changed)

@@ -186,6 +186,7 @@ class Exports(QObject):
         plan = ExportPlan()
         session = self._session
         titles = {c.id: c.title for c in session.repository.chapters.of(session.project.id)}
+        trims = self._session.repository.takes.trims(self._session.project.id)
         for record in self._session.segments():
             if is_blank(record.text):
                 continue
@@ -193,7 +194,15 @@ class Exports(QObject):
             status = self._audio_status(record)[0]
             current = status is AudioStatus.READY or (record.is_locked and status is not AudioStatus.DAMAGED)
             if path is not None and current and path.is_file():
-                item = ExportItem(record.id, spoken_text(record.text), path, record.pause_after)
+                start, end = trims.get(record.id, (0.0, 0.0))
+                item = ExportItem(
+                    record.id,
+                    spoken_text(record.text),
+                    path,
+                    pause_after=record.pause_after,
+                    start=start,
+                    end=end,
+                )
                 plan.items.append(item)
                 title = titles.get(record.chapter_id, "")
                 plan.book.append(BookItem(item, record.chapter_id, title, record.audio_timings))

@@ -32,7 +32,7 @@ from narrator_app.core.rules import (
 )
 from narrator_app.core.script import VoiceCheck
 from narrator_app.core.tasks import TaskInfo, TaskStatus
-from narrator_app.engine import construct_audio_path
+from narrator_app.engine.audio_files import construct_take_path
 from narrator_app.engine.disk_space import is_no_space_message
 from narrator_app.engine.fingerprint import Fingerprint, model_identity
 from narrator_app.engine.loader import plan_jobs
@@ -197,6 +197,9 @@ class Generation(QObject):
         session = self._session
         voice = record.voice or generation.voice  # the segment's own voice wins
         info = self.tasks.create(record.id, voice, len(record.text))
+        takes = session.repository.takes
+        limit, margin = takes.settings(record.project_id)
+        number = max((t.number for t in takes.of(record.id)), default=0) + 1
         request = TtsRequest(
             task_id=info.task_id,
             segment_id=record.id,
@@ -205,8 +208,10 @@ class Generation(QObject):
             language=generation.language,
             model_id=generation.model_id,
             lexicon=generation.lexicon,
-            output_path=construct_audio_path(session.data_dir, record.project_id, record.id),
+            output_path=construct_take_path(session.data_dir, record.project_id, record.id, number),
             data_dir=session.data_dir,
+            take_limit=limit,
+            auto_trim_margin=margin,
         )
         work = TtsJob(request, session.loader, session.repository, self.tasks, self._signals)
         work.quick_start = work.streaming = preview

@@ -30,6 +30,7 @@ from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.parts import Spoken
 from narrator_app.engine.synthesis import CommitRefused, generate_parts_audio
 from narrator_app.engine.timings import timings_json
+from narrator_app.engine.trim import silence_trim
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
 from narrator_app.logs import error_for_log
@@ -73,9 +74,11 @@ class TtsRequest:
     speed: float
     language: str
     model_id: str
-    output_path: Path
+    output_path: Path  # a new file for this take (audio_files.construct_take_path)
     data_dir: Path
     lexicon: tuple[LexiconEntry, ...] = ()  # the entries in force (frozen records), project's first
+    take_limit: int | None = None  # the project's: the oldest non-current takes beyond it are dropped
+    auto_trim_margin: float | None = None  # trim silence beyond this margin at either end (None: off)
 
 
 class TtsJob:
@@ -153,6 +156,17 @@ class TtsJob:
             self._last_progress = now
             self._emit(self._signals.progress, self.request.task_id, self.request.segment_id, fraction)
 
+    def _auto_trim(self, number: int, margin: float) -> None:
+        """Trim the new take's leading and trailing silence beyond `margin` (a failure is only
+        logged: the take is kept whole)."""
+        req = self.request
+        try:
+            start, end = silence_trim(req.output_path, margin)
+            if start or end:
+                self._repository.takes.set_trim(req.segment_id, number, start, end)
+        except (OSError, RuntimeError, ValueError) as error:
+            log.warning("Auto-trim of segment %d take %d failed: %s", req.segment_id, number, error)
+
     def _model_progress(self, fraction: float) -> None:
         self._emit(self._signals.model_progress, fraction)
 
@@ -220,18 +234,28 @@ class TtsJob:
                 lexicon=lexicon,
                 normalization=normalization,
             )
-            if not self._repository.set_audio(
+            # A new take, made current, in one transaction: the earlier takes and their files stay.
+            added = self._repository.takes.add(
                 req.segment_id,
                 audio_file,
                 duration,
                 fingerprint.to_json(),
+                req.voice,
+                req.speed,
+                limit=req.take_limit,
                 unless_locked=True,
                 timings=timings_json(spoken),
-            ):
+            )
+            if added is None:
                 raise CommitRefused(
                     f"Segment {req.segment_id} was deleted or locked while its audio was generated; "
                     "nothing was changed."
                 )
+            take, dropped = added
+            for old in dropped:  # recorded as gone: their files go now (the store never deletes one)
+                (req.data_dir / old.audio_file).unlink(missing_ok=True)
+            if req.auto_trim_margin is not None:
+                self._auto_trim(take.number, req.auto_trim_margin)
             recorded.update(audio_file=audio_file, audio_duration=duration)
 
         result = generate_parts_audio(

@@ -183,6 +183,7 @@ class SegmentCommands:
             return locked_refusal(segment_id, "delete it")
         self._cancel_segment(segment_id, "Cancelled: the segment was deleted.")
         with self._edits.group("Delete segment"):
+            self._edits.remember_takes(segment_id)  # their files are kept for undo too
             deleted = self._session.repository.delete_segment(segment_id)
             if deleted is None:
                 return not_found(segment_id)

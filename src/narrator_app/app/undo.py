@@ -18,8 +18,9 @@ from typing import Protocol
 from narrator_app.app.session import Events
 from narrator_app.core.history import Direction, Edit, History, diff
 from narrator_app.core.rules import Refusal, RefusalReason
+from narrator_app.core.take_steps import DeleteTake, TakeStep, TrimTake, UseTake
 from narrator_app.core.trash import AudioTrash
-from narrator_app.store import ProjectRecord, Repository, SegmentRecord
+from narrator_app.store import ProjectRecord, Repository, SegmentRecord, TakeRecord
 
 
 class UndoTarget(Protocol):
@@ -44,6 +45,7 @@ class UndoHistory:
         self._deleted: dict[int, SegmentRecord] = {}  # rows deleted by the edit being recorded
         self._moved: set[int] = set()  # rows it moved
         self._direction: dict[int, Direction] = {}  # rows whose speed/pause it changes: as they were
+        self._takes: dict[int, tuple[TakeRecord, ...]] = {}  # the takes of deleted rows, to bring back
         self.trash = AudioTrash(target.data_dir)
 
     def of(self, project_id: int) -> History:
@@ -105,9 +107,41 @@ class UndoHistory:
     def redo(self) -> Edit | Refusal:
         return self.step(undo=False)
 
+    def remember_takes(self, segment_id: int) -> None:
+        """Before a row is deleted: note its takes, so that its delete keeps their files and its
+        undo brings them back."""
+        self._takes[segment_id] = tuple(self._target.repository.takes.of(segment_id))
+
     def deleted(self, record: SegmentRecord) -> None:
-        """The edit being recorded deleted this row (kept whole, to bring it back)."""
+        """The edit being recorded deleted this row (kept whole, to bring it back); the files of the
+        takes `remember_takes` noted go to the trash."""
         self._deleted[record.id] = record
+        self._keep_takes(record.id)
+
+    def _keep_takes(self, segment_id: int) -> None:
+        for take in self._takes.get(segment_id, ()):
+            self.trash.keep_take(segment_id, take.id, self._target.data_dir / take.audio_file)
+
+    def _takes_back(self, segment_id: int) -> tuple[TakeRecord, ...]:
+        """The takes of a row coming back whose files could be put back (or are still there)."""
+        data_dir = self._target.data_dir
+        return tuple(
+            take
+            for take in self._takes.get(segment_id, ())
+            if self.trash.take_back_take(segment_id, take.id, data_dir / take.audio_file)
+            or (data_dir / take.audio_file).is_file()
+        )
+
+    def record_take_step(self, label: str, take_step: TakeStep) -> None:
+        """A take edit (use, trim, delete a take): one step of the open project's history."""
+        c = self._target
+        order = tuple(row[0] for row in c.repository.snapshot(c.project.id))
+        chapters = c.repository.chapters.snapshot(c.project.id)
+        edit = Edit(label, c.project.id, order, order, chapters_before=chapters, chapters_after=chapters)
+        edit.take_step = take_step
+        self.of(c.project.id).record(edit)
+        self._collect()
+        c.events.history_changed.emit()
 
     def direction_changing(self, record: SegmentRecord) -> None:
         """The edit being recorded is about to change this row's own speed or pause after it (which
@@ -125,6 +159,8 @@ class UndoHistory:
         edit = history.next(undo=undo)
         if edit is None or self._recording:
             return Refusal(None, RefusalReason.INVALID, f"Nothing to {word}.")
+        if edit.take_step is not None:
+            return self._take_step(history, edit, edit.take_step, undo=undo)
         step = edit.step(undo=undo)
         redirected = tuple(step.expected_direction)
         direction_now = (
@@ -149,10 +185,12 @@ class UndoHistory:
         removed = c.repository.get_segments(step.remove) if step.remove else []
         for record in removed:
             self._cancel_segment(record.id, f"Cancelled: the segment was removed by {word}.")
+            self.remember_takes(record.id)
         for segment_id, _text, locked, _chapter in step.update:
             if locked and not step.expected[segment_id][1]:  # locked by this step
                 self._cancel_segment(segment_id, "Cancelled: the segment was locked.")
         restore = tuple(self._bring_back(record) for record in step.restore)
+        takes = tuple(take for record in restore for take in self._takes_back(record.id))
         try:
             c.repository.apply_step(
                 edit.project_id,
@@ -161,15 +199,18 @@ class UndoHistory:
                 updates=step.update,
                 order=step.order,
                 chapters=step.chapters,
+                takes=takes,
             )
         except Exception:
             for record in restore:  # the rows did not come back: their audio stays kept
+                self._keep_takes(record.id)
                 if (path := c.audio_path(record)) is not None:
                     self.trash.keep(record.id, path)
             raise
         for segment_id, speed, pause_after in step.direction:
             c.repository.set_segment_direction(segment_id, speed=speed, pause_after=pause_after)
         for record in removed:
+            self._keep_takes(record.id)
             if (path := c.audio_path(record)) is not None:
                 self.trash.keep(record.id, path)
         edit.keep_rows(removed)
@@ -182,6 +223,49 @@ class UndoHistory:
             step.expected[i][2] != chapter for i, _t, _l, chapter in step.update
         ):
             c.events.chapters_changed.emit()
+        c.events.history_changed.emit()
+        return edit
+
+    def _take_step(self, history: History, edit: Edit, step: TakeStep, *, undo: bool) -> Edit | Refusal:
+        """Play a take edit back (see core/take_steps.py); refused, and the history cleared, when the
+        take is no longer as the edit left it."""
+        c = self._target
+        takes = c.repository.takes
+        done = True
+        if isinstance(step, UseTake):
+            number = step.previous if undo else step.number
+            if number is None:
+                done = c.repository.set_audio(step.segment_id, None, None, None)
+            else:
+                done = takes.use(step.segment_id, number) is not None
+        elif isinstance(step, TrimTake):
+            start, end = step.before if undo else step.after
+            done = takes.set_trim(step.segment_id, step.number, start, end) is not None
+        elif isinstance(step, DeleteTake):
+            path = c.data_dir / step.take.audio_file
+            if undo:
+                if c.repository.get_segment(step.segment_id) is None:
+                    done = False
+                else:
+                    self.trash.take_back_take(step.segment_id, step.take.id, path)
+                    takes.restore([step.take])  # the current one (an only take) current again
+            else:
+                done = takes.delete(step.segment_id, step.take.number) is not None
+                if done:
+                    self.trash.keep_take(step.segment_id, step.take.id, path)
+        if not done:
+            history.clear()
+            self._collect()
+            c.events.history_changed.emit()
+            word = "undo" if undo else "redo"
+            return Refusal(
+                step.segment_id,
+                RefusalReason.INVALID,
+                f"Cannot {word} “{edit.label}”: that take is no longer there. "
+                "Its undo history was cleared; nothing was changed.",
+            )
+        history.moved(undo=undo)
+        c.events.segment_changed.emit(step.segment_id)
         c.events.history_changed.emit()
         return edit
 
@@ -201,7 +285,9 @@ class UndoHistory:
 
     def _collect(self) -> None:
         """Kept audio that no step can bring back any more is removed."""
-        self.trash.keep_only(set().union(*(h.segment_ids() for h in self._histories.values())))
+        wanted: set[int] = set().union(*(h.segment_ids() for h in self._histories.values()))
+        self.trash.keep_only(wanted)
+        self._takes = {i: takes for i, takes in self._takes.items() if i in wanted or self._recording}
 
     def close(self) -> None:
         self._histories.clear()

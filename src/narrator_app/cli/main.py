@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from narrator_app import APP_ID
-from narrator_app.cli import audio, chapters, lexicon, models, segments, settings
+from narrator_app.cli import audio, chapters, lexicon, models, segments, settings, takes
 from narrator_app.cli.common import (
     EXIT_BY_REASON,
     EXIT_FAILED,
@@ -173,4 +173,5 @@ _HANDLERS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
     "lexicon export": lexicon.cmd_lexicon_export,
     "lexicon import": lexicon.cmd_lexicon_import,
     "speak-text": lexicon.cmd_speak_text,
+    **takes.HANDLERS,
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from narrator_app import APP_ID, __version__
+from narrator_app.cli import takes
 from narrator_app.cli.chapters import add_chapter_commands
 from narrator_app.cli.common import Parser
 from narrator_app.cli.export_options import EXPORT_FORMATS, add_audiobook_options
@@ -86,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     lock.add_argument("--unlock", dest="locked", action="store_const", const=False)
     delete = seg_sub.add_parser("delete", help="delete a segment and its audio", parents=[common])
     delete.add_argument("id", type=int)
+    takes.add_parsers(seg_sub, common)
 
     generate = sub.add_parser("generate", help="generate one segment's audio and wait", parents=[common])
     generate.add_argument("id", type=int)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from narrator_app.core.take_steps import TakeStep
 from narrator_app.store import SegmentRecord
 
 HISTORY_LIMIT = 100  # steps kept per project
@@ -49,9 +50,11 @@ class Edit:
     chapters_after: Chapters = ()
     direction_before: dict[int, Direction] = field(default_factory=dict)
     direction_after: dict[int, Direction] = field(default_factory=dict)
+    take_step: TakeStep | None = None  # a take edit (core/take_steps.py): rows and order unchanged
 
     def segment_ids(self) -> set[int]:
-        return set(self.before) | set(self.after) | set(self.direction_after)
+        taken = {self.take_step.segment_id} if self.take_step is not None else set()
+        return set(self.before) | set(self.after) | set(self.direction_after) | taken
 
     def step(self, *, undo: bool) -> Step:
         """What undoing (or redoing) this edit does to the project."""

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 PENDING_EXPORTS = "pending-exports"  # journals of exports in progress, in the data folder
 _TEMP = re.compile(r"\..+\.[0-9a-f]{12}\.part")  # engine/audio_files.create_temp_beside
 _PREVIOUS = re.compile(r"\.segment_\d+\.wav(\.[0-9a-f]{12})?\.previous")  # audio_files.replacing
-_SEGMENT = re.compile(r"segment_\d+\.wav")
+_SEGMENT = re.compile(r"segment_\d+(_take\d+_[0-9a-f]{6})?\.wav")  # audio_files: a segment's, a take's
 _ASSEMBLY_TEMP = re.compile(r"\..+\.part")  # engine/bundled.assemble_bundled_model (mkstemp)
 
 
@@ -112,6 +112,21 @@ def _repair_segment(
     )
 
 
+def _check_takes(
+    data_dir: Path, record: SegmentRecord, repository: Repository, report: RecoveryReport
+) -> set[str]:
+    """The files of the segment's takes (recorded, so kept); a take other than the current one whose
+    file is gone is forgotten."""
+    kept: set[str] = set()
+    for take in repository.takes.of(record.id):
+        if (data_dir / take.audio_file).is_file():
+            kept.add(take.audio_file)
+        elif not take.current:
+            repository.takes.delete(record.id, take.number)
+            log.warning("Segment %d: take %d's file is gone; the take was forgotten", record.id, take.number)
+    return kept
+
+
 def _sweep_audio(data_dir: Path, projects: set[int], recorded: set[str], report: RecoveryReport) -> None:
     root = data_dir / AUDIO_DIR
     if not root.is_dir():
@@ -162,6 +177,7 @@ def recover(data_dir: Path, repository: Repository) -> RecoveryReport:
                 _repair_segment(data_dir, record, repository, report)
                 if record.id not in report.cleared:
                     recorded.add(record.audio_file)
+            recorded |= _check_takes(data_dir, record, repository, report)
     _sweep_audio(data_dir, projects, recorded, report)
     models = data_dir / "models"
     if models.is_dir():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +20,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 TRASH_DIR = "deleted-audio"
+_SEGMENT_OF = re.compile(r"segment_(\d+)(?:_take\d+)?\.wav")
 
 
 class AudioTrash:
@@ -30,13 +32,27 @@ class AudioTrash:
     def _file(self, segment_id: int) -> Path:
         return self.folder / f"segment_{int(segment_id)}.wav"
 
+    def _take_file(self, segment_id: int, take_id: int) -> Path:
+        return self.folder / f"segment_{int(segment_id)}_take{int(take_id)}.wav"
+
+    def keep_take(self, segment_id: int, take_id: int, audio: Path) -> bool:
+        """Move a deleted take's file (or one of a deleted segment's takes) into the trash."""
+        return self._keep(self._take_file(segment_id, take_id), audio)
+
+    def take_back_take(self, segment_id: int, take_id: int, audio: Path) -> bool:
+        """Put a take's kept file back at `audio`; False if there is none."""
+        return self._take_back(self._take_file(segment_id, take_id), audio)
+
     def keep(self, segment_id: int, audio: Path) -> bool:
         """Move a deleted segment's audio into the trash; False (and logged) if it cannot be moved."""
+        return self._keep(self._file(segment_id), audio)
+
+    def _keep(self, kept: Path, audio: Path) -> bool:
         if not audio.is_file():
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            os.replace(audio, self._file(segment_id))
+            os.replace(audio, kept)
             return True
         except OSError as error:
             log.warning("Could not keep %s for undo: %s", audio, error)
@@ -45,7 +61,9 @@ class AudioTrash:
 
     def take_back(self, segment_id: int, audio: Path) -> bool:
         """Put a segment's kept audio back at `audio`; False if there is none."""
-        kept = self._file(segment_id)
+        return self._take_back(self._file(segment_id), audio)
+
+    def _take_back(self, kept: Path, audio: Path) -> bool:
         if not kept.is_file():
             return False
         try:
@@ -57,12 +75,13 @@ class AudioTrash:
             return False
 
     def keep_only(self, segment_ids: Iterable[int]) -> None:
-        """Remove the kept audio of every segment not among `segment_ids`."""
+        """Remove the kept audio (and takes) of every segment not among `segment_ids`."""
         if not self.folder.is_dir():
             return
-        wanted = {self._file(i).name for i in segment_ids}
+        wanted = set(segment_ids)
         for path in self.folder.iterdir():
-            if path.name not in wanted:
+            found = _SEGMENT_OF.fullmatch(path.name)
+            if found is None or int(found.group(1)) not in wanted:
                 path.unlink(missing_ok=True)
 
     def close(self) -> None:

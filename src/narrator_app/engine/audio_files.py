@@ -20,6 +20,13 @@ def construct_audio_path(data_dir: Path, project_id: int, segment_id: int) -> Pa
     return data_dir / AUDIO_DIR / str(int(project_id)) / f"segment_{int(segment_id)}.wav"
 
 
+def construct_take_path(data_dir: Path, project_id: int, segment_id: int, number: int) -> Path:
+    """`<data dir>/audio/<project id>/segment_<id>_take<N>_<6 hex>.wav`: a new file for every render,
+    never an earlier take's (the token keeps two renders that guessed the same number apart)."""
+    name = f"segment_{int(segment_id)}_take{int(number)}_{secrets.token_hex(3)}.wav"
+    return data_dir / AUDIO_DIR / str(int(project_id)) / name
+
+
 def relative_audio_path(data_dir: Path, audio_path: Path) -> str:
     """The path stored in the database: relative to the data dir, with forward slashes."""
     return audio_path.relative_to(data_dir).as_posix()

@@ -18,6 +18,7 @@ import soundfile as sf
 
 from narrator_app.engine.audio_files import create_temp_beside
 from narrator_app.engine.disk_space import is_no_space, no_space_message
+from narrator_app.engine.trim import trim_frames
 
 SAMPLE_RATE = 24_000
 FORMATS = {"wav": ("WAV", "PCM_16"), "flac": ("FLAC", "PCM_16"), "mp3": ("MP3", "MPEG_LAYER_III")}
@@ -40,6 +41,8 @@ class ExportItem:
     text: str
     audio_path: Path
     pause_after: float | None = None  # seconds of silence after it, instead of the export's pause
+    start: float = 0.0  # seconds of the audio cut from its start (the take's trim)
+    end: float = 0.0  # seconds cut from its end
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,8 @@ def export_narration(
                         out.write(gap)
                         position += len(gap)
                     mono = samples.mean(axis=1)
+                    first, last = trim_frames(len(mono), SAMPLE_RATE, item.start, item.end)
+                    mono = mono[first:last]
                     out.write(mono)
                     if segments_dir is not None:
                         final = segments_dir / segment_file_name(index + 1, item.text, fmt)

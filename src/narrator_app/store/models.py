@@ -50,6 +50,10 @@ class Project(Base):
     book_genre: Mapped[str] = mapped_column(String(200), default="", server_default="")
     book_description: Mapped[str] = mapped_column(Text, default="", server_default="")
     book_language: Mapped[str] = mapped_column(String(35), default="", server_default="")
+    # Takes: how many a segment keeps (the oldest non-current one goes first), and the auto-trim of
+    # a render's leading and trailing silence beyond this margin in seconds (NULL: off).
+    take_limit: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    auto_trim_margin: Mapped[float | None] = mapped_column(Float, default=None)
 
     segments: Mapped[list[Segment]] = relationship(
         back_populates="project", cascade="all, delete-orphan", passive_deletes=True

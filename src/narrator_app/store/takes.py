@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from narrator_app.store.models import Segment, Take
+from narrator_app.store.models import Project, Segment, Take
 from narrator_app.store.records import TakeRecord
 
 
@@ -115,6 +115,17 @@ class TakeStore:
             )
             return None if row is None else take_record(row, row.id)
 
+    def trims(self, project_id: int) -> dict[int, tuple[float, float]]:
+        """The trim (start, end) of each segment's current take, for the segments whose current take
+        is trimmed (others left out: nothing cut)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Segment.id, Take.trim_start, Take.trim_end)
+                .join(Take, Take.id == Segment.current_take_id)
+                .where(Segment.project_id == project_id, (Take.trim_start > 0) | (Take.trim_end > 0))
+            )
+            return {segment_id: (float(start), float(end)) for segment_id, start, end in rows}
+
     def counts(self, project_id: int) -> dict[int, int]:
         """How many takes each segment of the project has (segments without takes left out)."""
         with self._sessions() as session:
@@ -138,6 +149,7 @@ class TakeStore:
         make_current: bool = True,
         limit: int | None = None,
         unless_locked: bool = False,
+        timings: str | None = None,
     ) -> tuple[TakeRecord, list[TakeRecord]] | None:
         """Keep a new take (the next number) and, with `make_current`, make it the segment's audio.
         With `limit`, the oldest takes that are neither current nor this one are dropped until at most
@@ -163,6 +175,7 @@ class TakeStore:
             session.flush()
             if make_current:
                 _make_current(segment, row)
+                segment.audio_timings = timings  # where its sentences are (subtitles), in the same UPDATE
             dropped: list[TakeRecord] = []
             if limit is not None:
                 rows = list(
@@ -245,6 +258,26 @@ class TakeStore:
         """Bring deleted takes back with their ids and numbers (undo of a delete), in one transaction."""
         with self._sessions.begin() as session:
             restore_in(session, takes)
+
+    def settings(self, project_id: int) -> tuple[int, float | None]:
+        """The project's take limit and auto-trim margin (None: off); (5, None) for an unknown one."""
+        with self._sessions() as session:
+            row = session.get(Project, project_id)
+            return (5, None) if row is None else (row.take_limit, row.auto_trim_margin)
+
+    def set_settings(self, project_id: int, limit: int, auto_trim_margin: float | None) -> bool:
+        """Set the project's take limit (1 or more) and auto-trim margin (None: off, else 0 or more
+        seconds); TakeError for values out of range, False when there is no such project."""
+        if limit < 1:
+            raise TakeError(f"A segment keeps at least one take; {limit} is not a take limit.")
+        if auto_trim_margin is not None and not (math.isfinite(auto_trim_margin) and auto_trim_margin >= 0):
+            raise TakeError(f"The auto-trim margin is 0 seconds or more; {auto_trim_margin:g} is not.")
+        with self._sessions.begin() as session:
+            row = session.get(Project, project_id)
+            if row is None:
+                return False
+            row.take_limit, row.auto_trim_margin = limit, auto_trim_margin
+            return True
 
     @staticmethod
     def _find(session: Session, segment_id: int, number: int) -> tuple[Take, int | None] | None:
