@@ -14,8 +14,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMenu,
@@ -52,7 +50,7 @@ from narrator_app.ui.segment_voice import AskVoice, VoiceDelegate, ask_voice, se
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
 from narrator_app.ui.undo_actions import UndoCommands
-from narrator_app.ui.waveforms import WaveformCache, WaveformDelegate
+from narrator_app.ui.waveforms import WaveformCache
 from narrator_app.ui.window_state import (
     restore_window_state,
     save_last_project,
@@ -115,32 +113,7 @@ class MainWindow(QMainWindow):
         self.message_bar = MessageBar(self)
 
         self.table = SegmentTable(self)
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        # Rows can be dragged to a new place (the model moves them through the controller).
-        self.table.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.table.setDragDropOverwriteMode(False)
-        self.table.setDefaultDropAction(Qt.DropAction.MoveAction)
-        # Text is edited in the editor below, which keeps line breaks; double-click goes there.
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.TEXT, QHeaderView.ResizeMode.Stretch)
-        self.table.setItemDelegateForColumn(Column.WAVEFORM, WaveformDelegate(self.table))
-        self.table.setItemDelegateForColumn(Column.VOICE, VoiceDelegate(self.table, self.controller))
-        for column, width in (
-            (Column.WAVEFORM, 120),
-            (Column.NUMBER, 44),
-            (Column.LOCK, 52),
-            (Column.STATUS, 130),
-            (Column.DURATION, 80),
-            (Column.VOICE, 130),
-        ):
-            self.table.setColumnWidth(column, width)
+        self.table.configure(self.model, VoiceDelegate(self.table, self.controller))
 
         self.segment_editor = SegmentEditor(self.controller, self.model, self)
         self.editor = self.segment_editor.text
