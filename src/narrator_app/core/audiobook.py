@@ -128,12 +128,22 @@ def check_options(options: BookOptions) -> None:
 
 def book_chapters(items: Sequence[BookItem]) -> list[BookChapter]:
     """The project's chapters that have exported segments, in order (empty chapters are left out)."""
-    chapters: list[tuple[int, str, list[Path]]] = []
+    chapters: list[tuple[int, str, list[ExportItem]]] = []
     for entry in items:
         if not chapters or chapters[-1][0] != entry.chapter_id:
             chapters.append((entry.chapter_id, entry.chapter_title, []))
-        chapters[-1][2].append(entry.item.audio_path)
-    return [BookChapter(title or f"Chapter {n}", tuple(p)) for n, (_i, title, p) in enumerate(chapters, 1)]
+        chapters[-1][2].append(entry.item)
+    return [_chapter(title or f"Chapter {n}", e) for n, (_i, title, e) in enumerate(chapters, 1)]
+
+
+def _chapter(title: str, items: Sequence[ExportItem]) -> BookChapter:
+    """A chapter of the layout: each segment's file, its trim and its own pause after it."""
+    return BookChapter(
+        title,
+        tuple(i.audio_path for i in items),
+        cuts=tuple((i.start, i.end) for i in items),
+        pauses_after=tuple(i.pause_after for i in items),
+    )
 
 
 def split_folder(out_path: Path) -> Path:
@@ -199,9 +209,7 @@ def _levelled_narration(
     measure, then gain + limiter). Returns (duration, gain dB)."""
     from narrator_app.engine.book_audio import iter_blocks
 
-    layout = plan_book(
-        [BookChapter("", tuple(b.item.audio_path for b in items))], pause=options.pause, chapter_pause=0
-    )
+    layout = plan_book([_chapter("", [b.item for b in items])], pause=options.pause, chapter_pause=0)
     progress = Progress(layout.total_frames * 2, on_progress)
     container, subtype = FORMATS[options.fmt]
     out = options.out_path

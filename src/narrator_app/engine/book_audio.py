@@ -29,6 +29,10 @@ class BookChapter:
 
     title: str
     segments: tuple[Path, ...]
+    # Per segment, optional (empty: none): seconds cut from its start and end (its take's trim), and
+    # the silence after it instead of the export's pause (its own pause after).
+    cuts: tuple[tuple[float, float], ...] = ()
+    pauses_after: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,10 @@ class Cover:
 class PlannedSegment:
     path: Path
     start: int  # in samples at SAMPLE_RATE, from the start of the book
-    frames: int
+    frames: int  # the samples played (after the trim)
+    skip: int = 0  # samples of the file cut from its start (the trim)
+    gap_before: int = 0  # samples of silence before it (within its chapter)
+    total: int = -1  # the file's samples (-1: frames)
 
 
 @dataclass(frozen=True)
@@ -119,6 +126,7 @@ def plan_book(chapters: Sequence[BookChapter], *, pause: float, chapter_pause: f
             position += chapter_pause_frames
         start = position
         segments: list[PlannedSegment] = []
+        gap = pause_frames
         for index, path in enumerate(chapter.segments):
             try:
                 info = sf.info(str(path))
@@ -129,10 +137,15 @@ def plan_book(chapters: Sequence[BookChapter], *, pause: float, chapter_pause: f
                 ) from error
             if info.samplerate != SAMPLE_RATE:
                 raise ExportError(f"{path} is {info.samplerate} Hz; Narrator's audio is {SAMPLE_RATE} Hz.")
-            if index:
-                position += pause_frames
-            segments.append(PlannedSegment(path, position, int(info.frames)))
-            position += int(info.frames)
+            before = gap if index else 0
+            position += before
+            cut_start, cut_end = chapter.cuts[index] if index < len(chapter.cuts) else (0.0, 0.0)
+            skip = min(int(info.frames), round(cut_start * SAMPLE_RATE))
+            frames = max(0, int(info.frames) - skip - round(cut_end * SAMPLE_RATE))
+            segments.append(PlannedSegment(path, position, frames, skip, before, int(info.frames)))
+            position += frames
+            own = chapter.pauses_after[index] if index < len(chapter.pauses_after) else None
+            gap = pause_frames if own is None else round(own * SAMPLE_RATE)
         planned.append(PlannedChapter(chapter.title, start, position, tuple(segments)))
     # Each chapter ends where the next begins, so the pause between them belongs to the earlier one.
     chapters_out = tuple(
@@ -155,17 +168,20 @@ def _zeros(frames: int) -> Iterator[NDArray[np.float32]]:
 
 def _segment_blocks(segment: PlannedSegment) -> Iterator[NDArray[np.float32]]:
     read = 0
+    total = segment.frames if segment.total < 0 else segment.total
     try:
         for block in sf.blocks(str(segment.path), blocksize=BLOCK_FRAMES, dtype="float32", always_2d=True):
             mono = block.mean(axis=1, dtype=np.float32) if block.shape[1] > 1 else block[:, 0]
-            read += len(mono)
-            yield np.ascontiguousarray(mono, dtype=np.float32)
+            begin, read = read, read + len(mono)
+            # Only the part inside the trim: [skip, skip + frames) of the file.
+            lo, hi = max(begin, segment.skip), min(read, segment.skip + segment.frames)
+            if hi > lo:
+                yield np.ascontiguousarray(mono[lo - begin : hi - begin], dtype=np.float32)
     except (OSError, RuntimeError, sf.LibsndfileError) as error:
         raise ExportError(f"Cannot read the audio {segment.path}: {error}; nothing was written.") from error
-    if read != segment.frames:
+    if read != total:
         raise ExportError(
-            f"{segment.path} changed while exporting ({read} samples, {segment.frames} expected); "
-            "export again."
+            f"{segment.path} changed while exporting ({read} samples, {total} expected); export again."
         )
 
 
@@ -187,7 +203,7 @@ def iter_blocks(
             pieces.append(_zeros(layout.chapter_pause_frames))
         for number, segment in enumerate(chapter.segments):
             if number:
-                pieces.append(_zeros(layout.pause_frames))
+                pieces.append(_zeros(segment.gap_before))
             pieces.append(_segment_blocks(segment))
         for piece in pieces:
             for block in piece:
