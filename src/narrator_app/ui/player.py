@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,10 @@ class AudioPlayer(QObject):
             self._player = QMediaPlayer(self)
             self._output = QAudioOutput(self)
             self._player.setAudioOutput(self._output)
-            self._player.playbackStateChanged.connect(self._on_state)
+            # Queued: stop() emits this from inside QMediaPlayer, and a handler that asks the player
+            # anything there (the window's actions read is_playing) can deadlock with QtMultimedia's
+            # own thread (seen: the test run hung in playbackState() under stop()).
+            self._player.playbackStateChanged.connect(self._on_state, Qt.ConnectionType.QueuedConnection)
             self._player.positionChanged.connect(lambda ms: self.position_changed.emit(int(ms)))
             self._player.errorOccurred.connect(self._on_error)
             self._player.mediaStatusChanged.connect(self._on_media_status)
