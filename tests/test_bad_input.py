@@ -160,7 +160,8 @@ def test_a_full_disk_while_writing_keeps_the_earlier_audio(real_model_dir: Path,
     subprocess.run([*base, "segments", "add", "Short."], check=True, capture_output=True)
     first = subprocess.run([*base, "--json", "generate", "1"], capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    earlier = (data / "audio" / "1" / "segment_1.wav").read_bytes()
+    audio = Path(json.loads(first.stdout)["audio_path"])  # the take's own file (issue 18)
+    earlier = audio.read_bytes()
     long_text = "This sentence is long enough to need much more than the space that is left. " * 4
     subprocess.run([*base, "segments", "set", "1", "--text", long_text], check=True, capture_output=True)
 
@@ -176,11 +177,11 @@ def test_a_full_disk_while_writing_keeps_the_earlier_audio(real_model_dir: Path,
     result = json.loads(done.stdout)
     assert done.returncode == 1 and result["status"] == "FAILED"
     assert result["message"].startswith("Audio generation failed:") and "Traceback" not in done.stderr
-    assert (data / "audio" / "1" / "segment_1.wav").read_bytes() == earlier
-    assert [p.name for p in (data / "audio" / "1").iterdir()] == ["segment_1.wav"]
+    assert audio.read_bytes() == earlier
+    assert [p.name for p in (data / "audio" / "1").iterdir()] == [audio.name]  # no partial take left
     listed = subprocess.run([*base, "--json", "segments", "list"], capture_output=True, text=True, check=True)
     (segment,) = json.loads(listed.stdout)["segments"]
-    assert segment["audio_duration"] == audio_duration(data / "audio" / "1" / "segment_1.wav")
+    assert segment["audio_duration"] == audio_duration(audio)
     assert segment["audio_status"] == "outdated" and segment["text"] == long_text
 
 

@@ -70,7 +70,10 @@ def test_generate_audio_end_to_end_with_the_real_model(
     assert c.loader.loaded_in_thread != threading.get_ident()
 
     record = c.segments.get(segment.id)
-    assert record.audio_file == f"audio/{record.project_id}/segment_{segment.id}.wav"
+    # Each render is a take of its own (issue 18): audio/<project>/segment_<id>_take<N>_<hex>.wav
+    assert re.fullmatch(
+        rf"audio/{record.project_id}/segment_{segment.id}_take1_[0-9a-f]{{6}}\.wav", record.audio_file
+    )
     path = c.data_dir / record.audio_file
     file_info = sf.info(str(path))
     assert (file_info.samplerate, file_info.channels) == (24_000, 1)
