@@ -147,6 +147,7 @@ def test_damaged_audio_shows_as_damaged_is_rendered_again_and_never_exported(
     assert summary.queued == 3 and summary.skipped_unchanged == 1
     wait_for_tasks(qtbot, c, summary.task_ids)
     assert all(c.generation.audio_status(c.segments.get(i))[0] is AudioStatus.READY for i in ids)
+    paths = [c.data_dir / str(c.segments.get(i).audio_file) for i in ids]  # the new takes' files
     paths[2].write_bytes(b"garbage" * 1000)
     c.shutdown()
     assert (
