@@ -1,6 +1,6 @@
 """Render docs/images/lexicon.png: the Lexicon dialog over a small project (no model needed).
 
-    xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot_lexicon.py
+xvfb-run -a -s "-screen 0 1280x800x24" .venv/bin/python scripts/screenshot_lexicon.py
 """
 
 from __future__ import annotations
