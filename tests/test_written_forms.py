@@ -170,3 +170,27 @@ def test_respellings_and_phonemes_are_not_normalised() -> None:
         Piece("kvˈɛɹts", phonemes=True),
         Piece(" on the third of March."),
     )
+
+
+def test_a_long_text_is_spoken_as_its_sentences_would_be_alone() -> None:
+    """Book-length texts are normalised in pieces (so that a worker never holds the interpreter for
+    long); the cut points must be ones no rule reads across."""
+    import random
+
+    from narrator_app.core import normalize as module
+
+    sentences = [written for written, _ in US_ROWS] + [
+        "He met Dr. Smith on Elm St. at 5 p.m. on May 3rd, 1999.",
+        "It cost approx. $12.50. The rest was paid by the U.S. Army.",
+        "Chapter IV begins here. The NASA report ran to 300 pages.",
+        "She ran 300 m in 45 s. Then she rested, etc. Afterwards she left.",
+        "Nothing else happened that morning.",
+        "“Are you coming?” she asked. “Not today!” He laughed.",
+    ]
+    rng = random.Random(7)
+    text = " ".join(rng.choice(sentences) for _ in range(2_000))
+    assert len(text) > 10 * module.PIECE_LENGTH
+    cut = list(module.pieces(text))
+    assert len(cut) > 5 and "".join(cut) == text
+    whole = module._normalize(text, module.US)  # every rule over the whole text at once
+    assert normalize(text, "en-us") == whole

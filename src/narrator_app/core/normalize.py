@@ -9,7 +9,8 @@ fingerprint, so the audio made with the old rules is marked outdated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 
 from narrator_app.core.lexicon import LexiconEntry, Piece, split
 from narrator_app.core.written_forms.abbreviations import (
@@ -24,12 +25,38 @@ NORMALIZATION_VERSION = 1
 
 _DIALECTS: dict[str, Dialect] = {"en-us": US, "en-gb": GB}
 
+# The rules are regular expressions, and one re.sub over a whole book-length segment holds the GIL for
+# a quarter of a second, freezing the window while a worker prepares it. Long texts are normalised in
+# pieces cut at sentence ends no rule reads across: a full stop (or ! ?) after a lower-case word of four
+# letters or more (so never an abbreviation, initial, number or numeral), then a capital.
+PIECE_LENGTH = 2_000
+_SAFE_END = re.compile(r"(?<![^\W\d_])(?!approx\.)[a-z]{4,}[.!?][\"'”’)]*\s+(?=[A-Z\"“‘(])")
+
+
+def pieces(text: str, length: int = PIECE_LENGTH) -> Iterator[str]:
+    """`text` cut at safe sentence ends into pieces of about `length` characters or more (a text
+    without a safe end stays whole); joined, they give `text` back."""
+    start = 0
+    while len(text) - start > length:
+        cut = _SAFE_END.search(text, start + length)
+        if cut is None:
+            break
+        yield text[start : cut.end()]
+        start = cut.end()
+    yield text[start:]
+
 
 def normalize(text: str, language: str) -> str:
     """`text` with its written forms spelled out as spoken words (English); unchanged for other languages."""
     dialect = _DIALECTS.get(language.lower())
     if dialect is None or not text:
         return text
+    if len(text) > PIECE_LENGTH:
+        return "".join(_normalize(piece, dialect) for piece in pieces(text))
+    return _normalize(text, dialect)
+
+
+def _normalize(text: str, dialect: Dialect) -> str:
     text = expand_abbreviations(text)
     text = speak_numbers(text, dialect)
     text = speak_roman_numerals(text, dialect)

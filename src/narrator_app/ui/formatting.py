@@ -13,6 +13,12 @@ def format_duration(seconds: float) -> str:
 
 
 def one_line(text: str, limit: int = 300) -> str:
-    """A segment's text for a single table row: whitespace runs collapsed, long text cut."""
-    flat = " ".join(text.split())
+    """A segment's text for a single table row: whitespace runs collapsed, long text cut.
+
+    Only the opening is looked at (unless it is mostly whitespace): the table asks for this on every
+    paint, and splitting a book-length segment's every word there kept the window from repainting."""
+    opening = text[: limit * 4]
+    flat = " ".join(opening.split())
+    if len(flat) <= limit and len(opening) < len(text):
+        flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
