@@ -79,6 +79,27 @@ def test_an_epub_dry_run_adds_nothing_and_an_import_makes_its_chapters(tmp_path:
     assert code == 2 and "no chapter 99" in out["message"]
 
 
+def test_an_import_leaves_front_matter_out_unless_asked(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    """The book's own contents page (its nav document, in the spine) is not narrated by default,
+    as the window's chapter picker leaves it unticked; --all-chapters brings it in too."""
+    path = _book(tmp_path)
+    code, found = cli("import", str(path), "--dry-run")
+    assert code == 0
+    assert [(c["front_matter"], c["imported"]) for c in found["chapters"]] == [
+        (True, False),
+        (False, True),
+        (False, True),
+        (False, True),
+    ]
+    code, out = cli("import", str(path))
+    assert code == 0
+    assert [c["title"] for c in out["chapters"]] == ["Chapter One", "Chapter Two", "Chapter Three"]
+    code, out = cli("import", str(path), "--all-chapters")
+    assert code == 0 and len(out["chapters"]) == 4
+    code, out = cli("import", str(path), "--all-chapters", "--chapters", "2")
+    assert code == 2 and "not both" in out["message"]
+
+
 def test_chapter_commands_on_the_command_line(cli) -> None:  # type: ignore[no-untyped-def]
     code, first = cli("chapters", "add", "Prologue", "--position", "1")
     assert code == 0 and first["position"] == 1

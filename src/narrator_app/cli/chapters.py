@@ -44,7 +44,14 @@ def add_chapter_commands(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     import_.add_argument("--dry-run", action="store_true", help="add nothing: list the chapters found")
     import_.add_argument(
-        "--chapters", dest="pick", help='just these chapters, as the dry run numbers them: "3-5,8"'
+        "--chapters",
+        dest="pick",
+        help='just these chapters, as the dry run numbers them: "3-5,8" (default: all but front matter)',
+    )
+    import_.add_argument(
+        "--all-chapters",
+        action="store_true",
+        help="front matter too (contents, copyright, title page), which is left out by default",
     )
     import_.add_argument(
         "--chapter", type=int, help="for a text without chapters: add to this chapter (default: the last)"
@@ -144,7 +151,7 @@ def cmd_chapters_delete(args: argparse.Namespace, controller: Any) -> int:
 
 def cmd_import(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.app.chapter_commands import ChapterError
-    from narrator_app.core.books import BookImportError, read_book, select_chapters
+    from narrator_app.core.books import BookImportError, narrated_by_default, read_book, select_chapters
     from narrator_app.core.textimport import MAX_LIMIT, MIN_LIMIT
 
     if not MIN_LIMIT <= args.max_chars <= MAX_LIMIT:
@@ -152,9 +159,15 @@ def cmd_import(args: argparse.Namespace, controller: Any) -> int:
     path = Path(args.file).expanduser()
     try:
         book = read_book(path)
-        picked = select_chapters(args.pick, len(book.chapters)) if args.pick else None
+        if args.pick and args.all_chapters:
+            raise UsageError("Give --chapters or --all-chapters, not both.")
+        if args.pick:
+            picked: list[int] | None = select_chapters(args.pick, len(book.chapters))
+        else:
+            picked = None if args.all_chapters else narrated_by_default(book)
     except BookImportError as error:
         raise UsageError(str(error)) from error
+    chosen = set(range(len(book.chapters)) if picked is None else picked)
     if args.dry_run:
         found = [
             {
@@ -163,6 +176,7 @@ def cmd_import(args: argparse.Namespace, controller: Any) -> int:
                 "paragraphs": len(chapter.paragraphs),
                 "words": chapter.words,
                 "front_matter": chapter.front_matter,
+                "imported": n in chosen,
             }
             for n, chapter in enumerate(book.chapters)
         ]
@@ -170,6 +184,7 @@ def cmd_import(args: argparse.Namespace, controller: Any) -> int:
             f"{c['index']:>3}. {c['title'] or '(untitled)'}  "
             f"({c['paragraphs']} paragraphs, {c['words']} words)"
             + ("  [front matter]" if c["front_matter"] else "")
+            + ("" if c["imported"] else "  (left out)")
             for c in found
         ]
         payload = {

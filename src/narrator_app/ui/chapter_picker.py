@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from narrator_app.core.books import Book
+from narrator_app.core.books import Book, narrated_by_default
 from narrator_app.core.textimport import MAX_LIMIT, MIN_LIMIT
 from narrator_app.ui.formatting import one_line
 
@@ -61,12 +61,13 @@ class ChapterPicker(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.tree.setColumnWidth(0, 300)
         self.tree.setColumnWidth(1, 70)
+        narrated = set(narrated_by_default(book))
         for number, chapter in enumerate(book.chapters, 1):
             item = QTreeWidgetItem(
                 [chapter.title or f"Chapter {number}", f"{chapter.words:,}", opening(chapter.paragraphs)]
             )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = not chapter.front_matter and chapter.words > 0
+            ticked = number - 1 in narrated
             item.setCheckState(0, Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if chapter.front_matter:

@@ -16,7 +16,7 @@ from narrator_app.core.books.markdown import read_markdown
 from narrator_app.core.books.model import Book, CancelCheck, Chapter, Progress, ProgressReport
 from narrator_app.core.books.pdf import read_pdf
 from narrator_app.core.books.plaintext import read_plain_text
-from narrator_app.core.books.selection import select_chapters
+from narrator_app.core.books.selection import narrated_by_default, select_chapters
 from narrator_app.core.books.source import MAX_BOOK_BYTES
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "Chapter",
     "ChapterSelectionError",
     "ImportCancelled",
+    "narrated_by_default",
     "read_book",
     "select_chapters",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from narrator_app.core.books.errors import ChapterSelectionError
+from narrator_app.core.books.model import Book
 
 _PART = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")
 
@@ -31,3 +32,11 @@ def select_chapters(spec: str, count: int) -> list[int]:
                 raise ChapterSelectionError(f"There is no chapter {number}: the book has {available}.")
         chosen.update(range(first - 1, last))
     return sorted(chosen)
+
+
+def narrated_by_default(book: Book) -> list[int]:
+    """The 0-based indices of the chapters imported when none are picked: those with words that are
+    not front matter (contents, copyright, title page). A book that is all front matter by that
+    reckoning comes in whole, rather than not at all."""
+    chosen = [n for n, chapter in enumerate(book.chapters) if chapter.words > 0 and not chapter.front_matter]
+    return chosen or list(range(len(book.chapters)))
