@@ -6,7 +6,10 @@ import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from narrator_app.app.workers import (
@@ -20,6 +23,8 @@ from narrator_app.app.workers import (
 from narrator_app.engine import generate_audio
 from narrator_app.engine.fingerprint import model_identity
 from narrator_app.engine.loader import KokoroModelLoader, ModelUnavailableError
+from narrator_app.engine.model_files import Availability
+from narrator_app.engine.synthesis import SynthesisResult
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, voice_style
 from narrator_app.engine.voices import VoicesFileError
 
@@ -44,32 +49,34 @@ class PreviewSignals(WorkerSignals):
     failed = Signal(int, str)  # request id, message
 
 
-def render_preview(
-    request_id: int, voice: str, language: str, path: Path, loader: KokoroModelLoader, signals: PreviewSignals
+# How one preview is spoken, given the loaded model, the voice's style and the file to write.
+Render = Callable[[Any, "str | NDArray[np.float32]", Path, Callable[[], bool]], SynthesisResult]
+
+
+def render_job(
+    request_id: int,
+    voice: str,
+    path: Path,
+    loader: KokoroModelLoader,
+    signals: PreviewSignals,
+    render: Render,
+    what: str,
 ) -> Callable[[WorkerState], None]:
-    """The work of one preview, run by a Worker: the sample sentence rendered into `path`."""
+    """The work of one preview, run by a Worker: `render` into `path` in `voice`, then `ready` or
+    `failed` (never an exception out of the worker thread)."""
 
     def run(state: WorkerState) -> None:
         try:
             model = loader.get_model()
             voices_file = loader.availability().voices
             assert voices_file is not None
-            style = voice_style(voice, voices_file)
-            result = generate_audio(
-                SAMPLES.get(language, SAMPLES["en-us"]),
-                style,
-                1.0,
-                language,
-                path,
-                model=model,
-                should_cancel=lambda: state.aborted,
-            )
+            result = render(model, voice_style(voice, voices_file), path, lambda: state.aborted)
         except (ModelUnavailableError, VoicesFileError, VoiceSpecError) as error:
             state.emit(signals.failed, request_id, str(error))
             return
         except Exception as error:  # never let an exception escape a worker thread
-            log.exception("Preview failed")
-            state.emit(signals.failed, request_id, f"The preview failed: {error}")
+            log.exception("%s failed", what)
+            state.emit(signals.failed, request_id, f"The {what.lower()} failed: {error}")
             return
         if result.success:
             state.emit(signals.ready, request_id, str(path))
@@ -79,21 +86,21 @@ def render_preview(
     return run
 
 
-class Previews(QObject):
-    """`request(voice, language)` → `ready(id, path)` or `failed(id, message)`; cached per voice,
-    language and model file, so a second preview plays at once. The answer always comes later from
-    the event loop, never inside `request`, also from the cache or for a refusal."""
+class PreviewQueue(QObject):
+    """One preview at a time in the background, each answered as `ready(id, path)` or
+    `failed(id, message)`. The answer always comes later from the event loop, never inside the
+    request, also from the cache or for a refusal, so a caller can record the id it waits for."""
 
     ready = Signal(int, str)
     failed = Signal(int, str)
+    what = "Preview"
 
     def __init__(
         self,
         loader: KokoroModelLoader,
         data_dir: Path,
-        parent: QObject | None = None,
-        *,
-        registry: WorkerRegistry | None = None,
+        parent: QObject | None,
+        registry: WorkerRegistry | None,
     ) -> None:
         super().__init__(parent)
         self._loader = loader
@@ -106,15 +113,9 @@ class Previews(QObject):
         connect_queued(self._signals.failed, self.failed)
         self._next_id = 0
 
-    def cache_path(self, voice: str, language: str) -> Path:
-        found = self._loader.availability()
-        key = f"{voice}|{language}|{model_identity(found.model)}|{found.voices}"
-        return self._folder / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.wav"
-
-    def request(self, voice: str, language: str) -> int:
-        """Start (or answer from the cache) a preview; returns its request id. Results arrive as
-        signals, deferred (queued) also for a cached file or a refusal, so a caller can record the
-        id it waits for after asking."""
+    def _request(self, voice: str, path_for: Callable[[str, Availability], Path], render: Render) -> int:
+        """A new request for `voice` (checked first), answered from `path_for(voice, files)` if that
+        file is there, else rendered into it by `render`."""
         self._next_id += 1
         request_id = self._next_id
         try:
@@ -125,13 +126,48 @@ class Previews(QObject):
         except (ModelUnavailableError, VoicesFileError, VoiceSpecError) as error:
             safe_emit(self._signals, self._signals.failed, request_id, str(error))
             return request_id
-        path = self.cache_path(voice, language)
+        path = path_for(voice, found)
         if path.is_file():
             safe_emit(self._signals, self._signals.ready, request_id, str(path))
         else:
-            work = render_preview(request_id, voice, language, path, self._loader, self._signals)
-            Worker(work, self._signals, registry=self._registry, name="voice preview").start(self._pool)
+            work = render_job(request_id, voice, path, self._loader, self._signals, render, self.what)
+            Worker(work, self._signals, registry=self._registry, name=self.what.lower()).start(self._pool)
         return request_id
 
     def wait(self, timeout_ms: int = -1) -> bool:
         return self._pool.waitForDone(timeout_ms)
+
+
+class Previews(PreviewQueue):
+    """`request(voice, language)`: the sample sentence in a voice and language; cached per voice,
+    language and model file, so a second preview plays at once."""
+
+    what = "Voice preview"
+
+    def __init__(
+        self,
+        loader: KokoroModelLoader,
+        data_dir: Path,
+        parent: QObject | None = None,
+        *,
+        registry: WorkerRegistry | None = None,
+    ) -> None:
+        super().__init__(loader, data_dir, parent, registry)
+
+    def cache_path(self, voice: str, language: str) -> Path:
+        return self._path(voice, language, self._loader.availability())
+
+    def _path(self, voice: str, language: str, found: Availability) -> Path:
+        key = f"{voice}|{language}|{model_identity(found.model)}|{found.voices}"
+        return self._folder / f"{hashlib.sha256(key.encode()).hexdigest()[:20]}.wav"
+
+    def request(self, voice: str, language: str) -> int:
+        """Start (or answer from the cache) a preview; returns its request id."""
+        sample = SAMPLES.get(language, SAMPLES["en-us"])
+
+        def render(
+            model: Any, style: str | NDArray[np.float32], path: Path, cancel: Callable[[], bool]
+        ) -> SynthesisResult:
+            return generate_audio(sample, style, 1.0, language, path, model=model, should_cancel=cancel)
+
+        return self._request(voice, lambda voice, found: self._path(voice, language, found), render)
