@@ -172,6 +172,17 @@ def test_respellings_and_phonemes_are_not_normalised() -> None:
     )
 
 
+def test_the_rules_still_see_an_entrys_word_around_it() -> None:
+    """A title or "St." is spoken by what follows it; an entry for that next word must not hide it."""
+    entries = [new_entry("Zyx", say="zicks"), new_entry("Qwertz", ipa="kvˈɛɹts")]
+    assert spoken_text("Dr. Zyx paid $5 to St. Qwertz.", "en-us", entries) == (
+        Piece("Doctor zicks paid five dollars to Saint "),
+        Piece("kvˈɛɹts", phonemes=True),
+        Piece("."),
+    )
+    assert spoken_text("Dr. Zyx", "fr-fr", entries) == (Piece("Dr. zicks"),)  # no rules for French
+
+
 def test_a_long_text_is_spoken_as_its_sentences_would_be_alone() -> None:
     """Book-length texts are normalised in pieces (so that a worker never holds the interpreter for
     long); the cut points must be ones no rule reads across."""

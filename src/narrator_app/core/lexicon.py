@@ -195,7 +195,18 @@ def split(text: str, entries: Iterable[LexiconEntry]) -> Iterator[tuple[str, Kin
         yield text[position:], "plain", None
 
 
-def _joined(parts: Iterable[tuple[str, bool]]) -> tuple[Piece, ...]:
+def hits(text: str, entries: Iterable[LexiconEntry]) -> Iterator[tuple[int, int, LexiconEntry]]:
+    """Where the entries match in `text` (which must already be composed, NFC): (start, end, entry),
+    in order, as `split` cuts them."""
+    chosen = tuple(entries)
+    if not chosen or not text:
+        return
+    pattern, ordered = _matcher(chosen)
+    for match in pattern.finditer(text):
+        yield match.start(), match.end(), ordered[int(str(match.lastgroup)[1:])]
+
+
+def join_pieces(parts: Iterable[tuple[str, bool]]) -> tuple[Piece, ...]:
     """Pieces with neighbouring runs of the same kind joined."""
     pieces: list[Piece] = []
     for content, phonemes in parts:
@@ -210,7 +221,7 @@ def _joined(parts: Iterable[tuple[str, bool]]) -> tuple[Piece, ...]:
 
 def apply(text: str, entries: Iterable[LexiconEntry]) -> tuple[Piece, ...]:
     """`text` with the entries applied: respellings replace their word, IPA entries become phoneme pieces."""
-    return _joined((content, kind == "ipa") for content, kind, _ in split(text, entries))
+    return join_pieces((content, kind == "ipa") for content, kind, _ in split(text, entries))
 
 
 def entries_used(text: str, entries: Iterable[LexiconEntry]) -> tuple[LexiconEntry, ...]:

@@ -10,9 +10,10 @@ fingerprint, so the audio made with the old rules is marked outdated.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 
-from narrator_app.core.lexicon import LexiconEntry, Piece, split
+from narrator_app.core.lexicon import LexiconEntry, Piece, hits, join_pieces, split
 from narrator_app.core.written_forms.abbreviations import (
     expand_abbreviations,
     speak_acronyms,
@@ -67,16 +68,42 @@ def spoken_text(text: str, language: str, entries: Iterable[LexiconEntry]) -> tu
     """What the model will be given for `text`: the lexicon applied, then the rest normalised.
 
     Respellings and phonemes from the lexicon are kept as the user wrote them; only the text between
-    them is normalised. Neighbouring text pieces are joined.
+    them is normalised, but with the entries' words still in their place (as stand-in words), so that
+    a rule that looks at the next word still sees one: "Dr. Zyx" with an entry for "Zyx" is "Doctor"
+    and Zyx's respelling. Neighbouring text pieces are joined.
     """
-    pieces: list[Piece] = []
-    for content, kind, _ in split(text, entries):
-        spoken = normalize(content, language) if kind == "plain" else content
-        phonemes = kind == "ipa"
-        if not spoken:
-            continue
-        if pieces and pieces[-1].phonemes == phonemes:
-            pieces[-1] = Piece(pieces[-1].text + spoken, phonemes)
-        else:
-            pieces.append(Piece(spoken, phonemes))
-    return tuple(pieces)
+    text = unicodedata.normalize("NFC", text)
+    found = list(hits(text, entries))
+    if found and _DIALECTS.get(language.lower()) is not None:
+        masked = _masked(text, found)
+        spoken = _PLACEHOLDER.split(normalize(masked, language))
+        # split() keeps the captured numbers: [text, n, text, n, ..., text]
+        if [int(n) for n in spoken[1::2]] == list(range(len(found))):
+            return _pieces_of(spoken, found)
+    return join_pieces(
+        (normalize(content, language) if kind == "plain" else content, kind == "ipa")
+        for content, kind, _ in split(text, entries)
+    )
+
+
+# A word no rule changes, standing in for an entry's word while the text around it is normalised.
+_PLACEHOLDER = re.compile(r"[Xx]lexiconentry(\d+)q")
+
+
+def _masked(text: str, found: list[tuple[int, int, LexiconEntry]]) -> str:
+    out: list[str] = []
+    position = 0
+    for number, (start, end, _) in enumerate(found):
+        lead = "X" if text[start].isupper() else "x"
+        out += [text[position:start], f"{lead}lexiconentry{number}q"]
+        position = end
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _pieces_of(spoken: list[str], found: list[tuple[int, int, LexiconEntry]]) -> tuple[Piece, ...]:
+    parts: list[tuple[str, bool]] = [(spoken[0], False)]
+    for number, (_, _, entry) in enumerate(found):
+        replacement = (entry.ipa, True) if entry.ipa is not None else (str(entry.say), False)
+        parts += [replacement, (spoken[2 * number + 2], False)]
+    return join_pieces(parts)
