@@ -210,6 +210,13 @@ class Exports(QObject):
                 plan.missing.append(record)
         return plan
 
+    def targets(self, request: ExportRequest, plan: ExportPlan | None = None) -> list[Path]:
+        """Every file `request` would write for the project as it is (or for `plan`): the audio,
+        subtitles, each chapter's or segment's file, the playlist (core/audiobook.output_paths)."""
+        session = self._session
+        details = session.repository.chapters.book_details(session.project.id)
+        return output_paths(request.options(details), (plan or self.plan()).book)
+
     @property
     def running(self) -> bool:
         return self._worker is not None and self._worker in self._session.workers.live()
