@@ -4,6 +4,10 @@ parts that own the commands (`segments`, `projects`, `generation`, `exports`, `s
 
 Everything here runs on the GUI (main) thread and returns at once: synthesis and model loading
 happen in workers (app/workers.py).
+
+`Controller(..., read_only=True)` is for the commands that only read (cli/main.py lists them), run
+beside the Narrator that holds the data folder: no lock taken, the database opened read-only (no
+migration), no recovery, nothing created; an export is not noted in the data folder.
 """
 
 from __future__ import annotations
@@ -50,26 +54,30 @@ class Controller(QObject):
         *,
         model_factory: ModelFactory | None = None,
         project: str | int | None = None,
+        read_only: bool = False,
         parent: QObject | None = None,
     ) -> None:
         """Open the store in `data_dir` on the project named `project` (ProjectError if there is
-        none), or on the default project, created on first use."""
+        none), or on the default project, created on first use (read-only: found, or ProjectError)."""
         super().__init__(parent)
         self.data_dir = data_dir
-        self._data_lock = lock_data_dir(data_dir)  # one process per data folder (datalock.py)
+        self.read_only = read_only
+        # One writer per data folder (datalock.py); readers beside it take no lock.
+        self._data_lock = None if read_only else lock_data_dir(data_dir)
         try:
-            self.database = open_database(database_path(data_dir))
+            self.database = open_database(database_path(data_dir), read_only=read_only)
         except BaseException:
-            self._data_lock.unlock()
+            self._unlock()
             raise
         self.repository = Repository(self.database)
         try:
             found = self._find_project(project)
         except BaseException:
             self.database.close()
-            self._data_lock.unlock()
+            self._unlock()
             raise
-        self.recovery = self._recover()
+        # A reader repairs nothing: the folder's holder did that when it started.
+        self.recovery = RecoveryReport() if read_only else self._recover()
         self.loader = KokoroModelLoader(data_dir, model_dir, model_factory=model_factory)
         self.loader.provider = self.repository.get_settings().execution_provider
         self.events = Events(self)
@@ -77,6 +85,7 @@ class Controller(QObject):
         self.session = Session(
             data_dir, self.repository, found, self.loader, TaskManager(), self.workers, self.events
         )
+        self.session.read_only = read_only
         self.tasks = self.session.tasks
         self.settings = SettingsCommands(self.session, on_changed=lambda: self.generation.forget_settings())
         self.generation = Generation(self.session, self.settings.current, self)
@@ -128,7 +137,11 @@ class Controller(QObject):
             else:
                 found = self.repository.find_project(project) if project else None
             if found is None and (project is None or project == DEFAULT_PROJECT_NAME):
-                found = self.repository.ensure_project()
+                found = (
+                    self.repository.find_project(DEFAULT_PROJECT_NAME)
+                    if self.read_only
+                    else self.repository.ensure_project()
+                )
         except SQLAlchemyError as error:
             raise DatabaseError(describe_database_error(error, self.database.path)) from error
         if found is None:
@@ -185,20 +198,25 @@ class Controller(QObject):
             self.workers.when_idle(leftover.release)
             return False
         self.database.close()
-        self._data_lock.unlock()
+        self._unlock()
         return True
+
+    def _unlock(self) -> None:
+        if self._data_lock is not None:
+            self._data_lock.unlock()
 
 
 class _Leftover:
     """The database and lock of a controller shut down while a worker still ran: kept (and so held)
     until that worker ends."""
 
-    def __init__(self, database: Database, lock: QLockFile) -> None:
+    def __init__(self, database: Database, lock: QLockFile | None) -> None:
         self.database, self.lock = database, lock
 
     def release(self) -> None:
         self.database.close()
-        self.lock.unlock()
+        if self.lock is not None:
+            self.lock.unlock()
         _LEFTOVERS.discard(self)
         log.info("The last background work ended: database closed, data folder released")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from narrator_app.store.database import DatabaseError
+from narrator_app.store.database import DatabaseError, NeedsUpgrade
 from narrator_app.store.errors import describe_database_error
 
-__all__ = ["DatabaseError", "VoicesUnavailable", "as_user_error"]
+__all__ = ["DatabaseError", "NeedsUpgrade", "VoicesUnavailable", "as_user_error"]
 
 # DatabaseError (and datalock.DataDirInUse, a kind of it) comes through unchanged: the store
 # already words every failure for the user (which file, what happened, what to do).

@@ -108,11 +108,15 @@ class ExportJob:
         request: BookOptions | ExportRequest,
         signals: ExportSignals,
         data_dir: Path | None = None,
+        *,
+        journal: bool = True,
     ) -> None:
-        """`data_dir`: where to note the export while it runs, so a crash's temporary files are
-        removed at the next start (recovery.py). Plain ExportItems form one untitled chapter, and
-        an ExportRequest's tags are used as they are."""
+        """`data_dir`: never written into; and unless `journal` is False (an export beside the
+        folder's holder, which alone writes there), where to note the export while it runs, so a
+        crash's temporary files are removed at the next start (recovery.py). Plain ExportItems
+        form one untitled chapter, and an ExportRequest's tags are used as they are."""
         self._data_dir = data_dir
+        self._journal = journal
         self._items = [i if isinstance(i, BookItem) else BookItem(i, 0, "") for i in items]
         self._request = request if isinstance(request, BookOptions) else request.options(None)
         self._signals = signals
@@ -126,7 +130,9 @@ class ExportJob:
             state.emit(self._signals.failed, str(error), False)
             return
         journal: AbstractContextManager[None] = (
-            pending_export(self._data_dir, targets) if self._data_dir is not None else nullcontext()
+            pending_export(self._data_dir, targets)
+            if self._data_dir is not None and self._journal
+            else nullcontext()
         )
         try:
             with journal:
@@ -210,6 +216,13 @@ class Exports(QObject):
                 plan.missing.append(record)
         return plan
 
+    def targets(self, request: ExportRequest, plan: ExportPlan | None = None) -> list[Path]:
+        """Every file `request` would write for the project as it is (or for `plan`): the audio,
+        subtitles, each chapter's or segment's file, the playlist (core/audiobook.output_paths)."""
+        session = self._session
+        details = session.repository.chapters.book_details(session.project.id)
+        return output_paths(request.options(details), (plan or self.plan()).book)
+
     @property
     def running(self) -> bool:
         return self._worker is not None and self._worker in self._session.workers.live()
@@ -223,7 +236,13 @@ class Exports(QObject):
             return plan, False
         session = self._session
         details = session.repository.chapters.book_details(session.project.id)
-        job = ExportJob(plan.book, request.options(details), self._signals, session.data_dir)
+        job = ExportJob(
+            plan.book,
+            request.options(details),
+            self._signals,
+            session.data_dir,
+            journal=not session.read_only,
+        )
         self._worker = Worker(job, self._signals, registry=session.workers, name="export")
         self._started_at = time.monotonic()
         self._worker.start(self._pool)

@@ -44,6 +44,8 @@ class Session:
     workers: WorkerRegistry
     events: Events
     closed: bool = False
+    # Opened beside the folder's holder (Controller(read_only=True)): nothing is stored.
+    read_only: bool = False
 
     def segments(self) -> list[SegmentRecord]:
         """The open project's segments, in order."""

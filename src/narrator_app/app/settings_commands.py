@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.app.session import Session
@@ -52,6 +53,8 @@ class SettingsCommands:
                 voices = self.available_voices()
             except VoicesUnavailable:
                 return settings
+            if self._session.read_only:  # beside the folder's holder: used, not stored
+                return replace(settings, default_voice_id=default_voice(voices))
             settings = repository.update_settings(default_voice_id=default_voice(voices))
         return settings
 

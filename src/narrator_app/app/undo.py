@@ -31,6 +31,7 @@ class UndoTarget(Protocol):
     repository: Repository
     project: ProjectRecord
     events: Events
+    read_only: bool  # a reader beside the data folder's holder (Controller(read_only=True))
 
     def audio_path(self, record: SegmentRecord) -> Path | None: ...
 
@@ -46,7 +47,8 @@ class UndoHistory:
         self._moved: set[int] = set()  # rows it moved
         self._direction: dict[int, Direction] = {}  # rows whose speed/pause it changes: as they were
         self._takes: dict[int, tuple[TakeRecord, ...]] = {}  # the takes of deleted rows, to bring back
-        self.trash = AudioTrash(target.data_dir)
+        # A reader beside the folder's holder leaves the holder's trash alone (core/trash.py).
+        self.trash = AudioTrash(target.data_dir, own=not target.read_only)
 
     def of(self, project_id: int) -> History:
         return self._histories.setdefault(project_id, History())

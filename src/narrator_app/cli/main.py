@@ -103,22 +103,68 @@ def _folders(args: argparse.Namespace, data: Any, model: Any) -> tuple[Path, Pat
     return data_dir, model_dir
 
 
-def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | None) -> int:
-    from PySide6.QtCore import QCoreApplication
+# The commands that only read the project: beside a window (or another command) that holds the data
+# folder they run on a read-only view of the database instead of being refused (exit 7). `export`
+# and `lexicon export` write only outside the data folder; `settings` only when given no option.
+READ_ONLY_COMMANDS = frozenset(
+    {
+        "projects list",
+        "segments list",
+        "segments takes",
+        "chapters list",
+        "lexicon list",
+        "lexicon export",
+        "speak-text",
+        "voices",
+        "models status",
+        "export",
+        "settings",
+    }
+)
 
+
+def command_key(args: argparse.Namespace) -> str:
+    grouped = ("segments", "projects", "models", "chapters", "lexicon")
+    return f"{args.command} {args.action}" if args.command in grouped else str(args.command)
+
+
+def reads_only(args: argparse.Namespace, data_dir: Path) -> bool:
+    """Whether this command line changes nothing in the data folder (READ_ONLY_COMMANDS)."""
+    key = command_key(args)
+    if key == "settings":
+        return all(getattr(args, name, None) is None for name in ("voice", "speed", "language"))
+    if key == "lexicon export":
+        from narrator_app.core.export_targets import ExportTargetError, check_export_targets
+
+        try:  # a file into the data folder would be a write there: refused as before
+            check_export_targets([Path(args.out).absolute()], data_dir)
+        except ExportTargetError:
+            return False
+    return key in READ_ONLY_COMMANDS
+
+
+def _open(args: argparse.Namespace, data_dir: Path, model_dir: Path | None) -> Any:
+    """The controller for this command, or the exit code of why there is none. A command that only
+    reads runs beside the Narrator holding the data folder (read-only); one that changes things is
+    refused with EXIT_IN_USE."""
     from narrator_app.app.controller import Controller
     from narrator_app.app.datalock import DataDirInUse
-    from narrator_app.app.errors import DatabaseError
+    from narrator_app.app.errors import DatabaseError, NeedsUpgrade
     from narrator_app.core.rules import ProjectError
 
-    app = QCoreApplication.instance() or QCoreApplication([APP_ID])
-    app.setApplicationName(APP_ID)
+    # `lexicon … --project` without a name: the default project's own entries.
+    project = getattr(args, "project", None) or None
     try:
-        # `lexicon … --project` without a name: the default project's own entries.
-        controller = Controller(data_dir, model_dir, project=getattr(args, "project", None) or None)
+        try:
+            return Controller(data_dir, model_dir, project=project)
+        except DataDirInUse:
+            if not reads_only(args, data_dir):
+                raise
+            return Controller(data_dir, model_dir, project=project, read_only=True)
     except DatabaseError as error:
-        in_use = isinstance(error, DataDirInUse)
-        payload = {"status": "ERROR", "message": str(error)} | ({"reason": "in_use"} if in_use else {})
+        in_use = isinstance(error, (DataDirInUse, NeedsUpgrade))
+        reason = {"reason": "needs_upgrade" if isinstance(error, NeedsUpgrade) else "in_use"}
+        payload = {"status": "ERROR", "message": str(error)} | (reason if in_use else {})
         emit(args, payload, f"error: {error}", err=True)
         return EXIT_IN_USE if in_use else EXIT_FAILED
     except ProjectError as error:
@@ -129,10 +175,20 @@ def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | Non
             err=True,
         )
         return EXIT_BY_REASON["not_found"]
+
+
+def _run_command(args: argparse.Namespace, data_dir: Path, model_dir: Path | None) -> int:
+    from PySide6.QtCore import QCoreApplication
+
+    from narrator_app.core.rules import ProjectError
+
+    app = QCoreApplication.instance() or QCoreApplication([APP_ID])
+    app.setApplicationName(APP_ID)
+    controller = _open(args, data_dir, model_dir)
+    if isinstance(controller, int):
+        return controller
     try:
-        grouped = ("segments", "projects", "models", "chapters", "lexicon")
-        key = f"{args.command} {args.action}" if args.command in grouped else args.command
-        handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[key]
+        handler: Callable[[argparse.Namespace, Any], int] = _HANDLERS[command_key(args)]
         return handler(args, controller)
     except ProjectError as error:
         emit(args, {"status": "ERROR", "message": str(error)}, f"error: {error}", err=True)

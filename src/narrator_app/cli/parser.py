@@ -15,7 +15,9 @@ from narrator_app.cli.models import add_model_commands
 EXIT_CODES_HELP = (
     "exit codes: 0 done, 1 generation failed, 2 usage or invalid value, 3 empty text,\n"
     "  4 no such segment, 5 segment locked, 6 model missing,\n"
-    "  7 another Narrator uses this data folder, 130 interrupted (Ctrl+C)"
+    "  7 another Narrator uses this data folder, 130 interrupted (Ctrl+C)\n"
+    "commands that only read (segments list, chapters list, models status, export, ...)\n"
+    "  also run while the window is open; those that change things get exit code 7"
 )
 
 

@@ -13,7 +13,10 @@ def cmd_settings(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.core.rules import SettingsError
 
     try:
-        settings = controller.settings.update(voice=args.voice, speed=args.speed, language=args.language)
+        if args.voice is None and args.speed is None and args.language is None:
+            settings = controller.settings.current()  # shown, not stored: beside a window too
+        else:
+            settings = controller.settings.update(voice=args.voice, speed=args.speed, language=args.language)
     except SettingsError as error:
         raise UsageError(str(error)) from error
     except VoicesUnavailable as error:

@@ -5,7 +5,8 @@ reused) and moved back when the delete is undone. A file is removed as soon as n
 history can bring its segment back (the step fell off the history, was replaced by a new edit, or its
 project was deleted), and the whole folder when the controller shuts down. Only one process uses a
 data folder at a time (datalock.py), so whatever the folder holds when a controller opens it was
-left by a crash, and goes.
+left by a crash, and goes. A reader beside that process (a read-only command) has a trash that is
+not its own (`own=False`): it never touches the folder, which holds the writer's undo history.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ _SEGMENT_OF = re.compile(r"segment_(\d+)(?:_take\d+)?\.wav")
 
 
 class AudioTrash:
-    def __init__(self, data_dir: Path) -> None:
-        """Call with the data folder's lock held."""
+    def __init__(self, data_dir: Path, *, own: bool = True) -> None:
+        """Call with the data folder's lock held; or with `own` False, for a reader beside the
+        holder: then nothing is moved or removed."""
         self.folder = data_dir / TRASH_DIR
-        shutil.rmtree(self.folder, ignore_errors=True)  # a crashed run's: its history is gone
+        self.own = own
+        if own:
+            shutil.rmtree(self.folder, ignore_errors=True)  # a crashed run's: its history is gone
 
     def _file(self, segment_id: int) -> Path:
         return self.folder / f"segment_{int(segment_id)}.wav"
@@ -48,7 +52,7 @@ class AudioTrash:
         return self._keep(self._file(segment_id), audio)
 
     def _keep(self, kept: Path, audio: Path) -> bool:
-        if not audio.is_file():
+        if not self.own or not audio.is_file():
             return False
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -64,7 +68,7 @@ class AudioTrash:
         return self._take_back(self._file(segment_id), audio)
 
     def _take_back(self, kept: Path, audio: Path) -> bool:
-        if not kept.is_file():
+        if not self.own or not kept.is_file():
             return False
         try:
             audio.parent.mkdir(parents=True, exist_ok=True)
@@ -76,7 +80,7 @@ class AudioTrash:
 
     def keep_only(self, segment_ids: Iterable[int]) -> None:
         """Remove the kept audio (and takes) of every segment not among `segment_ids`."""
-        if not self.folder.is_dir():
+        if not self.own or not self.folder.is_dir():
             return
         wanted = set(segment_ids)
         for path in self.folder.iterdir():
@@ -85,4 +89,5 @@ class AudioTrash:
                 path.unlink(missing_ok=True)
 
     def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if self.own:
+            shutil.rmtree(self.folder, ignore_errors=True)

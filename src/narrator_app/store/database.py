@@ -1,4 +1,9 @@
-"""Opening the SQLite database: schema checked and migrated first; WAL, foreign keys, a busy timeout."""
+"""Opening the SQLite database: schema checked and migrated first; WAL, foreign keys, a busy timeout.
+
+Or opened read-only, beside the Narrator that holds the data folder (app/datalock.py): SQLite's WAL
+lets readers run while it writes, each query seeing the last committed state. A read-only open
+never migrates, probes or creates anything; SQLite itself refuses any write through it.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,11 @@ from narrator_app.store.schema import (
 )
 from narrator_app.store.sidecars import no_new_sidecars_on_error
 
-__all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseError", "open_database"]
+__all__ = ["BUSY_TIMEOUT_MS", "Database", "DatabaseError", "NeedsUpgrade", "open_database"]
+
+
+class NeedsUpgrade(DatabaseError):
+    """Opened read-only, the database needs a migration, which only its writer may make."""
 
 
 @dataclass(frozen=True)
@@ -48,13 +57,25 @@ def _configure_connection(dbapi_connection: sqlite3.Connection, _record: Any) ->
         cursor.close()
 
 
-def open_database(path: Path) -> Database:
+def _configure_reader(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only = ON")  # and mode=ro: nothing through here writes
+    finally:
+        cursor.close()
+
+
+def open_database(path: Path, *, read_only: bool = False) -> Database:
     """Open (creating if needed) the database at `path`, migrating its schema forward.
 
     A file from a newer Narrator, or one that is not a readable Narrator database, is refused
     with DatabaseError and left untouched. Before an existing file is migrated, a copy is made
-    beside it (`Database.backup`).
+    beside it (`Database.backup`). `read_only`: open an existing, current database for reading
+    only (`_open_reader`).
     """
+    if read_only:
+        return _open_reader(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -88,3 +109,32 @@ def open_database(path: Path) -> Database:
         engine.dispose()
         raise DatabaseError(describe_database_error(error, path)) from error
     return Database(path, engine, sessionmaker(engine, expire_on_commit=False), copy)
+
+
+def _open_reader(path: Path) -> Database:
+    """The database at `path` for reading only: DatabaseError if there is none or it is not
+    Narrator's, NeedsUpgrade if its schema is older than this Narrator's (nothing is migrated)."""
+    with no_new_sidecars_on_error(path):
+        state = inspect_file(path)
+        if state is None:
+            raise DatabaseError(f"There is no database at {path} yet; nothing to read.")
+        if needs_migration(path, state):  # refuses a newer or foreign file too
+            raise NeedsUpgrade(
+                f"The database {path} is from an older Narrator and needs an upgrade, which is not "
+                "made while another Narrator uses it. Close that one, then run this command again "
+                "(it upgrades the database first)."
+            )
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+    engine = create_engine(URL.create("sqlite", database=str(path)), creator=connect, hide_parameters=True)
+    event.listen(engine, "connect", _configure_reader)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT 1")
+    except Exception as error:
+        engine.dispose()
+        raise DatabaseError(describe_database_error(error, path)) from error
+    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))

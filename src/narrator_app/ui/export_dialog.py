@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from PySide6.QtCore import Qt, Signal
@@ -29,6 +30,7 @@ from narrator_app.app.catalog import FORMATS, MAX_PAUSE
 from narrator_app.app.controller import Controller
 from narrator_app.app.exporting import ExportRequest
 from narrator_app.ui.audiobook_options import AudiobookOptions, describe_audiobook
+from narrator_app.ui.export_memory import ask_to_replace, existing_files, load_choices, save_choices
 from narrator_app.ui.formatting import format_duration
 
 FORMAT_LABELS = {
@@ -144,6 +146,65 @@ class ExportDialog(QDialog):
         layout.addLayout(columns)
         layout.addWidget(self.summary)
         layout.addWidget(buttons)
+        self._restore(load_choices(controller.data_dir, controller.project.id))
+
+    # -- remembered per project (export_memory.py) -------------------------------------------
+    def choices(self) -> dict[str, Any]:
+        """What the dialog shows now, as export_memory stores it."""
+        return {
+            "path": self.path.text().strip(),
+            "fmt": self.fmt.currentData(),
+            "pause": round(self.pause.value(), 2),
+            "subtitles": self.subtitles.currentData() or "",
+            "cue_by": self.cue_by.currentData(),
+            "per_segment": self.per_segment.isChecked(),
+            "segments_dir": self.segments_dir.text().strip(),
+            "split": self.book.split.isChecked(),
+            "chapter_pause": round(self.book.chapter_pause.value(), 2),
+            "bitrate": int(self.book.bitrate.currentData()),
+            "loudness": self.book.loudness.currentData() or "",
+            "check_acx": self.book.check_acx.isChecked(),
+        }
+
+    def _restore(self, choices: dict[str, Any]) -> None:
+        """Start from the project's last export; a value this version does not offer is skipped."""
+
+        def pick(box: QComboBox, key: str, empty_is_none: bool = False) -> None:
+            if key in choices:
+                value = (choices[key] or None) if empty_is_none else choices[key]
+                if (index := box.findData(value)) >= 0:
+                    box.setCurrentIndex(index)
+
+        pick(self.fmt, "fmt")  # first: it sets which of the others apply
+        if "split" in choices and self.book.split.isEnabled():
+            self.book.split.setChecked(choices["split"])
+        if "pause" in choices:
+            self.pause.setValue(choices["pause"])
+        pick(self.subtitles, "subtitles", empty_is_none=True)
+        pick(self.cue_by, "cue_by")
+        if choices.get("segments_dir"):
+            self.segments_dir.setText(choices["segments_dir"])
+        if "per_segment" in choices and self.per_segment.isEnabled():
+            self.per_segment.setChecked(choices["per_segment"])
+        if "chapter_pause" in choices:
+            self.book.chapter_pause.setValue(choices["chapter_pause"])
+        pick(self.book.bitrate, "bitrate")
+        pick(self.book.loudness, "loudness", empty_is_none=True)
+        if "check_acx" in choices:
+            self.book.check_acx.setChecked(choices["check_acx"])
+        if choices.get("path"):
+            self.path.setText(choices["path"])  # last: a format change rewrites the suffix
+
+    def _confirmed(self) -> bool:
+        """Valid, and if the export would replace files that are there, the user said so; then the
+        choices are remembered for this project's next export."""
+        if not self._valid():
+            return False
+        there = existing_files(self._controller.exports.targets(self.request(), self.plan))
+        if there and not ask_to_replace(self, there):
+            return False  # nothing touched; the dialog stays open with the choices
+        save_choices(self._controller.data_dir, self._controller.project.id, self.choices())
+        return True
 
     def _describe_plan(self) -> str:
         count = len(self.plan.items)
@@ -189,7 +250,7 @@ class ExportDialog(QDialog):
         return True
 
     def accept(self) -> None:
-        if self._valid():
+        if self._confirmed():
             super().accept()
 
     def request(self) -> ExportRequest:
@@ -239,7 +300,7 @@ class ExportDialog(QDialog):
             self.segments_dir.setText(chosen)
 
     def _generate_first(self) -> None:
-        if self._valid():
+        if self._confirmed():
             self.generate_missing.emit(self.request())
             self.reject()
 
