@@ -238,8 +238,7 @@ class TrimDialog(QDialog):
         duration = self.waveform.duration
         kept = max(0.0, duration - start - end)
         self.kept_label.setText(
-            f"Heard: {format_duration(start)} – {format_duration(duration - end)}, "
-            f"{_seconds(kept)} of {_seconds(duration)}"
+            f"Heard: {start:.2f} – {duration - end:.2f} s, {_seconds(kept)} of {_seconds(duration)}"
             if self.take is not None
             else ""
         )
