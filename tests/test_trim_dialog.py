@@ -258,3 +258,23 @@ def test_trim_silence_and_preview_of_a_real_take(
     assert c.takes.trims()[record.id] == pytest.approx(expected)
     heard = whole - sum(expected)
     assert duration_cell(window, record.id) == format_duration(heard)
+
+
+def test_play_in_the_window_plays_only_the_trimmed_part(
+    qtbot, make_window: MakeWindow, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window = make_window(fake_model_dir, FakeKokoro())
+    c = window.controller
+    record = c.segments.add("One. Two. Three.")  # 1.5 s
+    render(qtbot, window, record.id)
+    assert not isinstance(c.takes.trim(record.id, 0.5, 0.5), Refusal)
+    if not window.player.available:
+        pytest.fail(f"QtMultimedia is needed for this test: {window.player.unavailable_reason}")
+    window.select_segment(record.id)
+    positions: list[int] = []
+    window.player.position_changed.connect(positions.append)
+    with qtbot.waitSignal(window.player.finished, timeout=20_000):
+        window.commands.play.trigger()
+    playing = [p for p in positions if p > 0]
+    assert playing and min(playing) >= 499
+    assert max(playing) <= 1000 + 150  # stopped at the end of what is heard, not at 1.5 s
