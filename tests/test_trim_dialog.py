@@ -82,6 +82,7 @@ def open_dialog(qtbot, window: MainWindow, segment_id: int) -> TrimDialog:  # ty
     action.trigger()
     dialog: TrimDialog = window.trim_dialog  # type: ignore[attr-defined]
     assert dialog.isVisible()
+    assert not dialog.silence_button.isEnabled()  # the audio is read on a worker, not here
     qtbot.waitUntil(lambda: dialog.silence_button.isEnabled(), timeout=10_000)  # the waveform was read
     return dialog
 

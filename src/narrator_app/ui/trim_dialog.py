@@ -70,8 +70,12 @@ class TrimDialog(QDialog):
         number: int | None = None,
         segment_name: str = "This segment",
         parent: QWidget | None = None,
+        pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent)
+        # The window's pool: a dialog closed while a long take is read is deleted without waiting.
+        self._pool = pool if pool is not None else QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
         self.setObjectName("trimDialog")
         self.setWindowTitle(f"Trim audio — {segment_name}")
         self.controller, self.player = controller, player
@@ -198,8 +202,6 @@ class TrimDialog(QDialog):
 
     # -- the audio, read off the UI thread --------------------------------------------------
     def _read_audio(self, path: Path) -> None:
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
         self._registry = WorkerRegistry()
         signals = WorkerSignals(self)
         signals.returned.connect(self._on_audio)
@@ -354,8 +356,22 @@ def open_trim_dialog(
     if record is None:
         return None
     name = f"Segment {record.position + 1}"
+    pool = parent.findChild(QThreadPool, "trimPool")
+    if pool is None:
+        pool = QThreadPool(parent)
+        pool.setObjectName("trimPool")
+        pool.setMaxThreadCount(1)
+    old = getattr(window, "trim_dialog", None)
+    if old is not None:
+        old.deleteLater()  # the one opened before (kept until now for tests and screenshots)
     dialog = TrimDialog(
-        window.controller, window.player, record.id, number=number, segment_name=name, parent=parent
+        window.controller,
+        window.player,
+        record.id,
+        number=number,
+        segment_name=name,
+        parent=parent,
+        pool=pool,
     )
 
     def done() -> None:
@@ -368,7 +384,6 @@ def open_trim_dialog(
             )
 
     dialog.accepted.connect(done)
-    dialog.finished.connect(lambda _result: dialog.wait(5_000))
     setattr(window, "trim_dialog", dialog)  # noqa: B010 (tests and screenshots reach it here)
     dialog.open()
     return dialog
