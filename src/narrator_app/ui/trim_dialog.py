@@ -33,7 +33,7 @@ from narrator_app.app.catalog import TakeRecord, compute_peaks, silence_trim
 from narrator_app.app.controller import Controller
 from narrator_app.app.workers import Deadline, Worker, WorkerRegistry, WorkerSignals, WorkerState
 from narrator_app.core.rules import Refusal
-from narrator_app.ui.formatting import format_duration, one_line
+from narrator_app.ui.formatting import one_line
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.segment_model import SegmentTableModel
 from narrator_app.ui.segment_table import SegmentTable
@@ -285,7 +285,7 @@ class TrimDialog(QDialog):
             return
         self._previewing = True
         self.preview_button.setText("&Stop")
-        span = f"{format_duration(start)} – {format_duration(until)}"
+        span = f"{start:.2f} – {until:.2f} s"
         if silent := self.player.output_problem():
             self.status.setText(
                 f"Playing {span}, but it cannot be heard: {silent}. Connect speakers or headphones "
