@@ -13,9 +13,10 @@ from narrator_app.engine.loudness import LoudnessError, loudness_target
 from narrator_app.engine.model_files import Source
 from narrator_app.engine.status import ModelStatus, model_status
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED, SAMPLE_RATE
+from narrator_app.engine.trim import silence_trim
 from narrator_app.engine.voice_specs import LANGUAGES_BY_PREFIX, describe_voice
 from narrator_app.engine.waveform import compute_peaks
-from narrator_app.store import BookDetails, ProjectRecord, SegmentRecord, SettingsRecord
+from narrator_app.store import BookDetails, ProjectRecord, SegmentRecord, SettingsRecord, TakeRecord
 
 __all__ = [
     "BookDetails",
@@ -36,12 +37,14 @@ __all__ = [
     "ProjectRecord",
     "SegmentRecord",
     "SettingsRecord",
+    "TakeRecord",
     "Source",
     "audio_voice",
     "compute_peaks",
     "describe_voice",
     "loudness_choice",
     "model_status",
+    "silence_trim",
 ]
 
 

@@ -49,6 +49,7 @@ from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.segment_voice import AskVoice, VoiceDelegate, ask_voice, set_voice_of_selected
 from narrator_app.ui.settings_dialog import SettingsDialog
 from narrator_app.ui.transfers import Transfers
+from narrator_app.ui.trim_dialog import install_trim
 from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache
 from narrator_app.ui.window_state import (
@@ -187,6 +188,7 @@ class MainWindow(QMainWindow):
         a.models.triggered.connect(self.open_models)
         a.set_voice.triggered.connect(lambda: set_voice_of_selected(self))
         self.speed_pause = install_direction(self, self.context_menu, a.set_voice, self)
+        self.trim_action = install_trim(self, self, a.stop)  # Trim audio… (ui/trim_dialog.py)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)

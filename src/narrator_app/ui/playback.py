@@ -105,7 +105,9 @@ class Playback(QObject):
                 f"Segment {record.position + 1} has no audio yet: generate it first (Ctrl+G).", Kind.INFO
             )
             return
-        problem = self.player.play(path, record.id)
+        start, end = self._controller.takes.trims().get(record.id, (0.0, 0.0))  # what is heard
+        until = record.audio_duration - end if end and record.audio_duration else None
+        problem = self.player.play(path, record.id, from_s=start, until_s=until)
         if problem:
             self._show_message(problem, Kind.WARNING)
         elif silent := self.player.output_problem():

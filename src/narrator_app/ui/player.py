@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,13 @@ class AudioPlayer(QObject):
         # Created on first use: a media player opens the audio device and starts backend threads,
         # which a window that never plays (and its start-up) does not need.
         self._player: QMediaPlayer | None = None
+        # A span of the file (a trim's preview): where playing starts, and where it stops (ms).
+        self._from_ms = 0
+        self._until_ms: int | None = None
+        self._span_end = QTimer(self)  # stops at the span's end between two position reports
+        self._span_end.setSingleShot(True)
+        self._span_end.setTimerType(Qt.TimerType.PreciseTimer)
+        self._span_end.timeout.connect(self._end_span)
 
     def _media_player(self) -> QMediaPlayer:
         if self._player is None:
@@ -45,7 +52,7 @@ class AudioPlayer(QObject):
             # anything there (the window's actions read is_playing) can deadlock with QtMultimedia's
             # own thread (seen: the test run hung in playbackState() under stop()).
             self._player.playbackStateChanged.connect(self._on_state, Qt.ConnectionType.QueuedConnection)
-            self._player.positionChanged.connect(lambda ms: self.position_changed.emit(int(ms)))
+            self._player.positionChanged.connect(self._on_position)
             self._player.errorOccurred.connect(self._on_error)
             self._player.mediaStatusChanged.connect(self._on_media_status)
         return self._player
@@ -81,15 +88,21 @@ class AudioPlayer(QObject):
     def position_ms(self) -> int:
         return 0 if self._player is None else int(self._player.position())
 
-    def play(self, path: Path, segment_id: int) -> str | None:
-        """Start playing; returns why it could not, or None."""
+    def play(
+        self, path: Path, segment_id: int, *, from_s: float = 0.0, until_s: float | None = None
+    ) -> str | None:
+        """Start playing (from `from_s` seconds into the file, and stopping at `until_s` as if the
+        file ended there, when given); returns why it could not, or None."""
         if self.unavailable_reason is not None:
             return self.unavailable_reason
         if not path.is_file():
             return f"The audio file {path} is missing; generate the segment's audio again."
         player = self._media_player()
         player.stop()
+        self._span_end.stop()
         self.segment_id = self._playing_id = segment_id
+        self._from_ms = max(0, round(from_s * 1000))
+        self._until_ms = None if until_s is None else max(self._from_ms, round(until_s * 1000))
         # Setting the same URL again would not re-read a file that was regenerated in place.
         player.setSource(QUrl())
         player.setSource(QUrl.fromLocalFile(str(path)))
@@ -97,6 +110,8 @@ class AudioPlayer(QObject):
         return None
 
     def stop(self) -> None:
+        self._until_ms = None
+        self._span_end.stop()
         if self._player is not None:
             self._player.stop()
             self._player.setSource(QUrl())
@@ -106,9 +121,31 @@ class AudioPlayer(QObject):
             self.segment_id = None
         self.playing_changed.emit(state == QMediaPlayer.PlaybackState.PlayingState)
 
-    def _on_media_status(self, status: object) -> None:
-        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._playing_id is not None:
+    def _on_position(self, ms: int) -> None:
+        self.position_changed.emit(int(ms))
+        if self._until_ms is None or not self.is_playing:
+            return
+        # Position reports come every 50–100 ms: a timer stops closer to the span's end, and from
+        # the event loop, never inside a QMediaPlayer signal (see the queued connection above).
+        self._span_end.start(max(0, self._until_ms - int(ms)))
+
+    def _end_span(self) -> None:
+        """The span played to its end: stop as the file's end would."""
+        if self._until_ms is None:
+            return
+        self.stop()
+        if self._playing_id is not None:
             self.finished.emit(self._playing_id)
+
+    def _on_media_status(self, status: object) -> None:
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._from_ms and self._player is not None:
+            # A position set before the file is loaded is dropped (seen with the FFmpeg backend).
+            self._player.setPosition(self._from_ms)
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._until_ms = None  # the file ended before the span did: one "finished", not two
+            self._span_end.stop()
+            if self._playing_id is not None:
+                self.finished.emit(self._playing_id)
 
     def _on_error(self, _error: object, message: str) -> None:
         log.warning("Playback error: %s", message)

@@ -87,6 +87,7 @@ class SegmentTableModel(QAbstractTableModel):
         self._rows: list[SegmentRecord] = []
         self._row_of: dict[int, int] = {}
         self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
+        self._trims: dict[int, tuple[float, float]] = {}  # segment id → its current take's trim
         self._icons: dict[str, Any] = {}  # status word → icon, loaded once
         controller.segments_reset.connect(self.reload)
         controller.project_changed.connect(self.reload)
@@ -160,6 +161,12 @@ class SegmentTableModel(QAbstractTableModel):
                 return "Locked: its text and audio are protected" if record.is_locked else "Unlocked"
             if column == Column.VOICE:
                 return self._voice_tooltip(record) + direction_tooltip(record)
+            if column == Column.DURATION and record.id in self._trims and record.audio_duration:
+                start, end = self._trims[record.id]
+                return (
+                    f"Trimmed: {start:.2f} s cut from the start, {end:.2f} s from the end "
+                    f"(the take lasts {format_duration(record.audio_duration)})"
+                )
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.VOICE and not record.voice:
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)  # the default
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
@@ -226,6 +233,7 @@ class SegmentTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Re-read the list; rows added at the end or removed are told to views as such."""
         new = self._controller.segments.all()
+        self._trims = self._controller.takes.trims()
         old_ids = [r.id for r in self._rows]
         new_ids = [r.id for r in new]
         if new_ids[: len(old_ids)] == old_ids and len(new_ids) > len(old_ids):
@@ -261,6 +269,7 @@ class SegmentTableModel(QAbstractTableModel):
             # The segment changed since its last task ended: show its audio status from now on,
             # not a stale "Failed" or "Cancelled".
             del self._tasks[segment_id]
+        self._trims = self._controller.takes.trims()  # a trim, or its undo, changes what is heard
         self._rows[row] = record
         self._emit_row_changed(row)
 
@@ -311,7 +320,10 @@ class SegmentTableModel(QAbstractTableModel):
         if column == Column.STATUS:
             return self._status(record)[0]
         if column == Column.DURATION:
-            return format_duration(record.audio_duration) if record.audio_duration is not None else ""
+            if record.audio_duration is None:
+                return ""
+            start, end = self._trims.get(record.id, (0.0, 0.0))
+            return format_duration(record.audio_duration - start - end)  # what is heard: less the trim
         if column == Column.VOICE:
             voice = record.voice or self._controller.generation.generation_settings().voice or "default"
             return voice + direction_detail(record)
