@@ -15,7 +15,7 @@ from narrator_app.engine.status import ModelStatus, model_status
 from narrator_app.engine.synthesis import LANGUAGES, MAX_SPEED, MIN_SPEED, SAMPLE_RATE
 from narrator_app.engine.voice_specs import LANGUAGES_BY_PREFIX, describe_voice
 from narrator_app.engine.waveform import compute_peaks
-from narrator_app.store import BookDetails, ProjectRecord, SegmentRecord, SettingsRecord
+from narrator_app.store import BookDetails, ProjectRecord, SegmentRecord, SettingsRecord, TakeRecord
 
 __all__ = [
     "BookDetails",
@@ -37,6 +37,7 @@ __all__ = [
     "SegmentRecord",
     "SettingsRecord",
     "Source",
+    "TakeRecord",
     "audio_voice",
     "compute_peaks",
     "describe_voice",

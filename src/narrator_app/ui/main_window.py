@@ -1,4 +1,5 @@
-"""The main window: the segment table, the text editor below it, menus, toolbar, player."""
+"""The main window: the segment table, the text editor and takes panel below it, menus, toolbar,
+player."""
 
 from __future__ import annotations
 
@@ -48,6 +49,7 @@ from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableM
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.segment_voice import AskVoice, VoiceDelegate, ask_voice, set_voice_of_selected
 from narrator_app.ui.settings_dialog import SettingsDialog
+from narrator_app.ui.takes_panel import TakesPanel, beside
 from narrator_app.ui.transfers import Transfers
 from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache
@@ -118,11 +120,15 @@ class MainWindow(QMainWindow):
         self.segment_editor = SegmentEditor(self.controller, self.model, self)
         self.editor = self.segment_editor.text
         self.tag_editor = TagEditor(self.controller, self.editor)  # tag highlighting, Insert pause…
+        self.takes_panel = TakesPanel(
+            self.controller, self.player, self.playlist, stop=lambda: self.playback.stop(),
+            show_refusal=self.show_refusal, show_message=self.show_message, parent=self,
+        )  # fmt: skip
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(self.segment_editor)
+        splitter.addWidget(beside(self.segment_editor, self.takes_panel))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
@@ -240,6 +246,7 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self, *_: QItemSelection) -> None:
         self.segment_editor.save_now()
         self.segment_editor.show_segment(self.current_id())
+        self.takes_panel.show_segment(self.current_id())
         self._update_actions()
 
     def _update_actions(self) -> None:
