@@ -171,6 +171,7 @@ def test_a_trim_shows_in_the_duration_column_and_the_panel(
     tip = str(cell(window, segment.id, Column.DURATION, Qt.ItemDataRole.ToolTipRole))
     assert "of its 0:02.0 take" in tip and "0.3 s at the start, 0.4 s at the end" in tip
     assert texts(window)[0][1] == "0:01.3 ✂"
+    assert c.chapters.statuses()[0].duration == pytest.approx(1.3)  # the chapter's total, as heard
     window.commands.undo.trigger()  # Undo Trim take
     assert cell(window, segment.id, Column.DURATION) == "0:02.0"
     assert texts(window)[0][1] == "0:02.0"

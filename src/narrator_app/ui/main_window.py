@@ -430,7 +430,9 @@ class MainWindow(QMainWindow):
             return  # a job of another project: its row is not shown here
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
-            self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
+            record = self.model.record(segment_id)  # as heard: an auto-trim may have cut its ends
+            heard = info.audio_duration if record is None else self.model.heard_duration(record)
+            self.statusBar().showMessage(f"{name} is ready ({format_duration(heard or 0.0)}).", 8000)
             if (
                 self.playback.preview_note == (segment_id, self.message_bar.text)
                 and not self.message_bar.isHidden()

@@ -35,7 +35,7 @@ from narrator_app.ui.play_all import PlayAll, QueueItem
 from narrator_app.ui.player import AudioPlayer
 
 NUMBER_ROLE = Qt.ItemDataRole.UserRole + 1
-HEADERS = ("Take", "Length", "Voice", "Speed", "Made", "")
+HEADERS = ("Take", "Length", "Voice", "Speed", "Made", "State")
 AB_PAUSE_S = 0.6  # between A and B: long enough to hear where one ends
 NO_SEGMENT = "Select a segment to see its takes."
 NO_TAKES = "No takes yet: Generate audio makes one (Ctrl+G). Every render is kept as a take."
