@@ -176,6 +176,14 @@ def test_a_trim_shows_in_the_duration_column_and_the_panel(
     assert cell(window, segment.id, Column.DURATION) == "0:02.0"
     assert texts(window)[0][1] == "0:02.0"
 
+    # The hook for the trim dialog: "Trim…" appears once a handler is set, and hands it the take.
+    asked: list[tuple[int, int]] = []
+    window.takes_panel.set_trim_handler(lambda segment_id, number: asked.append((segment_id, number)))
+    window.takes_panel.select(1)
+    assert window.takes_panel.trim_button.isVisible()
+    window.takes_panel.trim_button.click()
+    assert asked == [(segment.id, 1)]
+
 
 def test_the_take_count_is_read_per_refresh_not_per_paint(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro, monkeypatch

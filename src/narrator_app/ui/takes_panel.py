@@ -125,7 +125,7 @@ class TakesPanel(QWidget):
         self.empty.setEnabled(False)  # drawn greyed, as a hint
 
         self.play_button = QPushButton("&Play", self)
-        self.ab_button = QPushButton("Play &A/B", self)
+        self.ab_button = QPushButton("Play A/&B", self)  # Alt+A is the Audio menu
         self.ab_button.setToolTip("Play the two selected takes one after the other (select two rows)")
         self.use_button = QPushButton("&Use this take", self)
         self.delete_button = QPushButton("Delete…", self)
