@@ -39,6 +39,7 @@ __all__ = [
     "SettingsRecord",
     "TakeRecord",
     "Source",
+    "TakeRecord",
     "audio_voice",
     "compute_peaks",
     "describe_voice",

@@ -148,6 +148,7 @@ class ChapterCommands:
     def statuses(self) -> list[ChapterStatus]:
         """Every chapter of the open project with its audio counts (for the chapter rows)."""
         counts: dict[int, dict[str, float]] = {}
+        trims = self._repo.takes.trims(self._project.id)  # durations as heard
         for record in self._repo.list_segments(self._project.id):
             c = counts.setdefault(record.chapter_id, {})
             if record.is_locked:
@@ -163,7 +164,8 @@ class ChapterCommands:
                 key = "missing"
             c[key] = c.get(key, 0) + 1
             if status in (AudioStatus.READY, AudioStatus.OUTDATED) and record.audio_duration:
-                c["duration"] = c.get("duration", 0.0) + record.audio_duration
+                cut = sum(trims.get(record.id, (0.0, 0.0)))
+                c["duration"] = c.get("duration", 0.0) + max(0.0, record.audio_duration - cut)
         return [
             ChapterStatus(
                 chapter,

@@ -1,4 +1,5 @@
-"""The main window: the segment table, the text editor below it, menus, toolbar, player."""
+"""The main window: the segment table, the text editor and takes panel below it, menus, toolbar,
+player."""
 
 from __future__ import annotations
 
@@ -48,8 +49,9 @@ from narrator_app.ui.segment_model import SEGMENT_ID_ROLE, Column, SegmentTableM
 from narrator_app.ui.segment_table import SegmentTable
 from narrator_app.ui.segment_voice import AskVoice, VoiceDelegate, ask_voice, set_voice_of_selected
 from narrator_app.ui.settings_dialog import SettingsDialog
+from narrator_app.ui.takes_panel import TakesPanel, beside
 from narrator_app.ui.transfers import Transfers
-from narrator_app.ui.trim_dialog import install_trim
+from narrator_app.ui.trim_dialog import install_trim, open_trim_dialog
 from narrator_app.ui.undo_actions import UndoCommands
 from narrator_app.ui.waveforms import WaveformCache
 from narrator_app.ui.window_state import (
@@ -119,11 +121,15 @@ class MainWindow(QMainWindow):
         self.segment_editor = SegmentEditor(self.controller, self.model, self)
         self.editor = self.segment_editor.text
         self.tag_editor = TagEditor(self.controller, self.editor)  # tag highlighting, Insert pause…
+        self.takes_panel = TakesPanel(
+            self.controller, self.player, self.playlist, stop=lambda: self.playback.stop(),
+            show_refusal=self.show_refusal, show_message=self.show_message, parent=self,
+        )  # fmt: skip
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.setObjectName("mainSplitter")
         splitter.addWidget(self.table)
-        splitter.addWidget(self.segment_editor)
+        splitter.addWidget(beside(self.segment_editor, self.takes_panel))
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 1)
 
@@ -189,6 +195,7 @@ class MainWindow(QMainWindow):
         a.set_voice.triggered.connect(lambda: set_voice_of_selected(self))
         self.speed_pause = install_direction(self, self.context_menu, a.set_voice, self)
         self.trim_action = install_trim(self, self, a.stop)  # Trim audio… (ui/trim_dialog.py)
+        self.takes_panel.set_trim_handler(lambda segment, take: open_trim_dialog(self, self, segment, take))
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(lambda: show_about(self, self.controller.loader.availability().model))
         a.open_logs.triggered.connect(open_log_folder)
@@ -242,6 +249,7 @@ class MainWindow(QMainWindow):
     def _on_selection_changed(self, *_: QItemSelection) -> None:
         self.segment_editor.save_now()
         self.segment_editor.show_segment(self.current_id())
+        self.takes_panel.show_segment(self.current_id())
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -425,7 +433,9 @@ class MainWindow(QMainWindow):
             return  # a job of another project: its row is not shown here
         name = self._segment_name(segment_id)
         if info.status is TaskStatus.COMPLETED and info.audio_duration is not None:
-            self.statusBar().showMessage(f"{name} is ready ({format_duration(info.audio_duration)}).", 8000)
+            record = self.model.record(segment_id)  # as heard: an auto-trim may have cut its ends
+            heard = info.audio_duration if record is None else self.model.heard_duration(record)
+            self.statusBar().showMessage(f"{name} is ready ({format_duration(heard or 0.0)}).", 8000)
             if (
                 self.playback.preview_note == (segment_id, self.message_bar.text)
                 and not self.message_bar.isHidden()

@@ -1,4 +1,5 @@
-"""Play all: every segment's current audio in order, with the export's pause between them."""
+"""Play all: every segment's current audio in order (trimmed as its take is), with the export's pause
+between them. A/B in the takes panel plays two takes of one segment through the same queue."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from narrator_app.ui.player import AudioPlayer
+from narrator_app.ui.player import NO_TRIM, AudioPlayer, Trim
+
+QueueItem = tuple[int, Path] | tuple[int, Path, Trim]  # segment id, file, its trim
 
 DEFAULT_PAUSE_S = 0.5
 
@@ -18,7 +21,7 @@ class PlayAll(QObject):
     def __init__(self, player: AudioPlayer, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._player = player
-        self._queue: list[tuple[int, Path]] = []
+        self._queue: list[QueueItem] = []
         self._current: int | None = None
         self._gap = QTimer(self)
         self._gap.setSingleShot(True)
@@ -29,8 +32,8 @@ class PlayAll(QObject):
     def active(self) -> bool:
         return self._current is not None
 
-    def start(self, queue: list[tuple[int, Path]], pause_s: float = DEFAULT_PAUSE_S) -> str | None:
-        """Play the (segment id, file) pairs in order; returns why it cannot, or None."""
+    def start(self, queue: list[QueueItem], pause_s: float = DEFAULT_PAUSE_S) -> str | None:
+        """Play the (segment id, file[, trim]) items in order; returns why it cannot, or None."""
         if not queue:
             return "No segment has current audio to play yet: generate them first (Ctrl+Shift+G)."
         if not self._player.available:
@@ -61,9 +64,9 @@ class PlayAll(QObject):
     def _next(self) -> None:
         if not self._queue:
             return
-        segment_id, path = self._queue.pop(0)
+        segment_id, path, *trim = self._queue.pop(0)
         self._current = segment_id
-        problem = self._player.play(path, segment_id)
+        problem = self._player.play(path, segment_id, trim[0] if trim else NO_TRIM)
         self.current_changed.emit(segment_id)
         if problem:  # a file gone missing: go on with the next one
             self._on_finished(segment_id)

@@ -14,8 +14,8 @@ from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.live_preview import LivePreview
 from narrator_app.ui.message_bar import Kind
-from narrator_app.ui.play_all import PlayAll
-from narrator_app.ui.player import AudioPlayer
+from narrator_app.ui.play_all import PlayAll, QueueItem
+from narrator_app.ui.player import NO_TRIM, AudioPlayer
 from narrator_app.ui.segment_model import SegmentTableModel
 
 
@@ -63,7 +63,8 @@ class Playback(QObject):
         return self.player.is_playing or self.playlist.active or self.live_preview.active
 
     def play_all(self) -> None:
-        queue = [(item.segment_id, item.audio_path) for item in self._controller.exports.plan().items]
+        items = self._controller.exports.plan().items
+        queue: list[QueueItem] = [(i.segment_id, i.audio_path, (i.start, i.end)) for i in items]
         self.live_preview.stop()
         problem = self.playlist.start(queue)
         if problem:
@@ -105,9 +106,7 @@ class Playback(QObject):
                 f"Segment {record.position + 1} has no audio yet: generate it first (Ctrl+G).", Kind.INFO
             )
             return
-        start, end = self._controller.takes.trims().get(record.id, (0.0, 0.0))  # what is heard
-        until = record.audio_duration - end if end and record.audio_duration else None
-        problem = self.player.play(path, record.id, from_s=start, until_s=until)
+        problem = self.player.play(path, record.id, self._model.trim(record.id))
         if problem:
             self._show_message(problem, Kind.WARNING)
         elif silent := self.player.output_problem():
@@ -134,8 +133,8 @@ class Playback(QObject):
         record = self._model.record(segment_id)
         path = None if record is None else self._controller.segments.audio_path(record)
         if info.status is TaskStatus.COMPLETED and path is not None and self.player.output_problem() is None:
-            if not self.active:
-                self.player.play(path, segment_id)
+            if not self.active:  # as heard: an auto-trim on render may have cut its ends
+                self.player.play(path, segment_id, self._controller.takes.trims().get(segment_id, NO_TRIM))
 
     def update_label(self) -> None:
         if self.live_preview.active:
@@ -148,7 +147,8 @@ class Playback(QObject):
         if not self.player.is_playing or record is None:
             self._label.setText("")
             return
-        total = format_duration(record.audio_duration or 0.0)
-        now = format_duration(self.player.position_ms / 1000)
+        heard = self.player.heard_length_ms  # the trimmed take, or another take than the current one
+        total = format_duration((record.audio_duration or 0.0) if heard is None else heard / 1000)
+        now = format_duration(self.player.heard_position_ms / 1000)
         silent = "  (no audio output)" if self.player.output_problem() else ""
         self._label.setText(f"▶ Segment {record.position + 1}  {now} / {total}{silent}")

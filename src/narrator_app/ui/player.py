@@ -1,4 +1,7 @@
-"""Audio preview with QtMultimedia; the app keeps running without it and says why Play is off."""
+"""Audio preview with QtMultimedia; the app keeps running without it and says why Play is off.
+
+A take's trim is heard: `play(..., trim=(start, end))` seeks past the first `start` seconds once the
+file is loaded and stops `end` seconds before its end (then `finished` is emitted, as at its end)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,11 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
 log = logging.getLogger(__name__)
+
+Trim = tuple[float, float]  # seconds cut from the start and from the end of a file
+NO_TRIM: Trim = (0.0, 0.0)
+# Positions arrive about every 85 ms: within this of the trim's end a timer stops at the right moment.
+STOP_AHEAD_MS = 200
 
 try:
     from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
@@ -35,13 +43,12 @@ class AudioPlayer(QObject):
         # Created on first use: a media player opens the audio device and starts backend threads,
         # which a window that never plays (and its start-up) does not need.
         self._player: QMediaPlayer | None = None
-        # A span of the file (a trim's preview): where playing starts, and where it stops (ms).
-        self._from_ms = 0
-        self._until_ms: int | None = None
-        self._span_end = QTimer(self)  # stops at the span's end between two position reports
-        self._span_end.setSingleShot(True)
-        self._span_end.setTimerType(Qt.TimerType.PreciseTimer)
-        self._span_end.timeout.connect(self._end_span)
+        self._cut_ms = (0, 0)  # the trim of what plays, in milliseconds
+        self._ended = True  # `finished` was emitted for what plays (once per play)
+        self._starting = False
+        self._stop_timer = QTimer(self)
+        self._stop_timer.setSingleShot(True)
+        self._stop_timer.timeout.connect(self._stop_at_trim_end)
 
     def _media_player(self) -> QMediaPlayer:
         if self._player is None:
@@ -88,21 +95,30 @@ class AudioPlayer(QObject):
     def position_ms(self) -> int:
         return 0 if self._player is None else int(self._player.position())
 
-    def play(
-        self, path: Path, segment_id: int, *, from_s: float = 0.0, until_s: float | None = None
-    ) -> str | None:
-        """Start playing (from `from_s` seconds into the file, and stopping at `until_s` as if the
-        file ended there, when given); returns why it could not, or None."""
+    @property
+    def heard_position_ms(self) -> int:
+        """The position in what is heard: from the trimmed start."""
+        return max(0, self.position_ms - self._cut_ms[0])
+
+    @property
+    def heard_length_ms(self) -> int | None:
+        """How long what plays is heard (its trim taken off); None until the file is loaded."""
+        whole = 0 if self._player is None else int(self._player.duration())
+        return max(0, whole - sum(self._cut_ms)) if whole > 0 else None
+
+    def play(self, path: Path, segment_id: int, trim: Trim = NO_TRIM) -> str | None:
+        """Start playing (only the part `trim` leaves); returns why it could not, or None."""
         if self.unavailable_reason is not None:
             return self.unavailable_reason
         if not path.is_file():
             return f"The audio file {path} is missing; generate the segment's audio again."
         player = self._media_player()
         player.stop()
-        self._span_end.stop()
+        self._stop_timer.stop()
         self.segment_id = self._playing_id = segment_id
-        self._from_ms = max(0, round(from_s * 1000))
-        self._until_ms = None if until_s is None else max(self._from_ms, round(until_s * 1000))
+        self._cut_ms = (max(0, round(trim[0] * 1000)), max(0, round(trim[1] * 1000)))
+        self._ended = False
+        self._starting = True  # until its PlayingState arrives
         # Setting the same URL again would not re-read a file that was regenerated in place.
         player.setSource(QUrl())
         player.setSource(QUrl.fromLocalFile(str(path)))
@@ -110,42 +126,46 @@ class AudioPlayer(QObject):
         return None
 
     def stop(self) -> None:
-        self._until_ms = None
-        self._span_end.stop()
+        self._stop_timer.stop()
+        self._ended = True
+        self._starting = False
         if self._player is not None:
             self._player.stop()
             self._player.setSource(QUrl())
 
     def _on_state(self, state: object) -> None:
-        if state == QMediaPlayer.PlaybackState.StoppedState:
+        # Queued: the stop of what played before can arrive after the next play() began (a trimmed
+        # take stopped at its end, the next one played at once): it does not forget the new segment.
+        if state == QMediaPlayer.PlaybackState.PlayingState:
+            self._starting = False
+        elif state == QMediaPlayer.PlaybackState.StoppedState and not self._starting:
             self.segment_id = None
         self.playing_changed.emit(state == QMediaPlayer.PlaybackState.PlayingState)
 
+    def _on_media_status(self, status: object) -> None:
+        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._cut_ms[0] and self._player is not None:
+            self._player.setPosition(self._cut_ms[0])  # before this the player ignores a seek
+        if status == QMediaPlayer.MediaStatus.EndOfMedia:
+            self._end()
+
     def _on_position(self, ms: int) -> None:
         self.position_changed.emit(int(ms))
-        if self._until_ms is None or not self.is_playing:
+        whole = 0 if self._player is None else int(self._player.duration())
+        if not self._cut_ms[1] or whole <= 0 or self._ended or self._stop_timer.isActive():
             return
-        # Position reports come every 50–100 ms: a timer stops closer to the span's end, and from
-        # the event loop, never inside a QMediaPlayer signal (see the queued connection above).
-        self._span_end.start(max(0, self._until_ms - int(ms)))
+        left = whole - self._cut_ms[1] - int(ms)
+        if left <= STOP_AHEAD_MS:
+            self._stop_timer.start(max(0, left))
 
-    def _end_span(self) -> None:
-        """The span played to its end: stop as the file's end would."""
-        if self._until_ms is None:
-            return
-        self.stop()
-        if self._playing_id is not None:
+    def _stop_at_trim_end(self) -> None:
+        if self._player is not None and not self._ended:
+            self._player.stop()
+            self._end()
+
+    def _end(self) -> None:
+        if not self._ended and self._playing_id is not None:
+            self._ended = True
             self.finished.emit(self._playing_id)
-
-    def _on_media_status(self, status: object) -> None:
-        if status == QMediaPlayer.MediaStatus.LoadedMedia and self._from_ms and self._player is not None:
-            # A position set before the file is loaded is dropped (seen with the FFmpeg backend).
-            self._player.setPosition(self._from_ms)
-        if status == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._until_ms = None  # the file ended before the span did: one "finished", not two
-            self._span_end.stop()
-            if self._playing_id is not None:
-                self.finished.emit(self._playing_id)
 
     def _on_error(self, _error: object, message: str) -> None:
         log.warning("Playback error: %s", message)

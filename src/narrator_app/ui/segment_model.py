@@ -87,8 +87,10 @@ class SegmentTableModel(QAbstractTableModel):
         self._rows: list[SegmentRecord] = []
         self._row_of: dict[int, int] = {}
         self._tasks: dict[int, TaskInfo] = {}  # latest task per segment id
-        self._trims: dict[int, tuple[float, float]] = {}  # segment id → its current take's trim
         self._icons: dict[str, Any] = {}  # status word → icon, loaded once
+        # Read when the rows are (re)read, not per paint: takes per segment, current take's trim.
+        self._take_counts: dict[int, int] = {}
+        self._trims: dict[int, tuple[float, float]] = {}
         controller.segments_reset.connect(self.reload)
         controller.project_changed.connect(self.reload)
         controller.segment_changed.connect(self.refresh_segment)
@@ -108,6 +110,20 @@ class SegmentTableModel(QAbstractTableModel):
     def record(self, segment_id: int) -> SegmentRecord | None:
         row = self._row_of.get(segment_id)
         return None if row is None else self._rows[row]
+
+    def take_count(self, segment_id: int) -> int:
+        return self._take_counts.get(segment_id, 0)
+
+    def trim(self, segment_id: int) -> tuple[float, float]:
+        """Seconds cut from the start and end of the segment's current take when it is heard."""
+        return self._trims.get(segment_id, (0.0, 0.0))
+
+    def heard_duration(self, record: SegmentRecord) -> float | None:
+        """The segment's audio as heard: its current take less the take's trim."""
+        if record.audio_duration is None:
+            return None
+        start, end = self.trim(record.id)
+        return max(0.0, record.audio_duration - start - end)
 
     # -- Qt model API -----------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
@@ -161,12 +177,8 @@ class SegmentTableModel(QAbstractTableModel):
                 return "Locked: its text and audio are protected" if record.is_locked else "Unlocked"
             if column == Column.VOICE:
                 return self._voice_tooltip(record) + direction_tooltip(record)
-            if column == Column.DURATION and record.id in self._trims and record.audio_duration:
-                start, end = self._trims[record.id]
-                return (
-                    f"Trimmed: {start:.2f} s cut from the start, {end:.2f} s from the end "
-                    f"(the take lasts {format_duration(record.audio_duration)})"
-                )
+            if column == Column.DURATION:
+                return self._duration_tooltip(record)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.VOICE and not record.voice:
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText)  # the default
         if role == Qt.ItemDataRole.DecorationRole and column == Column.STATUS:
@@ -233,6 +245,7 @@ class SegmentTableModel(QAbstractTableModel):
     def reload(self) -> None:
         """Re-read the list; rows added at the end or removed are told to views as such."""
         new = self._controller.segments.all()
+        self._take_counts = self._controller.takes.counts()
         self._trims = self._controller.takes.trims()
         old_ids = [r.id for r in self._rows]
         new_ids = [r.id for r in new]
@@ -264,14 +277,24 @@ class SegmentTableModel(QAbstractTableModel):
         if row is None or record is None:
             self.reload()
             return
+        self._read_takes(segment_id)
         task = self._tasks.get(segment_id)
         if task is not None and not task.status.is_active and record != self._rows[row]:
             # The segment changed since its last task ended: show its audio status from now on,
             # not a stale "Failed" or "Cancelled".
             del self._tasks[segment_id]
-        self._trims = self._controller.takes.trims()  # a trim, or its undo, changes what is heard
         self._rows[row] = record
         self._emit_row_changed(row)
+
+    def _read_takes(self, segment_id: int) -> None:
+        takes = self._controller.takes.list(segment_id)
+        takes = [] if isinstance(takes, Refusal) else takes
+        self._take_counts[segment_id] = len(takes)
+        current = next((t for t in takes if t.current), None)
+        if current is not None and (current.trim_start or current.trim_end):
+            self._trims[segment_id] = (current.trim_start, current.trim_end)
+        else:
+            self._trims.pop(segment_id, None)
 
     def _set_rows(self, rows: list[SegmentRecord]) -> None:
         self._rows = rows
@@ -320,14 +343,31 @@ class SegmentTableModel(QAbstractTableModel):
         if column == Column.STATUS:
             return self._status(record)[0]
         if column == Column.DURATION:
-            if record.audio_duration is None:
+            heard = self.heard_duration(record)
+            if heard is None:
                 return ""
-            start, end = self._trims.get(record.id, (0.0, 0.0))
-            return format_duration(record.audio_duration - start - end)  # what is heard: less the trim
+            count = self.take_count(record.id)
+            return format_duration(heard) + (f" · {count} takes" if count > 1 else "")
         if column == Column.VOICE:
             voice = record.voice or self._controller.generation.generation_settings().voice or "default"
             return voice + direction_detail(record)
         return None
+
+    def _duration_tooltip(self, record: SegmentRecord) -> str | None:
+        heard = self.heard_duration(record)
+        if heard is None or record.audio_duration is None:
+            return None
+        start, end = self.trim(record.id)
+        lines = [f"Heard: {format_duration(heard)}"]
+        if start or end:
+            lines[0] += (
+                f" of its {format_duration(record.audio_duration)} take "
+                f"(trimmed {start:g} s at the start, {end:g} s at the end)"
+            )
+        count = self.take_count(record.id)
+        if count > 1:
+            lines.append(f"{count} takes: the takes panel lists them to play, compare and choose.")
+        return "\n".join(lines)
 
     def _voice_tooltip(self, record: SegmentRecord) -> str:
         """Which voice will be used, and which made the current audio."""

@@ -46,7 +46,7 @@ class SegmentTable(QTableView):
             (Column.NUMBER, 44),
             (Column.LOCK, 52),
             (Column.STATUS, 130),
-            (Column.DURATION, 80),
+            (Column.DURATION, 124),  # room for '0:04.0 · 3 takes'
             (Column.VOICE, 130),
         ):
             self.setColumnWidth(column, width)

@@ -277,9 +277,7 @@ class TrimDialog(QDialog):
             return
         start, end = self.waveform.cuts
         until = self.waveform.duration - end
-        problem = self.player.play(
-            self.controller.takes.path(self.take), self.segment_id, from_s=start, until_s=until
-        )
+        problem = self.player.play(self.controller.takes.path(self.take), self.segment_id, (start, end))
         if problem:
             self.status.setText(problem)
             return
