@@ -74,6 +74,9 @@ def beside(editor: QWidget, panel: QWidget) -> QSplitter:
     row.addWidget(panel)
     row.setStretchFactor(0, 3)
     row.setStretchFactor(1, 2)
+    # Where the window's width is first shared out: the panel's six columns need about 400 px to
+    # be read without scrolling (a share by stretch alone left it 310 px of a 1300 px window).
+    row.setSizes([560, 440])
     return row
 
 
