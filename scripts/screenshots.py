@@ -102,7 +102,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         window = build_main_window(Path(data_dir), resolve_model_dir())
         c = window.controller
-        window.resize(1000, 600)
+        window.resize(1100, 680)  # the window's own first size
         window.move(0, 0)
         window.show()
         c.generation.wait()

@@ -139,7 +139,7 @@ class MainWindow(QMainWindow):
         self.chapter_splitter.addWidget(self.chapter_panel.view)
         self.chapter_splitter.addWidget(splitter)
         self.chapter_splitter.setStretchFactor(1, 1)
-        self.chapter_splitter.setSizes([280, 820])
+        self.chapter_splitter.setSizes([220, 880])
 
         central = QWidget(self)
         layout = QVBoxLayout(central)
