@@ -16,6 +16,7 @@ from fakes import FakeKokoro
 from narrator_app.core.cue_text import cue_sentences, written_sentences
 from narrator_app.core.normalize import normalize
 from narrator_app.engine.book_audio import BookChapter, plan_book
+from narrator_app.engine.chunks import plan_chunks, split_into_sentences
 from narrator_app.engine.cues import Sentence, layout_timings, sentence_cues
 from narrator_app.engine.parts import SilencePart, SpeakPart, Spoken
 from narrator_app.engine.synthesis import generate_parts_audio
@@ -37,6 +38,7 @@ TRICKY = [
     "It is 3.5 km. St. Paul is big. Approx. ten.",
     "Chapter IV\nIt costs $12.50. See p. 5.",
     "Pay $1,000.00. Go.",
+    "He paused. ... Then he spoke. —",
 ]
 
 
@@ -45,7 +47,7 @@ def test_written_sentences_are_the_sentences_read_aloud(text: str) -> None:
     """Normalisation takes full stops away ("Dr." is read "Doctor"): the written sentences join where
     the reading does, so there are as many as the model is given, each the written words."""
     written = written_sentences(text, "en-us")
-    spoken = [s for line in normalize(text, "en-us").splitlines() for s in split_sentences(line)]
+    spoken = split_into_sentences(normalize(text, "en-us"))  # what the model is given, a sentence a call
     assert len(written) == len(spoken)
     assert " ".join(written) == " ".join(text.split())  # nothing lost, nothing reordered, as written
 
@@ -62,6 +64,13 @@ def test_normalisation_merges_a_written_sentence_end_and_the_cues_follow() -> No
     # Counts that still differ (a lexicon entry adding a full stop): the whole text over the whole span.
     assert cue_sentences(spoken[:1], text, "en-us") == [Sentence(0.0, 1.5, text)]
     assert cue_sentences([], text, "en-us") == []
+
+
+def test_a_sentence_with_nothing_to_say_is_never_sent_alone() -> None:
+    assert split_into_sentences("He paused. ... Then he spoke.") == ["He paused. ...", "Then he spoke."]
+    assert split_into_sentences("... Then. Go.") == ["... Then.", "Go."]
+    assert split_into_sentences("One.\n* * *\nTwo. —") == ["One.", "* * *", "Two. —"]  # a line: as before
+    assert [c for c, _ in plan_chunks("A. ... B.")] == ["A. ...", "B."]
 
 
 def test_every_sentence_is_a_chunk_and_tags_do_not_cut_a_sentence(tmp_path: Path) -> None:

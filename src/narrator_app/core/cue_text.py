@@ -2,7 +2,7 @@
 
 No Qt here. The model is given the text normalised ("Chapter 1" read "Chapter one", "$12.50" "twelve
 dollars and fifty cents") with the lexicon applied and the direction tags gone; a cue shows what the
-user wrote. Both sides are cut into sentences by the same rule (engine/timings.split_sentences), and
+user wrote. Both sides are cut into sentences by the same rule (engine/chunks.split_into_sentences), and
 normalisation can take a sentence end away: "Dr. Smith" is read "Doctor Smith", one sentence where the
 written text has a full stop and a space. So a written sentence end counts only where the text read
 aloud still ends a sentence there (`written_sentences`); then the written sentences pair with the
@@ -16,13 +16,13 @@ from collections.abc import Iterable, Sequence
 
 from narrator_app.core.lexicon import LexiconEntry
 from narrator_app.core.normalize import spoken_text
+from narrator_app.engine.chunks import split_into_sentences
 from narrator_app.engine.cues import Sentence
-from narrator_app.engine.timings import split_sentences
 
 
 def _spoken_count(text: str, language: str, entries: tuple[LexiconEntry, ...]) -> int:
     said = "".join(piece.text for piece in spoken_text(text, language, entries))
-    return len(split_sentences(said))
+    return len(split_into_sentences(said))
 
 
 def written_sentences(text: str, language: str, entries: Iterable[LexiconEntry] = ()) -> list[str]:
@@ -32,7 +32,7 @@ def written_sentences(text: str, language: str, entries: Iterable[LexiconEntry] 
     chosen = tuple(entries)
     sentences: list[str] = []
     for line in text.splitlines():
-        pieces = split_sentences(line)
+        pieces = split_into_sentences(line)
         if not pieces:
             continue
         current = pieces[0]

@@ -81,8 +81,31 @@ def plan_chunks(text: str, *, quick_start: bool = False) -> list[tuple[str, floa
 
 
 def split_into_sentences(text: str) -> list[str]:
-    """One chunk per sentence (and per line), as split_into_chunks cuts them, never grouped."""
-    return split_into_chunks(text, target=0, minimum=0)
+    """One chunk per sentence (and per line), as split_into_chunks cuts them, never grouped; except
+    that a "sentence" with nothing to say ("...", "—" between two sentences of a line) stays with
+    the sentence before it (or, first in its line, the one after): alone the model has nothing to
+    read. A line of nothing but marks is a chunk of its own, as it always was."""
+    chunks: list[str] = []
+    for line in text.splitlines():
+        pieces = split_into_chunks(line, target=0, minimum=0)
+        merged: list[str] = []
+        for piece in pieces:
+            if merged and not has_words(piece):
+                merged[-1] = _joined(merged[-1], piece)
+            elif merged and not has_words(merged[-1]):
+                merged[-1] = _joined(merged[-1], piece)
+            else:
+                merged.append(piece)
+        chunks.extend(merged)
+    return chunks
+
+
+def has_words(text: str) -> bool:
+    return any(c.isalnum() for c in text)
+
+
+def _joined(first: str, second: str) -> str:
+    return f"{first}{'' if first[-1] in _CJK_STOPS else ' '}{second}"
 
 
 def ends_sentence(chunk: str) -> bool:
