@@ -5,11 +5,11 @@ as chunks finish. A rendering speaks one sentence a chunk (`plan_chunks`): where
 starts and ends is then where each sentence's does, which the subtitle cues are timed from (the model
 reports no times inside a chunk). Measured (bench/sentence_chunks.py, int8, 1 thread): 20 short
 sentences (17 characters on average) take 1.43 x the time of the same text in 2 grouped chunks;
-prose (7 sentences of 60-130 characters) the same either way; the loudness of sentences rendered
-alone spreads by 1.0 dB (short) and 0.3 dB (prose). `split_into_chunks` can still group short
-sentences up to a target length. A single long sentence stays whole and kokoro-onnx splits it further
-at its 510-phoneme limit. A line break always ends a chunk: a new line in the text is a pause in the
-narration, even without a full stop.
+prose (7 sentences of 60-130 characters, 6 chunks grouped) the same either way (25.8 s both); the
+loudness of sentences rendered alone spreads by 1.0 dB (short) and 0.3 dB (prose).
+`split_into_chunks` can still group short sentences up to a target length. A single long sentence
+stays whole and kokoro-onnx splits it further at its 510-phoneme limit. A line break always ends a
+chunk: a new line in the text is a pause in the narration, even without a full stop.
 """
 
 from __future__ import annotations
