@@ -21,11 +21,26 @@ from pathlib import Path
 import numpy as np
 
 SHORT = [
-    "The door opened.", "She looked up.", "Nobody spoke.", "Rain hit the glass.",
-    "He took off his coat.", "It was late.", "The clock ticked.", "A dog barked outside.",
-    "She put down her pen.", "He sat by the fire.", "The tea was cold.", "Neither of them moved.",
-    "Then the lamp went out.", "Someone laughed.", "It was only the wind.", "She lit a candle.",
-    "The room grew warm.", "He began to talk.", "She listened.", "Morning came at last.",
+    "The door opened.",
+    "She looked up.",
+    "Nobody spoke.",
+    "Rain hit the glass.",
+    "He took off his coat.",
+    "It was late.",
+    "The clock ticked.",
+    "A dog barked outside.",
+    "She put down her pen.",
+    "He sat by the fire.",
+    "The tea was cold.",
+    "Neither of them moved.",
+    "Then the lamp went out.",
+    "Someone laughed.",
+    "It was only the wind.",
+    "She lit a candle.",
+    "The room grew warm.",
+    "He began to talk.",
+    "She listened.",
+    "Morning came at last.",
 ]
 
 
