@@ -22,8 +22,8 @@ from narrator_app.engine.cues import split_text
 from narrator_app.engine.timings import sentences_from_json, split_sentences
 from support import MakeController, wait_for_tasks
 
-# Two chapters, four segments. The second segment's three sentences are spoken in one chunk (the
-# renderer groups short sentences): one cue per sentence all the same, the chunk's ends exact.
+# Two chapters, four segments. The second segment's three sentences are spoken a sentence a chunk:
+# one cue per sentence, each at its own sentence's recorded start and end.
 CHAPTERS = {
     "The Lamp": [
         "The keeper lit the lamp.",
@@ -92,10 +92,10 @@ def test_a_real_two_chapter_book_exports_to_m4b_and_a_file_per_chapter(
     records = c.segments.all()
     durations = [r.audio_duration for r in records]
     timings = [sentences_from_json(r.audio_timings) for r in records]
-    assert all(t for t in timings), "the render recorded every segment's chunk timings"
-    chunks = json.loads(records[1].audio_timings)
-    assert " ".join(text for _s, _e, text in chunks) == TEXTS[1]
-    assert chunks[-1][1] == pytest.approx(durations[1], abs=0.3)  # the chunks span the audio
+    assert all(t for t in timings), "the render recorded every segment's sentence timings"
+    chunks = json.loads(records[1].audio_timings)["sentences"]
+    assert [text for _s, _e, text in chunks] == split_sentences(TEXTS[1])  # a row per sentence
+    assert chunks[-1][1] == pytest.approx(durations[1], abs=0.3)  # the sentences span the audio
     c.shutdown()
     cover = tmp_path / "cover.png"
     cover.write_bytes(png_bytes())
@@ -148,7 +148,7 @@ def test_a_real_two_chapter_book_exports_to_m4b_and_a_file_per_chapter(
         assert [float(ch["start_time"]) for ch in info["chapters"]] == pytest.approx(starts, abs=0.05)
         assert float(info["format"]["duration"]) == pytest.approx(expected, abs=0.05)
 
-    # One cue per sentence, timed from the recorded chunk boundaries.
+    # One cue per sentence, timed from the recorded sentence boundaries.
     blocks = Path(payload["subtitles"]).read_text(encoding="utf-8").strip().split("\n\n")
     cues = [(seconds(b.split("\n")[1].split(" --> ")[0]), seconds(b.split("\n")[1].split(" --> ")[1]),
              " ".join(b.split("\n")[2:])) for b in blocks]  # fmt: skip
@@ -163,7 +163,7 @@ def test_a_real_two_chapter_book_exports_to_m4b_and_a_file_per_chapter(
     assert got == pytest.approx([t for pair in flat for t in pair], abs=0.002)
     chunk_ends = [segment_starts[1] + end for _s, end, _t in chunks]
     cue_ends = [end for _b, end, _t in cues[1:4]]
-    assert all(any(abs(end - e) < 0.002 for e in cue_ends) for end in chunk_ends)  # chunk ends are cue ends
+    assert cue_ends == pytest.approx(chunk_ends, abs=0.002)  # each sentence's end is its cue's end
 
     # A file per chapter with an M3U, ACX-levelled and checked.
     folder = tmp_path / "chapters"

@@ -349,7 +349,7 @@ def test_waveform_peaks_follow_the_loudness(tmp_path: Path) -> None:
 
 
 def test_quick_start_cuts_the_first_chunks_short_at_sentence_or_clause_ends() -> None:
-    from narrator_app.engine.chunks import plan_chunks, split_into_chunks
+    from narrator_app.engine.chunks import plan_chunks, split_into_sentences
 
     text = (
         "The lighthouse stood at the end of the long stone pier, and every evening the keeper "
@@ -364,17 +364,18 @@ def test_quick_start_cuts_the_first_chunks_short_at_sentence_or_clause_ends() ->
     assert plan[0] == ("The lighthouse stood at the end of the", 0.0)
     assert plan[1] == ("long stone pier, and every evening the keeper climbed the stairs.", 0.25)
     assert plan[2] == ("He lit the lamp, whatever the weather.", 0.25)  # within 120 characters
-    assert chunks[3:] == split_into_chunks(" ".join(chunks[3:]))
+    assert chunks[3:] == split_into_sentences(" ".join(chunks[3:]))  # then a sentence a chunk
     assert plan[-1][1] == 0.0  # nothing after the last
-    assert plan_chunks("Short. Two.", quick_start=True) == [("Short. Two.", 0.0)]
+    assert plan_chunks("Short. Two.", quick_start=True) == [("Short.", 0.25), ("Two.", 0.0)]
     assert plan_chunks("x" * 300, quick_start=True) == [("x" * 300, 0.0)]  # nowhere to cut
     assert plan_chunks("", quick_start=True) == []
     # A first clause short enough is kept whole, with a clause's pause after it.
     assert plan_chunks(
         "At the end of the long pier, where the wall met the sea, a light stood.", quick_start=True
     )[0] == ("At the end of the long pier,", 0.1)
-    # Without quick start: whole sentences up to 200 characters, as always.
-    assert [c for c, _ in plan_chunks(text)] == split_into_chunks(text)
+    # Without quick start: one sentence a chunk (its audio's start and end are the sentence's).
+    assert [c for c, _ in plan_chunks(text)] == split_into_sentences(text)
+    assert len(split_into_sentences(text)) == 5
 
 
 def test_on_audio_gets_every_piece_in_order_with_the_pauses(tmp_path: Path) -> None:

@@ -124,7 +124,7 @@ def test_without_an_audio_device_play_generates_and_says_so(
     assert not window.live_preview.active
     qtbot.waitUntil(lambda: window.controller.segments.get(segment.id).audio_file is not None, timeout=10_000)
     path = window.controller.segments.audio_path(window.controller.segments.get(segment.id))
-    assert len(wav_pcm(path)) == pytest.approx(24_000, abs=2)  # two 0.5 s tones
+    assert len(wav_pcm(path)) == pytest.approx(30_000, abs=2)  # two 0.5 s tones, a 0.25 s pause between
     # "play it once it is ready": once it is, the note goes
     qtbot.waitUntil(window.message_bar.isHidden)
 
@@ -178,7 +178,8 @@ def test_stop_silences_the_preview_and_the_generation_goes_on(
     assert "still being generated" in window.statusBar().currentMessage()
     fake_kokoro.release()
     qtbot.waitUntil(lambda: c.segments.get(segment.id).audio_file is not None, timeout=10_000)
-    assert c.segments.get(segment.id).audio_duration == pytest.approx(2.0, abs=0.01)
+    # four 0.5 s tones, a sentence a chunk, 0.25 s pauses between them
+    assert c.segments.get(segment.id).audio_duration == pytest.approx(2.75, abs=0.01)
 
 
 def test_cancel_stops_the_sound_and_keeps_no_audio(

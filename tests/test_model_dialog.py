@@ -190,7 +190,8 @@ def test_the_voice_picker_filters_previews_in_the_background_and_sets_blends(
     path = Path(ready.args[1])
     assert path.is_file() and sf.info(path).duration > 0.4
     assert fake_kokoro.calls[-1][1:] == ("am_michael", 1.0, "fr-fr")
-    assert "Bonjour" in fake_kokoro.calls[-1][0]
+    assert "Bonjour" in fake_kokoro.calls[-2][0]  # the French sample, a sentence a model call
+    assert fake_kokoro.calls[-2][1:] == ("am_michael", 1.0, "fr-fr")
     calls = len(fake_kokoro.calls)
     with qtbot.waitSignal(previews.ready, timeout=5_000) as again:
         qtbot.mouseClick(picker.preview_button, Qt.MouseButton.LeftButton)

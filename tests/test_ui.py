@@ -147,7 +147,7 @@ def test_fake_generation_goes_queued_generating_ready(
     qtbot.waitUntil(lambda: cell(window, blocker.id, Column.STATUS) == "Generating…")
     fake_kokoro.release()
     qtbot.waitUntil(lambda: cell(window, segment.id, Column.STATUS) == "Ready", timeout=10_000)
-    assert cell(window, segment.id, Column.DURATION) == "0:01.0"
+    assert cell(window, segment.id, Column.DURATION) == "0:01.2"  # two 0.5 s tones, a 0.25 s pause
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from PySide6.QtCore import Signal, SignalInstance
 
 from narrator_app.app.workers import WorkerSignals, WorkerState
+from narrator_app.core.cue_text import cue_sentences
 from narrator_app.core.direction import script_parts, voice_checker
 from narrator_app.core.lexicon import LexiconEntry
 from narrator_app.core.pronounce import prepare_parts, pronunciation_fingerprint
@@ -29,7 +30,7 @@ from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.parts import Spoken
 from narrator_app.engine.synthesis import CommitRefused, generate_parts_audio
-from narrator_app.engine.timings import timings_json
+from narrator_app.engine.timings import sentence_timings_json, spoken_sentences
 from narrator_app.engine.trim import silence_trim
 from narrator_app.engine.voice_specs import VoiceSpecError, check_voice_spec, is_blend, voice_style
 from narrator_app.engine.voices import VoicesFileError
@@ -234,6 +235,8 @@ class TtsJob:
                 lexicon=lexicon,
                 normalization=normalization,
             )
+            # Where each sentence's audio starts and ends, with its text as written (subtitle cues).
+            sentences = cue_sentences(spoken_sentences(spoken), script.plain_text, req.language, req.lexicon)
             # A new take, made current, in one transaction: the earlier takes and their files stay.
             added = self._repository.takes.add(
                 req.segment_id,
@@ -244,7 +247,7 @@ class TtsJob:
                 req.speed,
                 limit=req.take_limit,
                 unless_locked=True,
-                timings=timings_json(spoken),
+                timings=sentence_timings_json(sentences),
             )
             if added is None:
                 raise CommitRefused(

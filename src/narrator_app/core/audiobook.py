@@ -22,7 +22,6 @@ from narrator_app.engine.book_audio import BookChapter, BookTags, chapter_file_n
 from narrator_app.engine.cues import (
     SegmentTiming,
     Sentence,
-    flat_timings,
     layout_timings,
     segment_cues,
     sentence_cues,
@@ -180,7 +179,7 @@ def _playlist_stem(options: BookOptions) -> str:
 def _sentences(items: Sequence[BookItem]) -> tuple[list[tuple[Sentence, ...]], int]:
     spans, untimed = [], 0
     for entry in items:
-        sentences = sentences_from_json(entry.timings)
+        sentences = sentences_from_json(entry.timings, entry.item.text)
         untimed += sentences is None
         spans.append(sentences or ())
     return spans, untimed
@@ -192,10 +191,6 @@ def _write_cues(options: BookOptions, timings: list[SegmentTiming]) -> tuple[Pat
     cues = sentence_cues(timings) if options.cue_by == "sentence" else segment_cues(timings)
     path = subtitle_path(options.out_path, options.subtitles)
     return write_subtitles(cues, path, options.subtitles), len(cues)
-
-
-def _durations(items: Sequence[BookItem]) -> list[float]:
-    return [sf.info(str(b.item.audio_path)).frames / SAMPLE_RATE for b in items]
 
 
 def _levelled_narration(
@@ -310,8 +305,9 @@ def export_project(
         else:
             duration, gain = _levelled_narration(items, options, target, should_cancel, on_progress)
             pieces = ()
-        timings = flat_timings(_durations(items), texts, options.pause, spans)
-        subtitles, cues = _write_cues(options, timings)
+        # As export_narration and _levelled_narration lay it out: trims and pauses after included.
+        flat = plan_book([_chapter("", [b.item for b in items])], pause=options.pause, chapter_pause=0)
+        subtitles, cues = _write_cues(options, layout_timings(flat, texts, spans))
         outcome = ExportOutcome(
             options.out_path, duration, len(items), subtitles, pieces, gain_db=gain, cues=cues
         )

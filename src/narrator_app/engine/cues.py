@@ -128,7 +128,9 @@ def segment_cues(segments: Sequence[SegmentTiming], *, width: int = LINE_WIDTH) 
 def layout_timings(
     layout: BookLayout, texts: Sequence[str], sentences: Sequence[Sequence[Sentence]] | None = None
 ) -> list[SegmentTiming]:
-    """The SegmentTiming of every segment of a book export, in order, from its layout."""
+    """The SegmentTiming of every segment of a book export, in order, from its layout. Sentence
+    times (from the start of each file) are moved by the segment's trim: what it cuts from the start
+    comes before the segment's place in the export."""
     segments = [segment for chapter in layout.chapters for segment in chapter.segments]
     if len(texts) != len(segments) or (sentences is not None and len(sentences) != len(segments)):
         raise ExportError(f"The export has {len(segments)} segments but the texts given do not match.")
@@ -137,10 +139,16 @@ def layout_timings(
             s.start / SAMPLE_RATE,
             (s.start + s.frames) / SAMPLE_RATE,
             text,
-            tuple(sentences[i]) if sentences is not None else (),
+            _shifted(sentences[i], s.skip / SAMPLE_RATE) if sentences is not None else (),
         )
         for i, (s, text) in enumerate(zip(segments, texts, strict=True))
     ]
+
+
+def _shifted(sentences: Sequence[Sentence], seconds: float) -> tuple[Sentence, ...]:
+    if not seconds:
+        return tuple(sentences)
+    return tuple(Sentence(s.start - seconds, s.end - seconds, s.text) for s in sentences)
 
 
 def flat_timings(

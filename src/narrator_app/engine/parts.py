@@ -44,12 +44,15 @@ Part = SpeakPart | SilencePart
 
 class Spoken(NamedTuple):
     """A chunk of speech in the rendered audio: seconds from the start, the chunk as sent to the
-    model, and the index of its part in the sequence rendered."""
+    model, the index of its part in the sequence rendered, and whether a sentence ends with it (a
+    sentence mark or a line break after it; False for a piece of a sentence: a quick start's cut, or
+    the words before a tag that changes the voice)."""
 
     start: float
     end: float
     text: str
     part: int
+    ends: bool = True
 
 
 def spoken_parts(parts: Sequence[Part]) -> list[bool]:

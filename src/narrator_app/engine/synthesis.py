@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from narrator_app.engine.audio_files import TempWav, replacing
-from narrator_app.engine.chunks import plan_chunks
+from narrator_app.engine.chunks import ends_sentence, plan_chunks
 from narrator_app.engine.disk_space import is_no_space, no_space_message
 from narrator_app.engine.parts import MAX_SPEED as MAX_SPEED  # re-exported: the speed bounds
 from narrator_app.engine.parts import MIN_SPEED as MIN_SPEED
@@ -168,6 +168,7 @@ def synthesize_parts_into(
                 continue
             lead = part.content[: len(part.content) - len(part.content.lstrip())]
             pause = join_pause(between + lead) if between else 0.0
+            cursor = 0  # where the next chunk is looked for in the part's text
             for chunk, pause_after in plan:
                 if pause and spoken:
                     gap = np.zeros(int(pause * rate), dtype=np.float32)
@@ -195,7 +196,11 @@ def synthesize_parts_into(
                     if aclose is not None:
                         await aclose()
                 if on_spoken is not None:
-                    on_spoken(Spoken(begin / rate, written / rate, chunk, index))
+                    found = part.content.find(chunk, cursor)
+                    cursor = found + len(chunk) if found >= 0 else cursor
+                    after = part.content[cursor:] if found >= 0 else ""
+                    ends = ends_sentence(chunk) or "\n" in after[: len(after) - len(after.lstrip())]
+                    on_spoken(Spoken(begin / rate, written / rate, chunk, index, ends))
                 done += len(chunk)
                 if on_progress is not None:
                     on_progress(done / total)

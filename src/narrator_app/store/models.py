@@ -94,7 +94,7 @@ class Segment(Base):
     audio_duration: Mapped[float | None] = mapped_column(Float, default=None)
     # JSON: what produced the audio (text digest, voice, speed, language, model); see engine/fingerprint.
     audio_fingerprint: Mapped[str | None] = mapped_column(Text, default=None)
-    # JSON [[start s, end s, text], ...]: each spoken chunk of the audio; NULL when unknown.
+    # JSON: where each sentence of the audio is (engine/timings.py), the current take's; NULL: unknown.
     audio_timings: Mapped[str | None] = mapped_column(Text, default=None)
     # A voice or blend for this segment only; NULL: the global voice.
     voice: Mapped[str | None] = mapped_column(String(200), default=None)
@@ -136,6 +136,8 @@ class Take(Base):
     # Seconds cut from the start and the end when it is played or exported.
     trim_start: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     trim_end: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # JSON: where its sentences are in its audio (as segments.audio_timings); NULL when unknown.
+    timings: Mapped[str | None] = mapped_column(Text, default=None)
 
 
 class LexiconEntry(Base):

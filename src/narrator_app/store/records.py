@@ -31,7 +31,7 @@ class SegmentRecord:
     chapter_id: int = 0  # the chapter it belongs to (0 only in records made by hand, in tests)
     speed: float | None = None  # this segment's own speed; None: the global speed
     pause_after: float | None = None  # seconds of silence after it in an export; None: the export's gap
-    audio_timings: str | None = None  # JSON [[start, end, text], ...] of its audio's chunks; None: unknown
+    audio_timings: str | None = None  # JSON: its audio's sentence times (engine/timings.py); None: unknown
 
     @property
     def has_audio(self) -> bool:
@@ -103,6 +103,7 @@ class TakeRecord:
     trim_start: float = 0.0  # seconds cut from the start
     trim_end: float = 0.0  # seconds cut from the end
     current: bool = False
+    timings: str | None = None  # JSON: where its sentences are (engine/timings.py); None: unknown
 
     @property
     def trimmed_duration(self) -> float:

@@ -402,15 +402,15 @@ class Repository:
     ) -> bool:
         """Record a segment's audio in one UPDATE of just the audio columns.
 
-        `timings`: JSON of where each spoken chunk of the audio starts and ends (None: unknown; also
-        what clearing the audio leaves).
+        `timings`: JSON of where each sentence of the audio starts and ends (engine/timings.py; None:
+        unknown; also what clearing the audio leaves).
 
         Returns False when the segment no longer exists (deleted while its job ran) or, with
         `unless_locked`, is locked.
 
         Takes: when the segment's current take has this same file (overwritten in place), that take
-        gets the new duration and fingerprint; otherwise the segment no longer has a current take (its
-        audio is none of its takes). A render meant to be kept as a take goes through TakeStore.add.
+        gets the new duration, fingerprint and timings; otherwise the segment no longer has a current
+        take (its audio is none of its takes). A render meant to be kept as a take goes through TakeStore.add.
         """
         statement = update(Segment).where(Segment.id == segment_id)
         if unless_locked:
@@ -433,7 +433,7 @@ class Repository:
                 session.execute(
                     update(Take)
                     .where(Take.id == take_id, Take.audio_file == audio_file)
-                    .values(duration=duration, fingerprint=fingerprint)
+                    .values(duration=duration, fingerprint=fingerprint, timings=timings)
                 )
             return True
 

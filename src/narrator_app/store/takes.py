@@ -1,8 +1,8 @@
 """Takes in the store: every render of a segment kept, one of them current, each with a trim.
 
-The segment's audio columns (audio_file, audio_duration, audio_fingerprint) always hold the current
-take's audio, written in the same transaction that makes a take current: everything that reads
-segments (export, play-all, outdated marks) sees the chosen take without knowing about takes. The
+The segment's audio columns (audio_file, audio_duration, audio_fingerprint, audio_timings) always
+hold the current take's audio, written in the same transaction that makes a take current: everything
+that reads segments (export, play-all, outdated marks) sees the chosen take without knowing about takes. The
 trim is the take's; the segment's audio_duration stays the whole file's.
 
 After a render, the app writes the audio to a file of its own for the take (never over an earlier
@@ -44,12 +44,12 @@ def take_record(row: Take, current_take_id: int | None) -> TakeRecord:
         trim_start=row.trim_start,
         trim_end=row.trim_end,
         current=row.id == current_take_id,
+        timings=row.timings,
     )
 
 
 def _make_current(segment: Segment, take: Take) -> None:
-    if segment.audio_file != take.audio_file:
-        segment.audio_timings = None  # takes keep no timings: another file's are unknown
+    segment.audio_timings = take.timings  # its sentences' times go with its audio (subtitle cues)
     segment.current_take_id = take.id
     segment.audio_file = take.audio_file
     segment.audio_duration = take.duration
@@ -74,6 +74,7 @@ def restore_in(session: Session, takes: Iterable[TakeRecord]) -> None:
                 created_at=record.created_at,
                 trim_start=record.trim_start,
                 trim_end=record.trim_end,
+                timings=record.timings,
             )
         )
     session.flush()
@@ -170,12 +171,12 @@ class TakeStore:
                 fingerprint=fingerprint,
                 voice=voice,
                 speed=speed,
+                timings=timings,
             )
             session.add(row)
             session.flush()
             if make_current:
-                _make_current(segment, row)
-                segment.audio_timings = timings  # where its sentences are (subtitles), in the same UPDATE
+                _make_current(segment, row)  # its timings too: where its sentences are (subtitles)
             dropped: list[TakeRecord] = []
             if limit is not None:
                 rows = list(
