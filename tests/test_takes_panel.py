@@ -89,7 +89,9 @@ def test_two_renders_use_the_first_take_outdated_and_undo(
     window = make_window(fake_model_dir, fake_kokoro)
     c = window.controller
     panel = window.takes_panel
-    segment = c.segments.add("One sentence. Another one.")
+    segment = c.segments.add(
+        "One sentence.Another one."
+    )  # no space after the stops: one sentence to Narrator, one 0.5 s tone per stop from the fake
     render(qtbot, window, segment.id, takes=1)
     assert cell(window, segment.id, Column.DURATION) == "0:01.0"  # one take: no count shown
     c.settings.update(speed=2.0)  # the fake speaks faster: take 2 is shorter
@@ -163,7 +165,9 @@ def test_a_trim_shows_in_the_duration_column_and_the_panel(
 ) -> None:
     window = make_window(fake_model_dir, fake_kokoro)
     c = window.controller
-    segment = c.segments.add("One. Two. Three. Four.")
+    segment = c.segments.add(
+        "One.Two.Three.Four."
+    )  # no space after the stops: one sentence to Narrator, one 0.5 s tone per stop from the fake
     render(qtbot, window, segment.id, takes=1)
     assert cell(window, segment.id, Column.DURATION) == "0:02.0"
     assert not isinstance(c.takes.trim(segment.id, 0.3, 0.4), Refusal)
@@ -225,7 +229,9 @@ def test_play_a_trimmed_take_plays_only_its_trimmed_part(
         pytest.fail(f"QtMultimedia is needed for this test: {window.player.unavailable_reason}")
     c = window.controller
     panel = window.takes_panel
-    segment = c.segments.add("One. Two. Three. Four.")  # 2.0 s
+    segment = c.segments.add(
+        "One.Two.Three.Four."
+    )  # no space after the stops: one sentence to Narrator, one 0.5 s tone per stop from the fake: 2.0 s
     render(qtbot, window, segment.id, takes=1)
     assert not isinstance(c.takes.trim(segment.id, 0.6, 0.8), Refusal)  # heard: 0.6 s … 1.2 s
     positions: list[int] = []

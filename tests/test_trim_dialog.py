@@ -120,7 +120,9 @@ def test_handles_and_spin_boxes_then_ok_trims_the_take_and_the_row(
 ) -> None:  # type: ignore[no-untyped-def]
     window = make_window(fake_model_dir, FakeKokoro())
     c = window.controller
-    record = c.segments.add("One. Two. Three. Four.")  # four 0.5 s tones
+    record = c.segments.add(
+        "One.Two.Three.Four."
+    )  # no space after the stops: one sentence to Narrator, one 0.5 s tone per stop from the fake: 2.0 s
     render(qtbot, window, record.id)
     take_path = c.segments.audio_path(c.segments.get(record.id))  # type: ignore[arg-type]
     whole = seconds_of(take_path)  # type: ignore[arg-type]
@@ -266,7 +268,9 @@ def test_play_in_the_window_plays_only_the_trimmed_part(
 ) -> None:  # type: ignore[no-untyped-def]
     window = make_window(fake_model_dir, FakeKokoro())
     c = window.controller
-    record = c.segments.add("One. Two. Three.")  # 1.5 s
+    record = c.segments.add(
+        "One.Two.Three."
+    )  # no space after the stops: one sentence to Narrator, one 0.5 s tone per stop from the fake: 1.5 s
     render(qtbot, window, record.id)
     assert not isinstance(c.takes.trim(record.id, 0.5, 0.5), Refusal)
     if not window.player.available:
