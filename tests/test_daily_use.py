@@ -3,44 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from fakes import ClockSink, FakeKokoro
 from narrator_app.app.catalog import model_status
 from narrator_app.core.batch import BatchState
-from narrator_app.ui import build_main_window
 from narrator_app.ui.batch_status import describe_progress
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.model_dialog import ModelDialog
 from narrator_app.ui.segment_model import Column
 from narrator_app.ui.settings_dialog import SettingsDialog, bundled_voices_note
-
-MakeWindow = Callable[..., MainWindow]
+from window_support import MakeWindow, cell, window_maker
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[no-untyped-def]
-    def make(model_dir: Path, fake: FakeKokoro) -> MainWindow:
-        window = build_main_window(tmp_path / "data", model_dir, model_factory=lambda files, threads: fake)
-        window.confirm_delete = lambda count: True
-        qtbot.addWidget(window)
-        window.show()
-        return window
-
-    yield make
-
-
-def cell(
-    window: MainWindow, segment_id: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole
-) -> object:
-    row = window.model.row_of(segment_id)
-    assert row is not None
-    return window.model.index(row, column).data(role)
+def make_window(qtbot, tmp_path: Path) -> MakeWindow:  # type: ignore[no-untyped-def]
+    return window_maker(qtbot, tmp_path / "data")
 
 
 def generate_and_wait(qtbot, window: MainWindow, segment_id: int) -> None:  # type: ignore[no-untyped-def]

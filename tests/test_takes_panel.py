@@ -3,7 +3,6 @@ and heard (trimmed) duration, and playback of only the trimmed part of a take.""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -12,32 +11,15 @@ from PySide6.QtCore import Qt
 
 from fakes import FakeKokoro
 from narrator_app.core.rules import Refusal
-from narrator_app.ui import build_main_window
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.segment_model import Column
 from narrator_app.ui.takes_panel import NO_SEGMENT, NO_TAKES, age
-
-MakeWindow = Callable[..., MainWindow]
+from window_support import MakeWindow, cell, window_maker
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[no-untyped-def]
-    def make(model_dir: Path, fake: FakeKokoro) -> MainWindow:
-        window = build_main_window(tmp_path / "data", model_dir, model_factory=lambda files, threads: fake)
-        window.confirm_delete = lambda count: True
-        qtbot.addWidget(window)
-        window.show()
-        return window
-
-    yield make
-
-
-def cell(
-    window: MainWindow, segment_id: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole
-) -> object:
-    row = window.model.row_of(segment_id)
-    assert row is not None
-    return window.model.index(row, column).data(role)
+def make_window(qtbot, tmp_path: Path) -> MakeWindow:  # type: ignore[no-untyped-def]
+    return window_maker(qtbot, tmp_path / "data")
 
 
 def render(qtbot, window: MainWindow, segment_id: int, takes: int) -> None:  # type: ignore[no-untyped-def]

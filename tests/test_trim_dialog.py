@@ -3,7 +3,6 @@ Trim silence, Preview, OK, Cancel, Undo), and what the row, the takes and the pl
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -16,28 +15,17 @@ from fakes import FakeKokoro
 from narrator_app.core.rules import Refusal
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.engine.trim import silence_trim
-from narrator_app.ui import build_main_window
 from narrator_app.ui.formatting import format_duration
 from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.segment_model import Column
 from narrator_app.ui.trim_dialog import TrimDialog
 from narrator_app.ui.trim_waveform import MIN_KEPT_S, Handle
-
-MakeWindow = Callable[..., MainWindow]
+from window_support import MakeWindow, window_maker
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[no-untyped-def]
-    def make(model_dir: Path, fake: FakeKokoro | None = None) -> MainWindow:
-        kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
-        window = build_main_window(tmp_path / "data", model_dir, **kwargs)
-        qtbot.addWidget(window)
-        window.show()
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
-
-    yield make
+def make_window(qtbot, tmp_path: Path) -> MakeWindow:  # type: ignore[no-untyped-def]
+    return window_maker(qtbot, tmp_path / "data")
 
 
 def render(qtbot, window: MainWindow, segment_id: int) -> None:  # type: ignore[no-untyped-def]

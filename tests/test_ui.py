@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 
 from fakes import FakeKokoro
-from narrator_app.app.controller import Controller
 from narrator_app.core.rules import Refusal
 from narrator_app.core.tasks import TaskStatus
 from narrator_app.ui import build_main_window
@@ -18,37 +16,12 @@ from narrator_app.ui.main_window import MainWindow
 from narrator_app.ui.player import AudioPlayer
 from narrator_app.ui.segment_model import Column
 from narrator_app.ui.settings_dialog import SettingsDialog
-
-MakeWindow = Callable[..., MainWindow]
+from window_support import MakeWindow, cell, window_maker
 
 
 @pytest.fixture
-def make_window(qtbot, tmp_path: Path) -> Iterator[MakeWindow]:  # type: ignore[no-untyped-def]
-    def make(
-        model_dir: Path, fake: FakeKokoro | None = None, player: AudioPlayer | None = None
-    ) -> MainWindow:
-        if player is None:
-            kwargs = {"model_factory": lambda files, threads: fake} if fake is not None else {}
-            window = build_main_window(tmp_path / "data", model_dir, **kwargs)
-        else:
-            controller = Controller(tmp_path / "data", model_dir, model_factory=lambda files, threads: fake)
-            window = MainWindow(controller, player)
-        window.confirm_delete = lambda count: True
-        qtbot.addWidget(window)
-        window.show()
-        window.activateWindow()  # window shortcuts need the active window
-        qtbot.waitUntil(window.isActiveWindow)
-        return window
-
-    yield make
-
-
-def cell(
-    window: MainWindow, segment_id: int, column: Column, role: int = Qt.ItemDataRole.DisplayRole
-) -> object:
-    row = window.model.row_of(segment_id)
-    assert row is not None
-    return window.model.index(row, column).data(role)
+def make_window(qtbot, tmp_path: Path) -> MakeWindow:  # type: ignore[no-untyped-def]
+    return window_maker(qtbot, tmp_path / "data")
 
 
 def context_menu_action(window: MainWindow, segment_id: int, text: str):  # type: ignore[no-untyped-def]
