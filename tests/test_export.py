@@ -186,6 +186,33 @@ def test_a_folder_as_target_and_unreadable_audio_are_explained(
     assert not (tmp_path / "story.wav").exists() and not (tmp_path / "story.srt").exists()
 
 
+def test_an_export_runs_until_its_result_is_handed_over(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A short export's worker can be done before its result reaches the window: a second export
+    asked for in that moment is refused, as while the first one writes (it failed CI once so)."""
+    from narrator_app.app.exporting import ExportRequest
+    from narrator_app.app.workers import Deadline
+
+    c = make_controller(fake_model_dir, FakeKokoro())
+    for n in range(3):
+        c.segments.add(f"Segment {n}.")
+    c.generation.generate_all()
+    qtbot.waitUntil(lambda: c.generation.batch_state().finished)
+    results: list[object] = []
+    c.exports.finished.connect(results.append)
+    _plan, first = c.exports.start(ExportRequest(tmp_path / "a.wav"))
+    assert first
+    # Every worker done, without running the event loop: the result is still queued.
+    assert c.workers.wait(Deadline(20_000))
+    assert (tmp_path / "a.wav").exists() and results == []
+    assert c.exports.running
+    _plan, second = c.exports.start(ExportRequest(tmp_path / "b.wav"))
+    assert not second and not (tmp_path / "b.wav").exists()
+    qtbot.waitUntil(lambda: len(results) == 1)
+    assert not c.exports.running
+
+
 def test_only_one_export_runs_at_a_time(
     qtbot, make_controller: MakeController, fake_model_dir: Path, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

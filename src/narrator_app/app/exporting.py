@@ -184,6 +184,13 @@ class Exports(QObject):
         self._worker: Worker | None = None
         self._started_at: float | None = None
         self._signals = ExportSignals(self)
+        # An export runs until its result is handed over here, in the owner's thread: the worker may
+        # be done a moment before (its finished/failed still queued), and a second export started in
+        # that moment would run before the first one's result was seen. Connected first, so it runs
+        # before any other receiver of the same signal.
+        self._unanswered = False
+        self._signals.finished.connect(self._answered)
+        self._signals.failed.connect(self._answered)
         self.progress = self._signals.progress
         self.finished = self._signals.finished
         self.failed = self._signals.failed
@@ -225,7 +232,10 @@ class Exports(QObject):
 
     @property
     def running(self) -> bool:
-        return self._worker is not None and self._worker in self._session.workers.live()
+        return self._worker is not None and (self._unanswered or self._worker in self._session.workers.live())
+
+    def _answered(self, *_: object) -> None:
+        self._unanswered = False
 
     def start(self, request: ExportRequest, *, skip_missing: bool = False) -> tuple[ExportPlan, bool]:
         """Export in the background (signals progress / finished / failed). Returns the plan and
@@ -245,6 +255,7 @@ class Exports(QObject):
         )
         self._worker = Worker(job, self._signals, registry=session.workers, name="export")
         self._started_at = time.monotonic()
+        self._unanswered = True
         self._worker.start(self._pool)
         return plan, True
 
