@@ -18,10 +18,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-import pyloudnorm
 from numpy.typing import NDArray
-from scipy.ndimage import minimum_filter1d
-from scipy.signal import lfilter, resample_poly
+
+# pyloudnorm and scipy are imported where they are used: importing them costs about a second, which the
+# window's start-up (it imports this module for the presets) should not pay before anything is exported.
 
 ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
@@ -89,6 +89,10 @@ class LoudnessMeter:
         if rate % 10:
             raise ValueError("The sample rate must be a multiple of 10 Hz (100 ms parts).")
         self.rate = rate
+        import pyloudnorm
+        from scipy.signal import lfilter
+
+        self._lfilter = lfilter
         filters = pyloudnorm.Meter(rate)._filters.values()  # high shelf, then high pass
         self._stages = [(f.b, f.a, f.passband_gain, np.zeros(len(f.a) - 1)) for f in filters]
         self._hop = rate // 10
@@ -107,7 +111,7 @@ class LoudnessMeter:
         self._peak = max(self._peak, float(np.max(np.abs(samples))))
         weighted = samples
         for index, (b, a, gain, state) in enumerate(self._stages):
-            weighted, state = lfilter(b, a, weighted, zi=state)
+            weighted, state = self._lfilter(b, a, weighted, zi=state)
             weighted = weighted * gain
             self._stages[index] = (b, a, gain, state)
         weighted = np.concatenate([self._carry, weighted])
@@ -198,6 +202,9 @@ class PeakLimiter:
         return out.astype(np.float32)
 
     def _gains(self, window: NDArray[np.float64]) -> NDArray[np.float64]:
+        from scipy.ndimage import minimum_filter1d as _minimum_filter1d  # on first use (see the top)
+        from scipy.signal import resample_poly
+
         upsampled = np.abs(resample_poly(window, 4, 1))
         peaks = np.maximum(np.abs(window), upsampled.reshape(-1, 4).max(axis=1))
         peaks = np.maximum(peaks, np.concatenate([[0.0], peaks[:-1]]))  # the peak just before it too
@@ -205,7 +212,7 @@ class PeakLimiter:
             needed = np.minimum(1.0, self._ceiling / np.maximum(peaks, 1e-12))
         span = self._hold + self._attack  # minimum over [s - hold, s + attack - 1]
         held: NDArray[np.float64] = np.asarray(
-            minimum_filter1d(needed, size=span, origin=self._hold - span // 2, mode="nearest"),
+            _minimum_filter1d(needed, size=span, origin=self._hold - span // 2, mode="nearest"),
             dtype=np.float64,
         )
         cumulative = np.concatenate([[0.0], np.cumsum(held)])
