@@ -9,25 +9,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from narrator_app.paths import resolve_model_dir
-from narrator_app.store.records import BookDetails
-from narrator_app.ui import build_main_window
-from narrator_app.ui.export_dialog import ExportDialog
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from screenshots import pause, resolve_model_dir, save_window  # noqa: E402
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+from narrator_app.store.records import BookDetails  # noqa: E402
+from narrator_app.ui import build_main_window  # noqa: E402
+from narrator_app.ui.export_dialog import ExportDialog  # noqa: E402
+
 BOOK = {
     "Chapter One: The Lamp": ["The keeper lit the lamp.", "Ships passed in the night."],
     "Chapter Two: The Morning": ["Morning came, grey and calm."],
 }
-
-
-def pause(ms: int) -> None:
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
 
 
 def main() -> int:
@@ -60,9 +54,7 @@ def main() -> int:
         dialog.book.cover.setText(str(Path.home() / "Pictures" / "lighthouse-cover.jpg"))
         dialog.show()
         pause(400)
-        path = DOCS / "images" / "export-dialog.png"
-        dialog.grab().save(str(path))
-        print(f"saved {path}")
+        save_window(dialog, "images/export-dialog.png")
         dialog.close()
         window.close()
         c.shutdown()

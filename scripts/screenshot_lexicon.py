@@ -9,11 +9,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from narrator_app.ui import build_main_window
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from screenshots import save_window  # noqa: E402
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+from narrator_app.ui import build_main_window  # noqa: E402
 
 
 def main() -> int:
@@ -38,10 +39,7 @@ def main() -> int:
         window.lexicon_action.trigger()
         dialog = window.lexicon_dialog
         dialog.table.selectRow(1)
-        app.processEvents()
-        path = DOCS / "images" / "lexicon.png"
-        dialog.grab().save(str(path))
-        print(f"saved {path.relative_to(DOCS.parent)}")
+        save_window(dialog, "images/lexicon.png")
         dialog.close()
         window.close()
         c.shutdown()

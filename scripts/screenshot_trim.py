@@ -7,29 +7,17 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from narrator_app.paths import resolve_model_dir
-from narrator_app.ui import build_main_window
-from narrator_app.ui.trim_dialog import TrimDialog
+from PySide6.QtWidgets import QApplication  # noqa: E402
+from screenshots import resolve_model_dir, save_window, wait  # noqa: E402
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+from narrator_app.ui import build_main_window  # noqa: E402
+from narrator_app.ui.trim_dialog import TrimDialog  # noqa: E402
+
 TEXT = "Every evening at dusk she climbed the hundred and twelve steps to light the lamp."
-
-
-def wait(condition: Callable[[], bool], timeout_s: float = 180) -> None:
-    loop = QEventLoop()
-    poll = QTimer()
-    poll.timeout.connect(lambda: loop.quit() if condition() else None)
-    poll.start(20)
-    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
-    if not condition():
-        loop.exec()
-    poll.stop()
 
 
 def main() -> int:
@@ -53,10 +41,7 @@ def main() -> int:
         # A breath and a stray word cut off: the first "Every" and the end's tail.
         dialog.set_cuts(0.55, 0.35)
         dialog.waveform.setFocus()
-        app.processEvents()
-        path = DOCS / "images" / "trim-handles.png"
-        dialog.grab().save(str(path))
-        print(f"saved {path.relative_to(DOCS.parent)}")
+        save_window(dialog, "images/trim-handles.png")
         dialog.reject()
         window.close()
     return 0
