@@ -102,6 +102,12 @@ def open_database(path: Path, *, read_only: bool = False) -> Database:
     # hide_parameters: an SQL error's message never quotes the user's text (it may reach the log).
     engine = create_engine(URL.create("sqlite", database=str(path)), hide_parameters=True)
     event.listen(engine, "connect", _configure_connection)
+    return _checked(path, engine, copy)
+
+
+def _checked(path: Path, engine: Engine, copy: Path | None = None) -> Database:
+    """The Database on `engine` once one connection to it works; DatabaseError (and the engine
+    disposed) if none does."""
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
@@ -131,10 +137,4 @@ def _open_reader(path: Path) -> Database:
 
     engine = create_engine(URL.create("sqlite", database=str(path)), creator=connect, hide_parameters=True)
     event.listen(engine, "connect", _configure_reader)
-    try:
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except Exception as error:
-        engine.dispose()
-        raise DatabaseError(describe_database_error(error, path)) from error
-    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+    return _checked(path, engine)
