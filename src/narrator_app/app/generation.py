@@ -221,8 +221,10 @@ class Generation(QObject):
 
     def _start(self, job: Worker) -> None:
         work = _tts(job)
-        job.start(self.pool, PREVIEW_PRIORITY if work.streaming else 0)
+        # Announce PENDING before the pool can start the job: once started, a worker may mark the
+        # task RUNNING before this thread gets to tell anyone it exists.
         self._session.events.task_changed.emit(work.request.task_id, work.request.segment_id)
+        job.start(self.pool, PREVIEW_PRIORITY if work.streaming else 0)
 
     def task(self, task_id: str) -> TaskInfo | None:
         return self.tasks.get(task_id)
