@@ -70,8 +70,8 @@ def test_an_epub_dry_run_adds_nothing_and_an_import_makes_its_chapters(tmp_path:
     ]
     assert out["segment_ids"] == [s["id"] for s in listed["segments"]]
     code, listed = cli("chapters", "list")
+    # The project's own empty first chapter gave way to the book's (see the test below).
     assert [(c["title"], c["segment_count"], c["missing"]) for c in listed["chapters"]] == [
-        ("Default", 0, 0),
         ("Chapter One", 3, 3),
         ("Chapter Three", 2, 2),
     ]
@@ -98,6 +98,41 @@ def test_an_import_leaves_front_matter_out_unless_asked(tmp_path: Path, cli) -> 
     assert code == 0 and len(out["chapters"]) == 4
     code, out = cli("import", str(path), "--all-chapters", "--chapters", "2")
     assert code == 2 and "not both" in out["message"]
+
+
+def test_a_book_takes_the_place_of_the_new_projects_empty_chapter_and_undo_brings_it_back(
+    make_controller, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    (first,) = c.chapters.all()
+    assert first.title == c.project.name and first.segment_count == 0
+    c.chapters.import_book(read_book(_book(tmp_path)), source="novel.epub")
+    book = ["A Novel", "Chapter One", "Chapter Two", "Chapter Three"]
+    assert [ch.title for ch in c.chapters.all()] == book
+    assert c.edits.undo().label == "Import novel.epub"
+    assert [(ch.id, ch.title) for ch in c.chapters.all()] == [(first.id, first.title)]
+    assert c.edits.redo().label == "Import novel.epub"
+    assert [ch.title for ch in c.chapters.all()] == book
+
+
+def test_a_book_leaves_a_chapter_the_user_named_where_it_is(
+    make_controller, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    (first,) = c.chapters.all()
+    c.chapters.rename(first.id, "Part One")  # named by the user: kept though empty
+    c.chapters.import_book(read_book(_book(tmp_path)), source="novel.epub")
+    assert c.chapters.all()[0].title == "Part One"
+
+
+def test_a_book_leaves_a_chapter_with_segments_where_it_is(
+    make_controller, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    d = make_controller(fake_model_dir, FakeKokoro())
+    (own,) = d.chapters.all()
+    d.segments.add("Already here.", chapter_id=own.id)  # not empty: kept
+    d.chapters.import_book(read_book(_book(tmp_path)), source="novel.epub")
+    assert d.chapters.all()[0].id == own.id and d.chapters.all()[0].segment_count == 1
 
 
 def test_chapter_commands_on_the_command_line(cli) -> None:  # type: ignore[no-untyped-def]

@@ -216,7 +216,10 @@ class ChapterCommands:
                         list(chapter.paragraphs), limit
                     )
                     plan.append((title, texts))
+                placeholder = self._placeholder()
                 ids = self._repo.chapters.add_book(project.id, plan)
+                if placeholder is not None:  # the book's chapters take the empty one's place
+                    self._repo.chapters.delete(placeholder)
                 by_chapter: dict[int, list[int]] = {}
                 for record in self._repo.list_segments(project.id):
                     by_chapter.setdefault(record.chapter_id, []).append(record.id)
@@ -227,6 +230,14 @@ class ChapterCommands:
             self._fill_details(book)
         self._edited()
         return imported
+
+    def _placeholder(self) -> int | None:
+        """The chapter a new project was made with, if it is still all there is, empty and named
+        after the project: a book imported into it should not leave it standing before its own."""
+        chapters = self.all()
+        if len(chapters) == 1 and chapters[0].segment_count == 0 and chapters[0].title == self._project.name:
+            return chapters[0].id
+        return None
 
     def book_details(self) -> BookDetails:
         return self._repo.chapters.book_details(self._project.id)

@@ -219,12 +219,7 @@ class Chapters:
         wanted = {i: (n, title) for n, (i, title) in enumerate(chapters)}
         present = {i for (i,) in session.execute(select(Chapter.id).where(Chapter.project_id == project_id))}
         gone = present - wanted.keys()
-        if gone:
-            session.execute(
-                update(Segment).where(Segment.chapter_id.in_(gone)).values(chapter_id=chapters[0][0])
-            )
-            session.execute(delete(Chapter).where(Chapter.id.in_(gone)))
-        # Positions out of the way first (no unique index, but keep the order well defined meanwhile).
+        # Chapters that come back first: the segments of those that go may be moved into one of them.
         changes: list[dict[str, Any]] = []
         for i, (n, title) in wanted.items():
             if i in present:
@@ -232,6 +227,11 @@ class Chapters:
             else:
                 session.add(Chapter(id=i, project_id=project_id, position=n, title=title))
         session.flush()
+        if gone:
+            session.execute(
+                update(Segment).where(Segment.chapter_id.in_(gone)).values(chapter_id=chapters[0][0])
+            )
+            session.execute(delete(Chapter).where(Chapter.id.in_(gone)))
         if changes:
             session.execute(update(Chapter), changes)
 
