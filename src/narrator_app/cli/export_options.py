@@ -24,9 +24,7 @@ def add_audiobook_options(export: argparse.ArgumentParser) -> None:
         help="a file per chapter (m4b or mp3) and an M3U playlist, in the folder --out names "
         "(book.m4b: book/)",
     )
-    book.add_argument(
-        "--chapter-pause", type=float, default=2.0, help="seconds between chapters in an M4B (default 2)"
-    )
+    book.add_argument("--chapter-pause", type=float, default=2.0, help="seconds between chapters (default 2)")
     book.add_argument("--bitrate", default="64k", help="AAC/MP3 bitrate of m4b and per-chapter files (64k)")
     for tag in TAGS:
         book.add_argument(f"--{tag}", help=f"the book's {tag} (default: the project's book details)")

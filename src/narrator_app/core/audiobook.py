@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import soundfile as sf
@@ -133,6 +133,16 @@ def book_chapters(items: Sequence[BookItem]) -> list[BookChapter]:
             chapters.append((entry.chapter_id, entry.chapter_title, []))
         chapters[-1][2].append(entry.item)
     return [_chapter(title or f"Chapter {n}", e) for n, (_i, title, e) in enumerate(chapters, 1)]
+
+
+def with_chapter_gaps(items: Sequence[BookItem], chapter_pause: float) -> list[BookItem]:
+    """Items for one file of every chapter: the last segment of each chapter but the final one is
+    followed by `chapter_pause` (instead of its own pause), as in an M4B."""
+    out = list(items)
+    for n in range(len(out) - 1):
+        if out[n].chapter_id != out[n + 1].chapter_id:
+            out[n] = replace(out[n], item=replace(out[n].item, pause_after=chapter_pause))
+    return out
 
 
 def _chapter(title: str, items: Sequence[ExportItem]) -> BookChapter:
@@ -290,6 +300,7 @@ def export_project(
             cues=cues,
         )
     else:
+        items = with_chapter_gaps(items, options.chapter_pause)
         gain = 0.0
         if target is None:
             plain = export_narration(

@@ -98,7 +98,7 @@ class AudiobookOptions(QWidget):
             self.split.setChecked(False)
         book = fmt == "m4b" or self.split.isChecked()
         self.audiobook_box.setEnabled(fmt in ("m4b", "mp3"))
-        self.chapter_pause.setEnabled(fmt == "m4b" and not self.split.isChecked())
+        self.chapter_pause.setEnabled(not self.split.isChecked())  # every file of the whole book
         self.bitrate.setEnabled(book)
         self.tags_box.setEnabled(book)
 
