@@ -507,6 +507,11 @@ def test_each_generated_row_shows_a_waveform(qtbot, make_window: MakeWindow, fak
     peaks = cell(window, segment.id, Column.WAVEFORM, WAVEFORM_ROLE)
     assert len(peaks) == 48 and max(peaks) == pytest.approx(1.0)
     assert cell(window, silent.id, Column.WAVEFORM, WAVEFORM_ROLE) is None
+    # A trimmed take shows only what is heard: a quarter off each end leaves the middle half.
+    quarter = window.controller.segments.get(segment.id).audio_duration / 4
+    window.controller.takes.trim(segment.id, quarter, quarter)
+    qtbot.waitUntil(lambda: len(cell(window, segment.id, Column.WAVEFORM, WAVEFORM_ROLE)) == 24)
+    assert cell(window, segment.id, Column.WAVEFORM, WAVEFORM_ROLE) == peaks[12:36]
     assert not window.table.grab().isNull()  # the delegate paints it
 
 

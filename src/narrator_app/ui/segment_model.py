@@ -25,7 +25,7 @@ from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason, SettingsError, is_blank, literal
 from narrator_app.core.tasks import TaskInfo, TaskStatus
 from narrator_app.ui.formatting import format_duration, one_line
-from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache
+from narrator_app.ui.waveforms import WAVEFORM_ROLE, WaveformCache, heard_part
 
 SEGMENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 SEGMENT_IDS_MIME = "application/x-narrator-segment-ids"
@@ -159,7 +159,8 @@ class SegmentTableModel(QAbstractTableModel):
             return record.id
         if role == WAVEFORM_ROLE and column == Column.WAVEFORM:
             path = self._controller.segments.audio_path(record)
-            return None if path is None or self._waveforms is None else self._waveforms.peaks(path)
+            peaks = None if path is None or self._waveforms is None else self._waveforms.peaks(path)
+            return None if peaks is None else heard_part(peaks, record.audio_duration, self.trim(record.id))
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(record, column)
         if role == Qt.ItemDataRole.EditRole and column == Column.TEXT:

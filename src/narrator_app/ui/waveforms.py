@@ -27,6 +27,20 @@ WAVEFORM_ROLE = Qt.ItemDataRole.UserRole + 2
 MAX_PICTURES = 256  # pictures kept (least recently used dropped first): a few hundred bytes each
 
 
+def heard_part(
+    peaks: tuple[float, ...], duration: float | None, cut: tuple[float, float]
+) -> tuple[float, ...]:
+    """The peaks of what is heard of a take `duration` seconds long with `cut` (from its start, from
+    its end) trimmed off: the thumbnail shows the part that plays and exports."""
+    start, end = cut
+    if not duration or duration <= 0 or (start <= 0 and end <= 0):
+        return peaks
+    n = len(peaks)
+    first = min(n - 1, max(0, round(n * start / duration)))
+    last = max(first + 1, min(n, n - round(n * end / duration)))
+    return peaks[first:last]
+
+
 class _Signals(WorkerSignals):
     done = Signal(str, object)  # cache key, peaks (tuple of floats) or None
 
