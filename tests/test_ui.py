@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QSplitter
 
 from fakes import FakeKokoro
 from narrator_app.core.rules import Refusal
@@ -445,6 +446,11 @@ def test_window_size_splitter_and_columns_are_restored(qtbot, tmp_path: Path, fa
     first.splitter.setSizes([300, 150])
     first.table.setColumnWidth(Column.STATUS, 211)
     sizes = first.splitter.sizes()
+    beside = {name: first.findChild(QSplitter, name) for name in ("chapterSplitter", "editorSplitter")}
+    for splitter in beside.values():
+        total = sum(splitter.sizes())
+        splitter.setSizes([total // 3, total - total // 3])  # not where they start
+    moved = {name: splitter.sizes() for name, splitter in beside.items()}
     first.close()
 
     second = build_main_window(
@@ -454,6 +460,8 @@ def test_window_size_splitter_and_columns_are_restored(qtbot, tmp_path: Path, fa
     second.show()
     assert (second.width(), second.height()) == (760, 520)
     assert second.splitter.sizes() == sizes
+    # The chapter list's width and the editor | takes split come back too.
+    assert {name: second.findChild(QSplitter, name).sizes() for name in moved} == moved
     assert second.table.columnWidth(Column.STATUS) == 211
 
 

@@ -26,6 +26,15 @@ def restore_window_state(window: QMainWindow, splitter: QSplitter, table: QTable
         value = settings.value(key)
         if isinstance(value, QByteArray) and not value.isEmpty():
             restore(value)
+    for other in _other_splitters(window, splitter):
+        value = settings.value(f"splitters/{other.objectName()}")
+        if isinstance(value, QByteArray) and not value.isEmpty():
+            other.restoreState(value)
+
+
+def _other_splitters(window: QMainWindow, main: QSplitter) -> list[QSplitter]:
+    """The window's named splitters besides the main one (chapters | segments, editor | takes)."""
+    return [s for s in window.findChildren(QSplitter) if s is not main and s.objectName()]
 
 
 def last_project(data_dir: Path) -> int | None:
@@ -66,6 +75,8 @@ def save_window_state(window: QMainWindow, splitter: QSplitter, table: QTableVie
     settings.setValue("window/geometry", window.saveGeometry())
     settings.setValue("window/state", window.saveState())
     settings.setValue("window/splitter", splitter.saveState())
+    for other in _other_splitters(window, splitter):
+        settings.setValue(f"splitters/{other.objectName()}", other.saveState())
     settings.setValue("window/columns", table.horizontalHeader().saveState())
     settings.sync()
 
