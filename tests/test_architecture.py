@@ -1,4 +1,5 @@
-"""The house's rules, checked by import-linter (contracts in pyproject.toml)."""
+"""The house's rules: import-linter's contracts (pyproject.toml), no import cycle, at most three
+loose modules at the package root, no module over 500 lines."""
 
 from __future__ import annotations
 
@@ -26,3 +27,73 @@ def test_import_contracts_hold() -> None:
     result = _lint_imports()
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 3 kept, 0 broken." in result.stdout, result.stdout
+
+
+PACKAGE = ROOT / "src" / "narrator_app"
+
+
+def _import_cycles() -> list[list[str]]:
+    """Groups of narrator_app modules that import each other at run time (Tarjan's strongly
+    connected components; imports under TYPE_CHECKING are left out, imports inside functions kept)."""
+    import grimp
+
+    graph = grimp.build_graph("narrator_app", exclude_type_checking_imports=True)
+    edges = {
+        module: sorted(
+            imported
+            for imported in graph.find_modules_directly_imported_by(module)
+            if imported.startswith("narrator_app")
+        )
+        for module in graph.modules
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(module: str) -> None:
+        index[module] = low[module] = len(index)
+        stack.append(module)
+        on_stack.add(module)
+        for imported in edges[module]:
+            if imported not in index:
+                visit(imported)
+                low[module] = min(low[module], low[imported])
+            elif imported in on_stack:
+                low[module] = min(low[module], index[imported])
+        if low[module] == index[module]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == module:
+                    break
+            if len(group) > 1:
+                cycles.append(sorted(group))
+
+    for module in sorted(edges):
+        if module not in index:
+            visit(module)
+    return cycles
+
+
+def test_no_module_imports_itself_round_a_cycle() -> None:
+    assert _import_cycles() == []
+
+
+def test_the_package_root_holds_at_most_three_loose_modules() -> None:
+    loose = sorted(
+        path.name for path in PACKAGE.glob("*.py") if path.name not in {"__init__.py", "__main__.py"}
+    )
+    assert len(loose) <= 3, loose
+
+
+def test_no_module_is_over_500_lines() -> None:
+    long = {
+        str(path.relative_to(PACKAGE)): lines
+        for path in PACKAGE.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 500
+    }
+    assert long == {}
