@@ -148,6 +148,7 @@ def test_chapter_files_share_one_gain(tmp_path: Path, uneven_book: list[BookChap
     second, _ = decode(result.files[1].path)
     assert 20 * np.log10(max(np.abs(first).max(), np.abs(second).max())) <= -1.0
     # chapter two is the quiet tone alone: lifted by the book's gain, not brought to -16 on its own
+    # (its levelling gain is 0: with two quiet segments and one loud, the median is its level)
     quiet_level = 20 * np.log10(np.sqrt(np.mean(second[rate : 2 * rate] ** 2)))
     expected = 20 * np.log10(0.01 / np.sqrt(2)) + result.gain_db
     assert quiet_level == pytest.approx(expected, abs=1.0)

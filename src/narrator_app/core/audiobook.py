@@ -225,7 +225,7 @@ def _levelled_narration(
             ceiling = target.peak_limit - (0.5 if options.fmt == "mp3" else 0.1)
             limiter = PeakLimiter(level.gain_db, ceiling, SAMPLE_RATE)
             with sf.SoundFile(str(tmp), "w", SAMPLE_RATE, 1, subtype, format=container) as sink:
-                for block in iter_blocks(layout, should_cancel=should_cancel):
+                for block in iter_blocks(level.layout, should_cancel=should_cancel):
                     sink.write(limiter.process(block))
                     progress.advance(len(block))
                 sink.write(limiter.flush())

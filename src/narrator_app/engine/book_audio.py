@@ -62,6 +62,7 @@ class PlannedSegment:
     skip: int = 0  # samples of the file cut from its start (the trim)
     gap_before: int = 0  # samples of silence before it (within its chapter)
     total: int = -1  # the file's samples (-1: frames)
+    gain: float = 1.0  # linear, applied as it is read (engine/levelling.py: the voices at one level)
 
 
 @dataclass(frozen=True)
@@ -166,7 +167,8 @@ def _zeros(frames: int) -> Iterator[NDArray[np.float32]]:
         frames -= step
 
 
-def _segment_blocks(segment: PlannedSegment) -> Iterator[NDArray[np.float32]]:
+def segment_blocks(segment: PlannedSegment) -> Iterator[NDArray[np.float32]]:
+    """The samples of one segment that are heard (inside its trim), times its gain, in blocks."""
     read = 0
     total = segment.frames if segment.total < 0 else segment.total
     try:
@@ -176,7 +178,8 @@ def _segment_blocks(segment: PlannedSegment) -> Iterator[NDArray[np.float32]]:
             # Only the part inside the trim: [skip, skip + frames) of the file.
             lo, hi = max(begin, segment.skip), min(read, segment.skip + segment.frames)
             if hi > lo:
-                yield np.ascontiguousarray(mono[lo - begin : hi - begin], dtype=np.float32)
+                heard = np.ascontiguousarray(mono[lo - begin : hi - begin], dtype=np.float32)
+                yield heard if segment.gain == 1.0 else heard * np.float32(segment.gain)
     except (OSError, RuntimeError, sf.LibsndfileError) as error:
         raise ExportError(f"Cannot read the audio {segment.path}: {error}; nothing was written.") from error
     if read != total:
@@ -204,7 +207,7 @@ def iter_blocks(
         for number, segment in enumerate(chapter.segments):
             if number:
                 pieces.append(_zeros(segment.gap_before))
-            pieces.append(_segment_blocks(segment))
+            pieces.append(segment_blocks(segment))
         for piece in pieces:
             for block in piece:
                 if should_cancel is not None and should_cancel():

@@ -14,7 +14,7 @@ so it aims at RMS −20 dB, the middle of ACX's −23…−18 dB, with peaks at 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -82,6 +82,22 @@ class Measurement:
     seconds: float
 
 
+def gated_loudness(blocks: Sequence[NDArray[np.float64]]) -> float:
+    """BS.1770-4's gated loudness (LUFS) of 400 ms block energies, given in runs (e.g. one per
+    segment, each already scaled by its gain); -inf when nothing is above the gates."""
+    z = np.concatenate([np.asarray(run, dtype=np.float64) for run in blocks]) if blocks else np.zeros(0)
+    if not len(z):
+        return float("-inf")
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10.0 * np.log10(z)
+    above = z[levels >= ABSOLUTE_GATE]
+    if not len(above):
+        return float("-inf")
+    relative = -0.691 + _db(float(above.mean())) + RELATIVE_GATE
+    gated = z[(levels > relative) & (levels > ABSOLUTE_GATE)]
+    return -0.691 + _db(float(gated.mean())) if len(gated) else float("-inf")
+
+
 class LoudnessMeter:
     """Integrated loudness (BS.1770-4), RMS and sample peak of mono audio fed in blocks of any size."""
 
@@ -123,18 +139,30 @@ class LoudnessMeter:
 
     def integrated(self) -> float:
         """The gated loudness in LUFS; -inf when nothing is above the gates (silence, or < 400 ms)."""
-        parts = np.asarray(self._parts)
+        return gated_loudness([self.gating_blocks()])
+
+    def gating_blocks(self) -> NDArray[np.float64]:
+        """The mean square of every 400 ms block (75 % overlap) of the K-weighted audio so far."""
+        parts = np.asarray(self._parts, dtype=np.float64)
         if len(parts) < 4:
+            return np.zeros(0)
+        return (parts[:-3] + parts[1:-2] + parts[2:-1] + parts[3:]) / 4.0
+
+    def short_loudness(self) -> float:
+        """The ungated loudness of audio too short to gate (under 400 ms): the mean of its 100 ms parts,
+        -inf if that is under the absolute gate (or there is not one whole part)."""
+        if not self._parts:
             return float("-inf")
-        z = (parts[:-3] + parts[1:-2] + parts[2:-1] + parts[3:]) / 4.0
-        with np.errstate(divide="ignore"):
-            levels = -0.691 + 10.0 * np.log10(z)
-        above = z[levels >= ABSOLUTE_GATE]
-        if not len(above):
-            return float("-inf")
-        relative = -0.691 + _db(float(above.mean())) + RELATIVE_GATE
-        gated = z[(levels > relative) & (levels > ABSOLUTE_GATE)]
-        return -0.691 + _db(float(gated.mean())) if len(gated) else float("-inf")
+        level = -0.691 + _db(float(np.mean(self._parts)))
+        return level if level >= ABSOLUTE_GATE else float("-inf")
+
+    @property
+    def sum_squares(self) -> float:
+        return self._sum_squares
+
+    @property
+    def peak(self) -> float:
+        return self._peak
 
     def result(self) -> Measurement:
         rms = self._sum_squares / self._count if self._count else 0.0

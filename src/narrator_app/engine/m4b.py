@@ -1,7 +1,8 @@
 """Exporting a book to one M4B: AAC in MP4 with a chapter mark per chapter, tags, cover, loudness.
 
-No Qt here. The book is streamed twice at most: once to measure its loudness (only when a target is
-set), once to encode it; a block is one second of audio, so memory stays flat for a 10-hour book.
+No Qt here. The book is streamed twice at most: once to measure its segments' loudness (only when a
+target is set: engine/levelling.py evens them out), once to encode it; a block is one second of
+audio, so memory stays flat for a 10-hour book.
 The file is written to a temporary name beside the target and renamed into place at the end: a
 cancel or an error leaves nothing behind and never touches an earlier export.
 """
@@ -34,7 +35,8 @@ from narrator_app.engine.book_audio import (
     read_cover,
 )
 from narrator_app.engine.export import SAMPLE_RATE, ExportCancelled, ExportError, temporary_beside
-from narrator_app.engine.loudness import LoudnessMeter, LoudnessTarget, Measurement, PeakLimiter, gain_db
+from narrator_app.engine.levelling import level_book
+from narrator_app.engine.loudness import LoudnessTarget, Measurement, PeakLimiter, gain_db
 
 DEFAULT_PAUSE = 0.5
 DEFAULT_CHAPTER_PAUSE = 2.0
@@ -82,7 +84,8 @@ class Progress:
 
 @dataclass(frozen=True)
 class LevelPlan:
-    measurement: Measurement | None
+    layout: BookLayout  # what to encode: with a target, each segment carries its levelling gain
+    measurement: Measurement | None  # of the levelled book, before the whole-book gain
     gain_db: float
     ceiling_db: float | None  # None: no limiter (loudness off)
 
@@ -94,19 +97,17 @@ def plan_level(
     progress: Progress,
     should_cancel: Callable[[], bool] | None,
 ) -> LevelPlan:
-    """First pass: the whole book's loudness (chapter pauses included, as in the single file)."""
+    """First pass: every segment's loudness, evened out (engine/levelling.py), and the whole book's
+    with those gains (chapter pauses included, as in the single file)."""
     if target is None:
-        return LevelPlan(None, 0.0, None)
-    meter = LoudnessMeter(SAMPLE_RATE)
-    for block in iter_blocks(layout, should_cancel=should_cancel):
-        meter.add(block)
-        progress.advance(len(block))
-    measured = meter.result()
-    return LevelPlan(measured, gain_db(target, measured), target.peak_limit - CODEC_HEADROOM_DB[fmt])
+        return LevelPlan(layout, None, 0.0, None)
+    book = level_book(layout, should_cancel, progress.advance)
+    measured = book.measurement
+    ceiling = target.peak_limit - CODEC_HEADROOM_DB[fmt]
+    return LevelPlan(book.layout, measured, gain_db(target, measured), ceiling)
 
 
 def _encode_once(
-    layout: BookLayout,
     encoder: AudioEncoder,
     level: LevelPlan,
     progress: Progress,
@@ -118,7 +119,9 @@ def _encode_once(
     if level.ceiling_db is not None:
         limiter = PeakLimiter(level.gain_db, level.ceiling_db, SAMPLE_RATE)
     try:
-        blocks = iter_blocks(layout, chapters, chapter_pauses=chapter_pauses, should_cancel=should_cancel)
+        blocks = iter_blocks(
+            level.layout, chapters, chapter_pauses=chapter_pauses, should_cancel=should_cancel
+        )
         for block in blocks:
             encoder.write(block if limiter is None else limiter.process(block))
             progress.advance(len(block))
@@ -132,7 +135,6 @@ def _encode_once(
 
 
 def encode_chapters(
-    layout: BookLayout,
     make_encoder: Callable[[], AudioEncoder],
     level: LevelPlan,
     limit_db: float | None,
@@ -146,7 +148,8 @@ def encode_chapters(
     decoded peak (dBFS). If that is above `limit_db`, encodes again (twice at most) with the limiter
     lower by 1.5 times the overshoot (lowering the ceiling lowers a coded peak by less than as much),
     never more than MAX_LOWERING_DB in all; the progress then shows the extra pass."""
-    peak = _encode_once(layout, make_encoder(), level, progress, chapters, chapter_pauses, should_cancel)
+    peak = _encode_once(make_encoder(), level, progress, chapters, chapter_pauses, should_cancel)
+    layout = level.layout
     for _retry in range(MAX_RETRIES):
         if limit_db is None or level.ceiling_db is None or peak <= limit_db:
             break
@@ -154,11 +157,11 @@ def encode_chapters(
         ceiling = max(lowest, level.ceiling_db - 1.5 * (peak - limit_db) - 0.2)
         if ceiling >= level.ceiling_db:
             break
-        level = LevelPlan(level.measurement, level.gain_db, ceiling)
+        level = LevelPlan(layout, level.measurement, level.gain_db, ceiling)
         progress.extend(
             layout.total_frames if chapters is None else sum(layout.chapter_frames(i) for i in chapters)
         )
-        peak = _encode_once(layout, make_encoder(), level, progress, chapters, chapter_pauses, should_cancel)
+        peak = _encode_once(make_encoder(), level, progress, chapters, chapter_pauses, should_cancel)
     return peak
 
 
@@ -203,7 +206,7 @@ def export_m4b(
                 return AudioEncoder(tmp, "m4b", rate=sample_rate, bitrate=bitrate, chapters=marks)
 
             limit = None if loudness is None else loudness.peak_limit
-            peak = encode_chapters(layout, make_encoder, level, limit, progress, should_cancel=should_cancel)
+            peak = encode_chapters(make_encoder, level, limit, progress, should_cancel=should_cancel)
             write_tags(tmp, "m4b", tags, cover)
             os.replace(tmp, out_path)
     except (ExportCancelled, ExportError):

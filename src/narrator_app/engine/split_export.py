@@ -94,7 +94,8 @@ def export_chapter_files(
 ) -> SplitResult:
     """One `fmt` file (m4b or mp3) per chapter in `out_dir`, numbered in order, tagged with the
     book's tags plus the chapter's title and its track number, and `<book title>.m3u` beside them
-    (or `playlist_name`). With `loudness`, one gain for the whole book, so the chapters match.
+    (or `playlist_name`). With `loudness`, the segments evened out and one gain for the whole book,
+    so the chapters match.
     Raises ExportError (with the reason) or ExportCancelled; then nothing is written."""
     tags = tags or BookTags()
     check_encoding(fmt, sample_rate, bitrate)
@@ -125,11 +126,9 @@ def export_chapter_files(
                     return AudioEncoder(tmp, fmt, rate=sample_rate, bitrate=bitrate)
 
                 limit = None if loudness is None else loudness.peak_limit
-                peaks.append(
-                    encode_chapters(
-                        layout, make_encoder, level, limit, progress, [index], should_cancel=should_cancel
-                    )
-                )
+                cancel = should_cancel
+                peak = encode_chapters(make_encoder, level, limit, progress, [index], should_cancel=cancel)
+                peaks.append(peak)
                 chapter_tags = BookTags(
                     title=chapter.title,
                     author=tags.author,
