@@ -123,3 +123,40 @@ def test_speed_and_pause_from_the_context_menu_show_in_the_table_and_undo(
     assert window.model.index(row, Column.VOICE).data() == "af_heart"  # the global voice, by name (issue 19)
     window.commands.redo.trigger()
     assert window.model.index(row, Column.VOICE).data() == "af_heart · 0.8× · +2 s"
+
+
+def test_a_right_click_in_the_editor_opens_one_menu_with_every_command(
+    qtbot, tmp_path: Path, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    from PySide6.QtCore import QPoint, QTimer
+    from PySide6.QtWidgets import QApplication, QMenu
+
+    window = make_window(qtbot, tmp_path, fake_model_dir, fake_kokoro)
+    record = window.controller.segments.add("She said hello to him.")
+    window.select_segment(record.id)
+    editor = window.editor
+    cursor = editor.textCursor()
+    cursor.setPosition(len("She said "))
+    cursor.setPosition(len("She said hello"), QTextCursor.MoveMode.KeepAnchor)
+    editor.setTextCursor(cursor)
+    seen: list[list[tuple[str, bool]]] = []
+
+    def look_and_close() -> None:
+        """What menus are up once the event loop runs (also inside a menu's own exec loop)."""
+        menus = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible()]
+        seen.extend([(a.text(), a.isEnabled()) for a in m.actions()] for m in menus)
+        for menu in menus:
+            menu.close()
+
+    QTimer.singleShot(200, look_and_close)
+    editor.customContextMenuRequested.emit(QPoint(5, 5))
+    qtbot.waitUntil(lambda: bool(seen))
+    assert len(seen) == 1, seen  # one menu, not one per add-on
+    commands = dict(seen[0])
+    assert {
+        "Insert &pause",
+        "Read selection with &voice…",
+        "Pronounce as…",
+        "Show what will be spoken",
+    } <= set(commands)
+    assert commands["Pronounce as…"] and commands["Read selection with &voice…"]

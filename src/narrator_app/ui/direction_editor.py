@@ -117,6 +117,9 @@ class TagEditor(QObject):
 
     def __init__(self, controller: Controller, text: QPlainTextEdit) -> None:
         super().__init__(text)
+        # Adds other commands to the same context menu ("Pronounce as…", ui/lexicon_dialog.py): the
+        # editor has one menu, shown here.
+        self.extend_menu: Callable[[QMenu], None] | None = None
         self._controller = controller
         self.text = text
         self.highlighter = TagHighlighter(text.document(), controller.generation.tag_voice_check)
@@ -149,6 +152,8 @@ class TagEditor(QObject):
             menu.insertSeparator(first)
         else:
             menu.addActions([self.insert_pause, self.read_with_voice])
+        if self.extend_menu is not None:
+            self.extend_menu(menu)
         return menu
 
     def _show_menu(self, pos: QPoint) -> None:

@@ -206,3 +206,4 @@ def install_lexicon(window: Any) -> None:
             menu.addSeparator()
             menu.addAction(action)
     window.pronunciation = EditorPronunciation(window.controller, window.editor, window.player)
+    window.tag_editor.extend_menu = window.pronunciation.add_to  # one context menu for the editor

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
@@ -161,21 +162,18 @@ class EditorPronunciation:
         self.show_spoken = QAction("Show what will be spoken", editor)
         self.show_spoken.setCheckable(True)
         self.show_spoken.toggled.connect(self._toggle)
-        editor.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        editor.customContextMenuRequested.connect(self._menu)
         editor.textChanged.connect(self.refresh)
         controller.lexicon.changed.connect(self.refresh)
 
-    def _menu(self, where: QPoint) -> None:
-        menu = self._editor.createStandardContextMenu()
+    def add_to(self, menu: QMenu) -> None:
+        """Adds "Pronounce as…" (for the selection) and "Show what will be spoken" to the editor's
+        context menu, which ui/direction_editor.py's TagEditor shows: one menu, not two."""
         menu.addSeparator()
         selected = self._editor.textCursor().selectedText().strip()
         pronounce = menu.addAction("Pronounce as…")
         pronounce.setEnabled(bool(selected))
         pronounce.triggered.connect(lambda: self.pronounce(selected))
         menu.addAction(self.show_spoken)
-        menu.exec(self._editor.mapToGlobal(where))
-        menu.deleteLater()
 
     def pronounce(self, word: str) -> PronounceDialog:
         dialog = PronounceDialog(self._controller, word, player=self._player, parent=self._editor)
