@@ -197,3 +197,23 @@ def test_a_pronounce_as_preview_renders_just_that_word_as_phonemes(
     assert c.lexicon.in_force() == ()  # a preview saves nothing
     with pytest.raises(LexiconError):
         c.lexicon.preview("Zyxqo", say="  ")
+
+
+def test_tags_are_not_words_for_the_lexicon_nor_written_forms_to_spell_out(
+    qtbot, make_controller: MakeController, fake_model_dir: Path, fake_kokoro: FakeKokoro
+) -> None:
+    c = make_controller(fake_model_dir, fake_kokoro)
+    tagged = c.segments.add("Wait [pause 1s] now. [speed 0.8]Slow $5 here.[/speed]")
+    word = c.segments.add("Take a pause [pause 1s] now.")
+    summary = c.generation.generate_all()
+    assert not isinstance(summary, Refusal)
+    wait_for_tasks(qtbot, c, summary.task_ids)
+
+    c.lexicon.add("pause", say="paws")
+    assert _statuses(c) == {tagged.id: AudioStatus.READY, word.id: AudioStatus.OUTDATED}
+    assert [(use.entry.word, use.segments) for use in c.lexicon.entries()] == [("pause", 1)]
+    spoken = c.lexicon.spoken(tagged.id)
+    assert not isinstance(spoken, Refusal)
+    assert "".join(p.text for p in spoken) == "Wait [pause 1s] now. [speed 0.8]Slow five dollars here.[/speed]"
+    shown = "".join(p.text for p in c.lexicon.spoken_of("[voice am_michael]Take a pause[/voice] [pause 2s]"))
+    assert shown == "[voice am_michael]Take a paws[/voice] [pause 2s]"

@@ -20,9 +20,10 @@ from PySide6.QtCore import QObject, Signal
 from narrator_app.app.pronounce_preview import PronouncePreviews
 from narrator_app.app.session import Session
 from narrator_app.core.lexicon import LexiconEntry, LexiconError, entries_used, merge, new_entry
-from narrator_app.core.normalize import spoken_text
 from narrator_app.core.pls import PlsError, parse_pls, to_pls
+from narrator_app.core.pronounce import spoken_preview
 from narrator_app.core.rules import Refusal
+from narrator_app.core.script import without_tags
 from narrator_app.engine.phonemes import Piece
 from narrator_app.store import SettingsRecord
 from narrator_app.store.records import LexiconRecord
@@ -121,7 +122,7 @@ class LexiconCommands(QObject):
             _entries(global_records) + _entries(project_records),
             key=lambda e: (e.word.casefold(), e.word, e.scope),
         )
-        texts = [record.text for record in self._session.segments()]
+        texts = [without_tags(record.text) for record in self._session.segments()]  # words, not tags
         return [EntryUse(e, sum(1 for t in texts if entries_used(t, (e,)))) for e in entries]
 
     def spoken(self, segment_id: int) -> tuple[Piece, ...] | Refusal:
@@ -130,12 +131,12 @@ class LexiconCommands(QObject):
         if isinstance(record, Refusal):
             return record
         language = self._session.repository.get_settings().language
-        return spoken_text(record.text, language, self.in_force())
+        return spoken_preview(record.text, self.in_force(), language)
 
     def spoken_of(self, text: str) -> tuple[Piece, ...]:
         """What the model will be given for `text` in the open project (the editor's spoken view)."""
         language = self._session.repository.get_settings().language
-        return spoken_text(text, language, self.in_force())
+        return spoken_preview(text, self.in_force(), language)
 
     # -- changing ---------------------------------------------------------------------------
     def add(

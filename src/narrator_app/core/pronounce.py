@@ -21,6 +21,7 @@ from dataclasses import replace
 
 from narrator_app.core.lexicon import LexiconEntry, entries_used, fingerprint_part
 from narrator_app.core.normalize import NORMALIZATION_VERSION, normalize, spoken_text
+from narrator_app.core.script import split_at_tags, without_tags
 from narrator_app.engine.parts import Part, SpeakPart
 from narrator_app.engine.phonemes import Phonemizer, Piece, to_phonemes
 
@@ -65,8 +66,14 @@ def prepare_parts(
 
 
 def spoken_preview(text: str, entries: Iterable[LexiconEntry], language: str) -> tuple[Piece, ...]:
-    """What will be spoken, to show the user: text pieces normalised, IPA entries as phonemes."""
-    return spoken_text(text, language, entries)
+    """What will be spoken, to show the user: the text between direction tags with the lexicon and
+    written forms applied (IPA entries as phonemes), each run on its own as generation takes it, and
+    the tags shown as written (`[speed 0.8]` is not read "speed zero point eight")."""
+    chosen = tuple(entries)
+    out: list[Piece] = []
+    for piece, is_tag in split_at_tags(text):
+        out.extend([Piece(piece)] if is_tag else spoken_text(piece, language, chosen))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -75,6 +82,9 @@ def _written_forms_change(text: str, language: str) -> bool:
 
 
 def pronunciation_fingerprint(text: str, language: str, entries: tuple[LexiconEntry, ...]) -> tuple[str, int]:
-    """(digest of the entries `text` uses or "", the rules' version if they change `text` else 0)."""
-    lexicon = fingerprint_part(entries_used(text, entries)) if entries else ""
+    """(digest of the entries `text` uses outside its tags or "", the rules' version if they change
+    `text` else 0). The second is asked of the whole text, tags included, as it always was: a tag's
+    number counts as a written form, so a change of the rules may mark such a segment outdated once
+    more than needed, but no audio made before this keeps a fingerprint it should not have."""
+    lexicon = fingerprint_part(entries_used(without_tags(text), entries)) if entries else ""
     return lexicon, NORMALIZATION_VERSION if _written_forms_change(text, language) else 0

@@ -191,6 +191,26 @@ def tag_spans(text: str, check_voice: VoiceCheck | None = None) -> list[TagSpan]
     return [TagSpan(t.start, t.end, t.kind, t.error is None) for t in _analyse(text, check_voice)[0]]
 
 
+def split_at_tags(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, is it a tag) in order: the tags (and tag-like typos) as written, the
+    text between them as it is; joined, the pieces are `text` again."""
+    pieces: list[tuple[str, bool]] = []
+    at = 0
+    for span in tag_spans(text):
+        if span.start > at:
+            pieces.append((text[at : span.start], False))
+        pieces.append((text[span.start : span.end], True))
+        at = span.end
+    if at < len(text):
+        pieces.append((text[at:], False))
+    return pieces
+
+
+def without_tags(text: str) -> str:
+    """`text` with each tag replaced by a space: what a lexicon entry or a written form can match."""
+    return "".join(" " if is_tag else piece for piece, is_tag in split_at_tags(text))
+
+
 def _analyse(text: str, check_voice: VoiceCheck | None) -> tuple[list[_Tag], list[ScriptError]]:
     """The tags of `text` with their values and errors (argument, nesting); errors sorted by position."""
     tags = [
