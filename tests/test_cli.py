@@ -62,6 +62,7 @@ def test_segments_add_list_set_delete(run: Run) -> None:
         "locked",
         "audio_file",
         "audio_duration",
+        "heard_duration",
         "audio_status",
         "voice",
         "chapter_id",

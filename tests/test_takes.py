@@ -225,6 +225,12 @@ def test_takes_on_the_command_line(
     code, _ = run("takes", str(record.id))
     assert run("trim", str(record.id), "--start", "0.1", "--end", "0.1")[0] == 0
     assert run("takes", str(record.id))[1]["takes"][0]["trimmed_duration"] == pytest.approx(0.3)
+    (listed_segment,) = run("list")[1]["segments"]  # the list gives the length heard too
+    assert listed_segment["heard_duration"] == pytest.approx(0.3)
+    assert listed_segment["audio_duration"] == pytest.approx(0.5)  # the whole file, as before
+    capsys.readouterr()
+    assert main(["segments", "list", *base[:-1]]) == 0
+    assert "   0.3s  Words." in capsys.readouterr().out
     assert run("trim", str(record.id), "--start", "0.3", "--end", "0.3")[0] == 2  # longer than the audio
     assert run("trim", str(record.id), "--start", "0", "--end", "0")[0] == 0
     assert run("takes", str(record.id))[1]["takes"][0]["trimmed_duration"] == pytest.approx(0.5)

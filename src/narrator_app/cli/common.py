@@ -66,8 +66,18 @@ def model_missing(args: argparse.Namespace, message: str) -> int:
     return EXIT_BY_REASON["model_missing"]
 
 
+def _heard(record: Any, controller: Any) -> float | None:
+    """The length of the segment's audio as it is played and exported: its take's trim left out."""
+    return record.audio_duration if controller is None else controller.takes.heard_duration(record)
+
+
 def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
-    extra = {} if controller is None else {"audio_status": str(controller.generation.audio_status(record)[0])}
+    extra = {}
+    if controller is not None:
+        extra = {
+            "audio_status": str(controller.generation.audio_status(record)[0]),
+            "heard_duration": _heard(record, controller),  # audio_duration is the whole file's
+        }
     return {
         "id": record.id,
         "position": record.position,
@@ -86,7 +96,8 @@ def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:
 def segment_line(record: Any, controller: Any = None) -> str:
     """One segment on one line; its text with control characters shown escaped (guard.py)."""
     lock = "locked" if record.is_locked else "      "
-    audio = f"{record.audio_duration:6.1f}s" if record.audio_duration is not None else "   -   "
+    heard = _heard(record, controller)
+    audio = f"{heard:6.1f}s" if heard is not None else "   -   "
     if controller is not None and str(controller.generation.audio_status(record)[0]) == "damaged":
         audio = "damaged"
     return f"{record.id:>5}  {lock}  {audio}  {printable(record.text)}"
