@@ -117,6 +117,51 @@ def test_export_refuses_the_data_folder_and_outputs_that_collide_from_the_window
     assert not (tmp_path / "ok.wav").exists()
 
 
+def test_export_refuses_devices_pipes_and_its_own_cover_as_targets(
+    qtbot, narrated, tmp_path: Path, capsys, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """An export renames a new file into place: onto /dev/null that put a plain file where the device
+    was (as root); onto --cover it replaced the picture it was reading."""
+    import socket
+    import stat
+
+    c = narrated
+    data = c.data_dir
+    fifo = tmp_path / "pipe.wav"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "sock.wav"
+    sock = socket.socket(socket.AF_UNIX)
+    sock.bind(str(sock_path))
+    cover = tmp_path / "cover.png"
+    cover.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    targets = [fifo, sock_path, Path(os.devnull)]
+    device = tmp_path / "null.wav"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # root only: a copy of /dev/null
+        targets.append(device)
+    except PermissionError:
+        pass
+    kinds = {p: os.stat(p).st_mode for p in targets}
+    requests = [ExportRequest(p) for p in targets]
+    requests.append(ExportRequest(cover, fmt="m4b", cover=cover))
+    for request in requests:  # the window's way
+        qtbot.waitUntil(lambda: not c.exports.running)
+        with qtbot.waitSignal(c.exports.failed, timeout=20_000) as failed:
+            assert c.exports.start(request)[1]
+        assert "nothing was written" in failed.args[0], (request, failed.args)
+    c.shutdown()
+    base = ["--data-dir", str(data), "--model-dir", str(fake_model_dir), "export"]
+    for target in targets:
+        code, out = _cli(capsys, *base, "--out", str(target))
+        assert code == 2 and "not a file" in out["message"], (target, out)
+    code, out = _cli(capsys, *base, "--out", str(cover), "--format", "m4b", "--cover", str(cover))
+    assert code == 2 and "which this export reads (the cover)" in out["message"], out
+    assert {p: os.stat(p).st_mode for p in targets} == kinds  # still a pipe, a socket, devices
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert cover.read_bytes() == b"\x89PNG\r\n\x1a\n" + b"\0" * 64
+    sock.close()
+
+
 # -- 2. install replaces only the files it writes -----------------------------------------------------
 def test_installing_keeps_every_other_file_of_the_model_folder_and_uses_the_new_ones(tmp_path: Path) -> None:
     folder = tmp_path / "models"

@@ -125,7 +125,8 @@ class ExportJob:
         req = self._request
         targets = output_paths(req, self._items)
         try:  # never into the data folder, never one output over another (export_targets.py)
-            check_export_targets(targets, self._data_dir, req.segments_dir)
+            cover = [req.tags.cover] if req.tags.cover is not None else []
+            check_export_targets(targets, self._data_dir, req.segments_dir, cover)
         except ExportTargetError as error:
             state.emit(self._signals.failed, str(error), False)
             return

@@ -117,11 +117,11 @@ def cmd_export(args: argparse.Namespace, controller: Any) -> int:
         segments_dir=segments_dir,
         **audiobook_fields(args, fmt),
     )
-    targets = output_paths(
-        request.options(controller.chapters.book_details()), controller.exports.plan().book
-    )
+    options = request.options(controller.chapters.book_details())
+    targets = output_paths(options, controller.exports.plan().book)
     try:  # refused before anything starts: exit 2 (export_targets.py)
-        check_export_targets(targets, controller.data_dir, segments_dir)
+        cover = [options.tags.cover] if options.tags.cover is not None else []
+        check_export_targets(targets, controller.data_dir, segments_dir, cover)
     except ExportTargetError as error:
         raise UsageError(str(error)) from error
     outcome: dict[str, Any] = {}

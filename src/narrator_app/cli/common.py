@@ -68,7 +68,10 @@ def model_missing(args: argparse.Namespace, message: str) -> int:
 
 def _heard(record: Any, controller: Any) -> float | None:
     """The length of the segment's audio as it is played and exported: its take's trim left out."""
-    return record.audio_duration if controller is None else controller.takes.heard_duration(record)
+    heard: float | None = (
+        record.audio_duration if controller is None else controller.takes.heard_duration(record)
+    )
+    return heard
 
 
 def segment_json(record: Any, controller: Any = None) -> dict[str, Any]:

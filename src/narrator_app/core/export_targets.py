@@ -6,11 +6,15 @@ database) and refused if it lies in the data folder, which holds the database (w
 -shm), the lock, audio/, deleted-audio/, models/, cache/ and pending-exports/: a file written there
 would replace the user's work or be swept away by the next start's recovery. Two targets that are
 the same file (`--out story.srt --subtitles srt`) are refused too: one would overwrite the other.
+So is a target that is one of the export's inputs (`--out cover.png --cover cover.png`), and one that
+exists but is not a regular file (`/dev/null`, a named pipe, a socket): an export writes a temporary
+file and renames it into place, which would put a plain file where the device was.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,12 +46,32 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
+def _not_a_file(path: Path) -> str | None:
+    """What an existing path is when it is neither a regular file nor a folder (folders are refused
+    by the exports themselves, with their own message), else None."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None  # not there (yet): written new
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    return "a socket" if stat.S_ISSOCK(mode) else "not a regular file"
+
+
 def check_export_targets(
-    targets: Sequence[Path], data_dir: Path | None, segments_dir: Path | None = None
+    targets: Sequence[Path],
+    data_dir: Path | None,
+    segments_dir: Path | None = None,
+    inputs: Sequence[Path] = (),
 ) -> None:
-    """Raise ExportTargetError if a target (or the segments folder) is in the data folder, or two
-    targets are the same file."""
+    """Raise ExportTargetError if a target (or the segments folder) is in the data folder, two
+    targets are the same file, a target is one of `inputs` (the cover) or an existing non-file."""
     data = _resolved(data_dir) if data_dir is not None else None
+    read = {_resolved(path): path for path in inputs}
     if data is not None and segments_dir is not None and _inside(_resolved(segments_dir), data):
         raise ExportTargetError(
             f"The folder {segments_dir} is inside Narrator's data folder {data_dir}, which holds the "
@@ -66,6 +90,17 @@ def check_export_targets(
             raise ExportTargetError(
                 f"Cannot export to {shown}: it is inside Narrator's data folder {data_dir}, which holds "
                 "the database and every segment's audio. Choose a file outside it; nothing was written."
+            )
+        if real in read:
+            raise ExportTargetError(
+                f"Cannot export to {target}: it is {read[real]}, which this export reads (the cover). "
+                "Choose another name; nothing was written."
+            )
+        kind = _not_a_file(real)
+        if kind is not None:
+            raise ExportTargetError(
+                f"Cannot export to {target}: it is {kind}, not a file. An export writes a new file "
+                "and puts it in place, which would replace it. Choose a file name; nothing was written."
             )
         if real in seen:
             raise ExportTargetError(
