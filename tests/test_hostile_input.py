@@ -213,6 +213,39 @@ def test_import_refuses_fifos_and_devices_fast_and_bounds_what_it_reads(tmp_path
     assert read_regular_file(big, 101) == b"a" * 101
 
 
+def test_the_lexicon_is_never_exported_into_the_data_folder_nor_imported_from_a_pipe_or_device(
+    narrated, tmp_path: Path, capsys, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Items 1 and 3 for the lexicon's PLS export and import, the window's way and the command line's."""
+    c = narrated
+    data = c.data_dir
+    c.lexicon.add("zork", say="cork")
+    audio = next((data / "audio").rglob("*.wav"))
+    fifo = tmp_path / "words.pls"
+    os.mkfifo(fifo)
+    (tmp_path / "zero.pls").symlink_to("/dev/zero")
+    for target in (data / "narrator.sqlite3", audio, fifo):
+        with pytest.raises(ValueError, match="nothing was written"):
+            c.lexicon.export_pls(target)
+    for source in (fifo, tmp_path / "zero.pls"):
+        with pytest.raises(ValueError, match="not a regular file"):
+            c.lexicon.import_pls(source)
+    c.shutdown()
+    before = _snapshot(data)
+    base = ["--data-dir", str(data), "--model-dir", str(fake_model_dir), "lexicon"]
+    for target in (data / "narrator.sqlite3", audio, data / "audio" / "lexicon.pls", fifo):
+        code, out = _cli(capsys, *base, "export", "--out", str(target))
+        assert code == 2 and "nothing was written" in out["message"], (target, out)
+    for source in (fifo, tmp_path / "zero.pls"):
+        done = run_cli(*base, "import", str(source), timeout=30)
+        assert done.returncode == 2 and "not a regular file" in done.stderr, done.stderr
+    assert _snapshot(data) == before
+    code, listed = _cli(capsys, *base[:4], "segments", "list")
+    assert code == 0 and [s["audio_status"] for s in listed["segments"]] == ["ready", "ready"]
+    code, out = _cli(capsys, *base, "export", "--out", str(tmp_path / "mine.pls"))
+    assert code == 0 and out["entries"] == 1 and b"zork" in (tmp_path / "mine.pls").read_bytes()
+
+
 # -- 4. paths that cannot be used, output that cannot be written -------------------------------------
 def test_unusable_folders_and_outputs_get_one_line_and_exit_2(tmp_path: Path) -> None:
     loop = tmp_path / "loop"

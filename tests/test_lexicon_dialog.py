@@ -86,6 +86,10 @@ def test_the_dialog_adds_edits_filters_deletes_and_undoes(window: MainWindow, tm
     bad.write_text("not xml", encoding="utf-8")
     dialog.import_pls(bad)
     assert dialog.status.text().startswith("Nothing was imported") and len(rows(dialog)) == 2
+    database = c.data_dir / "narrator.sqlite3"
+    kept = database.read_bytes()
+    dialog.export_pls(database)  # refused with the reason, in the dialog
+    assert "inside Narrator's data folder" in dialog.status.text() and database.read_bytes() == kept
 
 
 def test_pronounce_as_from_the_editor_and_the_spoken_text(window: MainWindow) -> None:

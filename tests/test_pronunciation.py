@@ -214,6 +214,7 @@ def test_tags_are_not_words_for_the_lexicon_nor_written_forms_to_spell_out(
     assert [(use.entry.word, use.segments) for use in c.lexicon.entries()] == [("pause", 1)]
     spoken = c.lexicon.spoken(tagged.id)
     assert not isinstance(spoken, Refusal)
-    assert "".join(p.text for p in spoken) == "Wait [pause 1s] now. [speed 0.8]Slow five dollars here.[/speed]"
+    expected = "Wait [pause 1s] now. [speed 0.8]Slow five dollars here.[/speed]"
+    assert "".join(p.text for p in spoken) == expected
     shown = "".join(p.text for p in c.lexicon.spoken_of("[voice am_michael]Take a pause[/voice] [pause 2s]"))
     assert shown == "[voice am_michael]Take a paws[/voice] [pause 2s]"

@@ -19,10 +19,12 @@ from PySide6.QtCore import QObject, Signal
 
 from narrator_app.app.pronounce_preview import PronouncePreviews
 from narrator_app.app.session import Session
+from narrator_app.core.export_targets import ExportTargetError, check_export_targets
 from narrator_app.core.lexicon import LexiconEntry, LexiconError, entries_used, merge, new_entry
 from narrator_app.core.pls import PlsError, parse_pls, to_pls
 from narrator_app.core.pronounce import spoken_preview
 from narrator_app.core.rules import Refusal
+from narrator_app.core.safe_read import FileRefused, read_regular_file
 from narrator_app.core.script import without_tags
 from narrator_app.engine.phonemes import Piece
 from narrator_app.store import SettingsRecord
@@ -39,6 +41,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 MAX_STEPS = 100
+MAX_PLS_BYTES = 16 * 1_048_576  # a lexicon of 100,000 entries is about 15 MB of PLS
 
 
 def _entry(record: LexiconRecord) -> LexiconEntry | None:
@@ -175,8 +178,10 @@ class LexiconCommands(QObject):
     def import_pls(self, path: Path, *, project: bool = False) -> int:
         """Add (or replace) the entries of a PLS file, all or none: PlsError with the reason, and
         nothing changed, if it is not valid PLS. Returns how many entries it had. Undoable."""
-        try:
-            data = path.read_bytes()
+        try:  # a regular file only, read to at most the limit (a FIFO or /dev/zero: refused at once)
+            data = read_regular_file(path, MAX_PLS_BYTES, "lexicons")
+        except FileRefused as error:
+            raise PlsError(str(error)) from error
         except OSError as error:
             raise PlsError(f"Cannot read {path}: {error.strerror or error}.") from error
         scope = "project" if project else "global"
@@ -191,7 +196,12 @@ class LexiconCommands(QObject):
         return len(entries)
 
     def export_pls(self, path: Path) -> int:
-        """Write the entries in force for the open project to `path` as PLS; how many were written."""
+        """Write the entries in force for the open project to `path` as PLS; how many were written.
+        LexiconError if `path` may not be written (in the data folder, a device: export_targets.py)."""
+        try:
+            check_export_targets([path], self._session.data_dir)
+        except ExportTargetError as error:
+            raise LexiconError(str(error)) from error
         entries = self.in_force()
         tmp = path.with_name(f".{path.name}.part")
         tmp.write_bytes(to_pls(entries))

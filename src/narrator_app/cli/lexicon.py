@@ -12,6 +12,7 @@ from typing import Any
 
 from narrator_app.app.lexicon_commands import LexiconError, PlsError
 from narrator_app.cli.common import EXIT_OK, EXIT_USAGE, Parser, emit, refused
+from narrator_app.cli.guard import user_path
 from narrator_app.core.rules import Refusal
 
 
@@ -118,9 +119,11 @@ def cmd_lexicon_remove(args: argparse.Namespace, controller: Any) -> int:
 
 
 def cmd_lexicon_export(args: argparse.Namespace, controller: Any) -> int:
-    out = Path(args.out)
+    out = user_path(args.out, "--out")
     try:
         count = controller.lexicon.export_pls(out)
+    except LexiconError as error:
+        return _fail(args, error)
     except OSError as error:
         return _fail(args, OSError(f"Cannot write {out}: {error.strerror or error}."))
     emit(args, {"status": "OK", "path": str(out), "entries": count}, f"wrote {count} entries to {out}")

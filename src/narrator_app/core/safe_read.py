@@ -19,9 +19,9 @@ class FileRefused(ValueError):
     """The file is not a regular file, or is larger than allowed; the message says which."""
 
 
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of `path`, a regular file of at most `limit` bytes. Raises FileRefused, or
-    OSError when it cannot be opened or read."""
+def read_regular_file(path: Path, limit: int, what: str = "text files") -> bytes:
+    """The bytes of `path`, a regular file of at most `limit` bytes (`what`: the kind of file, for
+    the message). Raises FileRefused, or OSError when it cannot be opened or read."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     try:
         mode = os.fstat(fd).st_mode
@@ -34,8 +34,8 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             total += len(chunk)
             if total > limit:
                 raise FileRefused(
-                    f"{path.name} is larger than {limit / 1_048_576:.0f} MB; Narrator imports text "
-                    f"files up to {limit / 1_048_576:.0f} MB. Nothing was imported."
+                    f"{path.name} is larger than {limit / 1_048_576:.0f} MB; Narrator imports {what} "
+                    f"up to {limit / 1_048_576:.0f} MB. Nothing was imported."
                 )
         return b"".join(chunks)
     finally:

@@ -177,6 +177,9 @@ class LexiconDialog(QDialog):
             path = Path(name)
         try:
             count = self._controller.lexicon.export_pls(path)
+        except LexiconError as error:  # a place it may not write (the data folder, a device)
+            self.status.setText(str(error))
+            return
         except OSError as error:
             self.status.setText(f"Cannot write {path}: {error.strerror or error}")
             return
