@@ -267,6 +267,18 @@ def test_unusable_folders_and_outputs_get_one_line_and_exit_2(tmp_path: Path) ->
     assert not Path("~nosuchuser12").exists()
 
 
+@pytest.mark.parametrize("variable", ["NARRATOR_APP_DATA_DIR", "NARRATOR_APP_MODEL_DIR"])
+def test_an_empty_folder_variable_is_refused_not_taken_for_unset(
+    variable: str, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    home = tmp_path / "home"
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))  # where an unset variable would lead
+    monkeypatch.setenv(variable, "")
+    code, out = _cli(capsys, "segments", "list")
+    assert code == 2 and f"{variable} is empty" in out["message"], out
+    assert not home.exists()  # the usual data folder was not created
+
+
 def test_a_closed_pipe_is_quiet_and_a_full_device_is_one_message(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
     assert (

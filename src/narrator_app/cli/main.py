@@ -90,14 +90,14 @@ def _folders(args: argparse.Namespace, data: Any, model: Any) -> tuple[Path, Pat
         user_path(data_opt, "--data-dir")
         if data_opt is not None
         else user_path(data_env, DATA_DIR_ENV)
-        if data_env
+        if data_env is not None  # set but empty: refused, as --data-dir ""
         else data()
     )
     model_dir = (
         user_path(model_opt, "--model-dir")
         if model_opt is not None
         else user_path(model_env, MODEL_DIR_ENV)
-        if model_env
+        if model_env is not None
         else model()
     )
     return data_dir, model_dir
