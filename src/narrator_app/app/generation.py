@@ -14,7 +14,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QThreadPool, QTimer
 
 from narrator_app.app.direction import script_refusal, tag_voice_check
-from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, prepare_model
+from narrator_app.app.jobs import JobSignals, TtsJob, TtsRequest, full_disk_reason, prepare_model
 from narrator_app.app.lexicon_commands import lexicon_in_force
 from narrator_app.app.session import Session
 from narrator_app.app.workers import Worker, WorkerState
@@ -332,7 +332,7 @@ class Generation(QObject):
     def _stop_for_full_disk(self, failed: TaskInfo) -> None:
         """The disk is full: every other queued or running task would fail the same way. Cancel
         them, saying why; what finished keeps its audio (disk_space.py)."""
-        reason = f"Cancelled: segment {failed.segment_id} could not be written. {failed.message}"
+        reason = full_disk_reason(failed.segment_id, failed.message)
         for other in self.tasks.active():
             self.cancel_task(other.task_id, reason)
 

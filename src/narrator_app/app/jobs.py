@@ -26,6 +26,7 @@ from narrator_app.core.rules import RefusalReason, segment_rule
 from narrator_app.core.script import ScriptError, parse_script
 from narrator_app.core.tasks import TaskManager, TaskStatus
 from narrator_app.engine import KokoroModelLoader, audio_files, relative_audio_path
+from narrator_app.engine.disk_space import is_no_space_message
 from narrator_app.engine.fingerprint import Fingerprint
 from narrator_app.engine.loader import ModelUnavailableError
 from narrator_app.engine.parts import Spoken
@@ -82,6 +83,10 @@ class TtsRequest:
     auto_trim_margin: float | None = None  # trim silence beyond this margin at either end (None: off)
 
 
+def full_disk_reason(segment_id: int, message: str) -> str:
+    return f"Cancelled: segment {segment_id} could not be written. {message}"
+
+
 class TtsJob:
     """The work of one TTS task, run by a Worker (`job(state)`)."""
 
@@ -131,6 +136,18 @@ class TtsJob:
         # A no-op when the task was cancelled meanwhile: it ended then, and nothing was written.
         self._tasks.finish(req.task_id, status, message, **values)
         self._emit_status()
+        if status is TaskStatus.FAILED and is_no_space_message(message):
+            self._stop_the_others(message)
+
+    def _stop_the_others(self, message: str) -> None:
+        """The disk is full: every other queued or running task would fail the same way. They are
+        cancelled here, saying why, before this worker returns and its thread takes the next job;
+        what finished keeps its audio (disk_space.py). The GUI thread does the same for any that
+        start meanwhile, when this failure reaches it (Generation._stop_for_full_disk)."""
+        reason = full_disk_reason(self.request.segment_id, message)
+        for other in self._tasks.active():
+            if self._tasks.cancel(other.task_id, reason):
+                self._emit(self._signals.status_changed, other.task_id, other.segment_id)
 
     def _emit_status(self) -> None:
         self._emit(self._signals.status_changed, self.request.task_id, self.request.segment_id)
