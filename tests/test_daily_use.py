@@ -48,9 +48,12 @@ def test_a_cancelled_rerender_stays_outdated_with_its_old_audio(
     assert cell(window, segment.id, Column.STATUS) == "Outdated"  # not "Cancelled"
     assert cell(window, segment.id, Column.DURATION) == "0:00.5"  # the old audio is kept
     assert window.statusBar().currentMessage() == "Stopping… (1 render finishing its sentence)"
+    batch_label = window.batch_status.label
+    assert not window.batch_status.isVisible() or "cancelled" not in batch_label.text()  # not yet
     fake_kokoro.release()
     qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("Cancelled 1 task;"))
     assert c.generation.stopping() == 0
+    qtbot.waitUntil(lambda: window.batch_status.isVisible() and "1 cancelled" in batch_label.text())
     assert cell(window, segment.id, Column.STATUS) == "Outdated"
     assert c.segments.get(segment.id).audio_duration == pytest.approx(0.5, abs=0.01)
 

@@ -3,12 +3,14 @@ then a summary."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QWidget
 
 from narrator_app.app.catalog import SegmentRecord
 from narrator_app.app.controller import Controller
 from narrator_app.core.batch import BatchProgress, BatchState, BatchSummary
 from narrator_app.core.tasks import TaskStatus
+from narrator_app.ui.cancelling import POLL_MS
 
 
 def time_left(seconds: float | None) -> str:
@@ -82,6 +84,11 @@ class BatchStatus(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.bar)
         self.hide()
+        # While cancelled renders run on to their sentence end the summary would already say
+        # "5 cancelled": it waits (the status bar says "Stopping…", ui/cancelling.py).
+        self._stopping = QTimer(self)
+        self._stopping.setInterval(POLL_MS)
+        self._stopping.timeout.connect(self.refresh)
         self._single: dict[str, int] = {}  # running tasks outside a batch → their segment ids
         self._showing_summary = False
         self._dismissed: BatchProgress | None = None  # the batch whose summary was cleared
@@ -135,7 +142,12 @@ class BatchStatus(QWidget):
             self.label.setText(describe_progress(state))
         elif self._single:
             self._show_single()
+        elif batch is not None and state is not None and self._controller.generation.stopping():
+            self._stopping.start()
+            self.hide()
+            return
         elif batch is not None and state is not None and batch is not self._dismissed:
+            self._stopping.stop()
             self.bar.hide()
             self.label.setText(describe_result(batch.summary, state))
             if self._as_shown_for is not batch:
