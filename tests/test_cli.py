@@ -124,9 +124,16 @@ def test_generate_with_the_real_model(run: Run, real_model_dir: Path, tmp_path: 
 
 def test_settings_show_change_and_refuse_bad_values(run: Run) -> None:
     code, out = run("settings")
-    assert code == 0 and out == {"default_voice_id": "af_heart", "tts_speed": 1.0, "language": "en-us"}
+    takes = {"take_limit": 5, "auto_trim_margin": None}  # the project's (added beside the three)
+    assert code == 0 and out == {
+        "default_voice_id": "af_heart",
+        "tts_speed": 1.0,
+        "language": "en-us",
+        **takes,
+    }
     code, out = run("settings", "--voice", "am_michael", "--speed", "1.25", "--language", "en-gb")
-    assert code == 0 and out == {"default_voice_id": "am_michael", "tts_speed": 1.25, "language": "en-gb"}
+    expected = {"default_voice_id": "am_michael", "tts_speed": 1.25, "language": "en-gb", **takes}
+    assert code == 0 and out == expected
     code, out = run("settings", "--speed", "2.5")
     assert code == 2 and "0.5 and 2.0" in out["message"]
     code, out = run("settings", "--voice", "am_onyx")

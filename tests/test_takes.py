@@ -297,3 +297,47 @@ def test_two_real_renders_give_two_takes_that_decode(qtbot, make_controller, rea
         assert np.abs(samples).max() > 0.05  # speech, not silence
         lengths.append(len(samples))
     assert lengths[1] < lengths[0]  # said faster
+
+
+def test_the_take_limit_and_auto_trim_are_set_in_settings_and_on_the_command_line(
+    qtbot, make_controller, fake_model_dir: Path, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.ui.settings_dialog import SettingsDialog
+
+    controller: Controller = make_controller(fake_model_dir, FakeKokoro())
+    dialog = SettingsDialog(controller)
+    qtbot.addWidget(dialog)
+    assert dialog.take_limit.value() == 5 and not dialog.auto_trim.isChecked()
+    assert not dialog.trim_margin.isEnabled()
+    dialog.take_limit.setValue(2)
+    dialog.auto_trim.setChecked(True)
+    assert dialog.trim_margin.isEnabled() and dialog.trim_margin.value() == pytest.approx(0.25)
+    dialog.trim_margin.setValue(0.1)
+    dialog.accept()
+    assert controller.takes.settings() == (2, pytest.approx(0.1))
+    record = controller.segments.add("Words.")
+    for _ in range(3):
+        render(qtbot, controller, record.id)
+    assert [t.number for t in takes_of(controller, record.id)] == [2, 3]  # the dialog's limit held
+    again = SettingsDialog(controller)
+    qtbot.addWidget(again)
+    assert again.take_limit.value() == 2 and again.auto_trim.isChecked()
+    assert again.trim_margin.value() == pytest.approx(0.1)
+    controller.shutdown()
+
+    base = ["--data-dir", str(tmp_path / "data"), "--model-dir", str(fake_model_dir), "--json", "settings"]
+
+    def run(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+        capsys.readouterr()
+        code = main([*base, *args])
+        return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+    code, shown = run()
+    assert code == 0 and (shown["take_limit"], shown["auto_trim_margin"]) == (2, pytest.approx(0.1))
+    code, shown = run("--take-limit", "4", "--auto-trim", "off")
+    assert code == 0 and (shown["take_limit"], shown["auto_trim_margin"]) == (4, None)
+    for bad in (["--take-limit", "0"], ["--take-limit", "101"], ["--auto-trim", "-1"], ["--auto-trim", "x"]):
+        code, refused = run(*bad)
+        assert code == 2 and refused["status"] == "ERROR", (bad, refused)
+    code, shown = run("--auto-trim", "0.3")
+    assert code == 0 and (shown["take_limit"], shown["auto_trim_margin"]) == (4, pytest.approx(0.3))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from narrator_app.app.session import Session
 from narrator_app.app.undo import UndoHistory
-from narrator_app.core.rules import Refusal, RefusalReason
+from narrator_app.core.rules import Refusal, RefusalReason, SettingsError
 from narrator_app.core.take_steps import DeleteTake, TrimTake, UseTake
 from narrator_app.store import SegmentRecord, TakeRecord
 from narrator_app.store.takes import TakeError, TakeStore
@@ -23,6 +23,11 @@ DEFAULT_TAKE_LIMIT = 5
 
 def no_take(segment_id: int, number: int) -> Refusal:
     return Refusal(segment_id, RefusalReason.NOT_FOUND, "{subject} has no take " + f"{number}.")
+
+
+MAX_TAKE_LIMIT = 100  # takes kept per segment, at most (the Settings dialog, `settings --take-limit`)
+MAX_AUTO_TRIM = 5.0  # seconds of silence auto-trim keeps at either end, at most
+DEFAULT_AUTO_TRIM = 0.25  # what the Settings dialog offers when auto-trim is turned on
 
 
 class TakeCommands:
@@ -134,5 +139,16 @@ class TakeCommands:
 
     def set_settings(self, limit: int, auto_trim_margin: float | None) -> None:
         """Keep at most `limit` takes per segment from the next render on; trim leading and trailing
-        silence beyond `auto_trim_margin` seconds on render (None: off). TakeError when out of range."""
-        self._takes.set_settings(self._session.project.id, limit, auto_trim_margin)
+        silence beyond `auto_trim_margin` seconds on render (None: off). SettingsError (with the
+        reason) when out of range."""
+        if not 1 <= limit <= MAX_TAKE_LIMIT:
+            raise SettingsError(f"A segment keeps 1 to {MAX_TAKE_LIMIT} takes; {limit} is not a take limit.")
+        if auto_trim_margin is not None and not 0 <= auto_trim_margin <= MAX_AUTO_TRIM:
+            raise SettingsError(
+                f"The silence kept by auto-trim is 0 to {MAX_AUTO_TRIM:g} seconds; "
+                f"{auto_trim_margin:g} is not."
+            )
+        try:
+            self._takes.set_settings(self._session.project.id, limit, auto_trim_margin)
+        except TakeError as error:
+            raise SettingsError(str(error)) from error

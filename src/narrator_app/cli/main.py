@@ -132,7 +132,8 @@ def reads_only(args: argparse.Namespace, data_dir: Path) -> bool:
     """Whether this command line changes nothing in the data folder (READ_ONLY_COMMANDS)."""
     key = command_key(args)
     if key == "settings":
-        return all(getattr(args, name, None) is None for name in ("voice", "speed", "language"))
+        changes = ("voice", "speed", "language", "take_limit", "auto_trim")
+        return all(getattr(args, name, None) is None for name in changes)
     if key == "lexicon export":
         from narrator_app.core.export_targets import ExportTargetError, check_export_targets
 

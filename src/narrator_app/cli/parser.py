@@ -119,10 +119,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_audiobook_options(export)
 
-    settings = sub.add_parser("settings", help="show or change voice, speed and language", parents=[common])
+    settings = sub.add_parser(
+        "settings",
+        help="show or change voice, speed and language, and the project's takes and auto-trim",
+        parents=[common],
+    )
     settings.add_argument("--voice")
     settings.add_argument("--speed", type=float)
     settings.add_argument("--language")
+    settings.add_argument(
+        "--take-limit", type=int, metavar="N", help="takes kept per segment in this project (default 5)"
+    )
+    settings.add_argument(
+        "--auto-trim",
+        metavar="SECONDS|off",
+        help="on render, trim silence beyond this margin at both ends, in this project (default off)",
+    )
 
     sub.add_parser("voices", help="list the voices in the installed voices file", parents=[common])
     add_chapter_commands(sub, common)

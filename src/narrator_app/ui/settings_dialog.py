@@ -1,17 +1,22 @@
-"""Settings…: voice (from the installed voices file), speed and language."""
+"""Settings…: voice (from the installed voices file), speed and language; the open project's take
+limit and auto-trim."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +24,7 @@ from PySide6.QtWidgets import (
 from narrator_app.app.catalog import LANGUAGES, MAX_SPEED, MIN_SPEED
 from narrator_app.app.controller import Controller
 from narrator_app.app.errors import VoicesUnavailable
+from narrator_app.app.take_commands import DEFAULT_AUTO_TRIM, MAX_AUTO_TRIM, MAX_TAKE_LIMIT
 from narrator_app.core.rules import SettingsError
 
 LANGUAGE_NAMES = {
@@ -111,6 +117,8 @@ class SettingsDialog(QDialog):
             self.language.addItem(f"{LANGUAGE_NAMES.get(code, code)} ({code})", code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
 
+        self._project_box = self._project_settings(controller)
+
         self.problem = QLabel(self._voice_problem, self)
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
@@ -130,8 +138,44 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self._project_box)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+
+    def _project_settings(self, controller: Controller) -> QGroupBox:
+        """The open project's own: how many takes a segment keeps, and auto-trim on render."""
+        limit, margin = controller.takes.settings()
+        box = QGroupBox(f"This project ({controller.project.name})", self)
+        box.setObjectName("projectSettings")
+        self.take_limit = QSpinBox(box)
+        self.take_limit.setObjectName("takeLimitSpin")
+        self.take_limit.setAccessibleName("Takes kept per segment")
+        self.take_limit.setRange(1, MAX_TAKE_LIMIT)
+        self.take_limit.setValue(min(limit, MAX_TAKE_LIMIT))
+        self.take_limit.setToolTip(
+            "Every render is kept as a take; beyond this many, the oldest one not in use is deleted"
+        )
+        self.auto_trim = QCheckBox("Trim &silence at both ends on render, keeping", box)
+        self.auto_trim.setObjectName("autoTrimCheck")
+        self.auto_trim.setChecked(margin is not None)
+        self.trim_margin = QDoubleSpinBox(box)
+        self.trim_margin.setObjectName("autoTrimMargin")
+        self.trim_margin.setAccessibleName("Silence kept at each end")
+        self.trim_margin.setRange(0.0, MAX_AUTO_TRIM)
+        self.trim_margin.setSingleStep(0.05)
+        self.trim_margin.setDecimals(2)
+        self.trim_margin.setSuffix(" s")
+        self.trim_margin.setValue(DEFAULT_AUTO_TRIM if margin is None else margin)
+        self.trim_margin.setEnabled(margin is not None)
+        self.auto_trim.toggled.connect(self.trim_margin.setEnabled)
+        trim_row = QHBoxLayout()
+        trim_row.addWidget(self.auto_trim)
+        trim_row.addWidget(self.trim_margin)
+        trim_row.addStretch(1)
+        form = QFormLayout(box)
+        form.addRow("&Takes kept per segment:", self.take_limit)
+        form.addRow(trim_row)
+        return box
 
     def accept(self) -> None:
         """Save; on a bad value say why and stay open, so nothing typed is lost."""
@@ -141,6 +185,8 @@ class SettingsDialog(QDialog):
                 speed=round(self.speed.value(), 2),
                 language=self.language.currentData(),
             )
+            margin = round(self.trim_margin.value(), 2) if self.auto_trim.isChecked() else None
+            self._controller.takes.set_settings(self.take_limit.value(), margin)
         except (SettingsError, VoicesUnavailable) as error:
             self.problem.setText(str(error))
             self.problem.show()
