@@ -136,11 +136,14 @@ def pdf_book(
     header: str = "",
     page_numbers: bool = False,
     title: str = "",
-    password: str = "",
+    password: str | None = None,
+    encryption: str = "RC4",
 ) -> Path:
     """A PDF built line by line: each page is a list of (kind, lines) where kind "h" is a 16 pt
-    heading (a bookmark when `outline`) and "p" a paragraph of 12 pt lines exactly as given."""
+    heading (a bookmark when `outline`) and "p" a paragraph of 12 pt lines exactly as given.
+    `password`: encrypted (`encryption`: RC4, AES_128 or AES_256) with that user password."""
     from fpdf import FPDF
+    from fpdf.enums import EncryptionMethod
 
     class Book(FPDF):
         def header(self) -> None:
@@ -159,8 +162,10 @@ def pdf_book(
     if title:
         pdf.set_title(title)
         pdf.set_author("Pat Printer")
-    if password:
-        pdf.set_encryption(owner_password="owner", user_password=password)
+    if password is not None:  # "": only an owner password (the file opens without one)
+        pdf.set_encryption(
+            owner_password="owner", user_password=password, encryption_method=EncryptionMethod[encryption]
+        )
     for page in pages:
         pdf.add_page()
         for kind, lines in page:

@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from book_fixtures import hand_epub, image_only_pdf, nav_document, pdf_book, xhtml
 from narrator_app.core.books import BookImportError, read_book, source
@@ -77,7 +78,14 @@ def test_a_zip_bomb_inside_an_epub_is_refused_before_it_is_unpacked(tmp_path: Pa
 
 def test_an_encrypted_pdf_and_a_scanned_pdf_are_refused(tmp_path: Path) -> None:
     pages = [[("p", ["Secret text."])]]
-    refused(pdf_book(tmp_path / "locked.pdf", pages, outline=False, password="pw"), "encrypted")
+    for method in ("RC4", "AES_128", "AES_256"):
+        locked = tmp_path / f"locked-{method}.pdf"
+        refused(pdf_book(locked, pages, outline=False, password="pw", encryption=method), "encrypted")
+        # Only an owner (permissions) password: it opens without one, as in a reader app.
+        opened = tmp_path / f"owner-{method}.pdf"
+        pdf_book(opened, pages, outline=False, password="", encryption=method)
+        assert PdfReader(str(opened)).is_encrypted, method
+        assert [p for c in read_book(opened).chapters for p in c.paragraphs] == ["Secret text."], method
     refused(image_only_pdf(tmp_path / "scan.pdf"), "has no text layer: it looks like a scanned document")
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n garbage")

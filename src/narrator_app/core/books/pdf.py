@@ -150,11 +150,20 @@ def _outline(reader: PdfReader) -> list[tuple[str, int, float]]:
     return sorted(found, key=lambda mark: (mark[1], -mark[2]))
 
 
+def _opens_without_a_password(reader: PdfReader) -> bool:
+    """Whether an encrypted PDF opens with the empty password, as a reader app opens it: one with
+    only an owner (permissions) password, common for published books (RC4 or AES)."""
+    try:
+        return bool(reader.decrypt(""))
+    except (PyPdfError, NotImplementedError, ValueError, KeyError):
+        return False
+
+
 def read_pdf(data: bytes, name: str, title: str, progress: Progress) -> Book:
     """The book in a PDF file's bytes; BookImportError if encrypted, damaged or without text."""
     try:
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
+        if reader.is_encrypted and not _opens_without_a_password(reader):
             raise BookImportError(
                 f"{name} is encrypted (password-protected); Narrator cannot read it. Remove the "
                 "protection (save an unprotected copy) and import that."
