@@ -228,3 +228,18 @@ def test_generate_all_of_one_chapter_queues_only_its_segments(
     assert all(c.segments.get(s.id).audio_file for s in mine) and c.segments.get(first.id).audio_file is None
     (status,) = [s for s in c.chapters.statuses() if s.chapter.id == other.id]
     assert status.ready == 2 and status.missing == 0 and status.duration > 0
+
+
+def test_a_heading_too_long_for_a_chapter_name_is_shortened_and_read_whole(
+    make_controller, fake_model_dir: Path, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    c = make_controller(fake_model_dir, FakeKokoro())
+    heading = " ".join(["A very long heading word"] * 26)  # 649 characters
+    source = tmp_path / "long.md"
+    source.write_text(f"# {heading}\n\nThe text of it.\n\n# Short\n\nMore text.\n", encoding="utf-8")
+    imported = c.chapters.import_book(read_book(source), source="long.md")
+    titles = [chapter.title for chapter in imported]
+    assert len(titles[0]) <= 500 and titles[0].endswith("…") and heading.startswith(titles[0][:-1])
+    assert titles[1] == "Short"
+    first = [c.segments.get(i).text for i in imported[0].segment_ids]
+    assert first == [heading, "The text of it."]  # nothing lost: the heading is read whole

@@ -211,10 +211,11 @@ class ChapterCommands:
             else:
                 plan = []
                 for chapter in chosen:
-                    title = _title(chapter.title or "Untitled chapter")
-                    texts = ([title] if title_segments and chapter.title else []) + split_all(
-                        list(chapter.paragraphs), limit
-                    )
+                    heading = " ".join(chapter.title.split())
+                    title = _title(_shortened(heading) if heading else "Untitled chapter")
+                    # The heading is read whole as its own segment; the chapter's name is shortened.
+                    spoken = split_all([heading], limit) if title_segments and heading else []
+                    texts = spoken + split_all(list(chapter.paragraphs), limit)
                     plan.append((title, texts))
                 placeholder = self._placeholder()
                 ids = self._repo.chapters.add_book(project.id, plan)
@@ -267,6 +268,16 @@ def _chapterless(book: Book, source: str) -> bool:
     if book.source_format == "text":
         return True
     return len(book.chapters) == 1 and book.chapters[0].title in ("", Path(source).stem)
+
+
+def _shortened(heading: str) -> str:
+    """A book's heading as a chapter's name: whole when it fits MAX_TITLE, else cut at a word end
+    with an ellipsis (the whole heading is still read, as the chapter's first segment)."""
+    if len(heading) <= MAX_TITLE:
+        return heading
+    cut = heading[: MAX_TITLE - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > MAX_TITLE // 2 else cut).rstrip(" ,;:.") + "…"
 
 
 def _title(title: str) -> str:

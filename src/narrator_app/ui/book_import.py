@@ -10,6 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QMainWindow, QProgressDialog
 
+from narrator_app.app.chapter_commands import ChapterError
 from narrator_app.app.workers import (
     Deadline,
     Worker,
@@ -138,7 +139,11 @@ class BookImport(QObject):
             return
         picked, limit = answer
         save_import_limit(data_dir, limit)
-        imported = self._controller.chapters.import_book(book, picked, limit=limit, source=path.name)
+        try:
+            imported = self._controller.chapters.import_book(book, picked, limit=limit, source=path.name)
+        except ChapterError as error:  # nothing was added (one transaction)
+            self._window.show_message(f"{path.name} was not imported: {error}", Kind.WARNING)
+            return
         ids = [i for chapter in imported for i in chapter.segment_ids]
         if ids:
             self._window.select_segment(ids[0])
