@@ -103,9 +103,17 @@ def hand_epub(
 
 
 def ebooklib_epub(
-    path: Path, chapters: Sequence[tuple[str, str]], *, nav: bool, title: str = "Written"
+    path: Path,
+    chapters: Sequence[tuple[str, str]],
+    *,
+    nav: bool,
+    title: str = "Written",
+    cover: bytes | None = None,
+    date: str = "",
+    description: str = "",
 ) -> Path:
-    """An EPUB written by ebooklib: (title, body markup) chapters, an NCX, and a nav document if `nav`."""
+    """An EPUB written by ebooklib: (title, body markup) chapters, an NCX, and a nav document if `nav`;
+    `cover` (a picture's bytes) as EPUB 3's cover-image and EPUB 2's <meta name="cover">."""
     from ebooklib import epub
 
     book = epub.EpubBook()
@@ -113,6 +121,12 @@ def ebooklib_epub(
     book.set_title(title)
     book.set_language("en")
     book.add_author("Bea Author")
+    if cover is not None:
+        book.set_cover("cover.png", cover, create_page=False)
+    if date:
+        book.add_metadata("DC", "date", date)
+    if description:
+        book.add_metadata("DC", "description", description)
     items = []
     for n, (chapter_title, body) in enumerate(chapters, 1):
         item = epub.EpubHtml(title=chapter_title, file_name=f"chap_{n}.xhtml", lang="en")

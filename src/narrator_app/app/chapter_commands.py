@@ -10,8 +10,11 @@ from pathlib import Path
 from narrator_app.app.session import Session
 from narrator_app.app.undo import UndoHistory
 from narrator_app.core.books import Book
+from narrator_app.core.books.model import MAX_COVER_BYTES
 from narrator_app.core.rules import AudioStatus, Refusal, RefusalReason
+from narrator_app.core.safe_read import FileRefused, read_regular_file
 from narrator_app.core.textimport import DEFAULT_LIMIT, split_all
+from narrator_app.engine.book_audio import cover_kind
 from narrator_app.store import BookDetails, ChapterRecord, ProjectRecord, Repository, SegmentRecord
 
 MAX_TITLE = 500
@@ -247,6 +250,8 @@ class ChapterCommands:
         return self._repo.chapters.set_book_details(self._project.id, details)
 
     def _fill_details(self, book: Book) -> None:
+        """A project's first book gives it its details (title, author, year, description, language,
+        cover); details the user set are never replaced."""
         current = self.book_details()
         if current.title or current.author:
             return
@@ -255,12 +260,27 @@ class ChapterCommands:
                 title=book.title,
                 author=book.author,
                 narrator=current.narrator,
-                year=current.year,
+                year=current.year or book.year,
                 genre=current.genre,
-                description=current.description,
+                description=current.description or book.description,
                 language=book.language or current.language,
+                cover=current.cover if current.cover is not None else book.cover,
             )
         )
+
+
+def load_cover(path: Path) -> bytes:
+    """A cover picture for Book details: a regular JPEG or PNG file of at most 20 MB, else
+    ChapterError with the reason."""
+    try:
+        data = read_regular_file(path, MAX_COVER_BYTES, "cover pictures")
+    except FileRefused as error:
+        raise ChapterError(str(error).replace("imported", "changed")) from error
+    except OSError as error:
+        raise ChapterError(f"Cannot read {path.name}: {error.strerror or error}.") from error
+    if cover_kind(data) is None:
+        raise ChapterError(f"{path.name} is not a JPEG or PNG picture; choose a .jpg or .png file.")
+    return data
 
 
 def _chapterless(book: Book, source: str) -> bool:

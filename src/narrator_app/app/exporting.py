@@ -76,6 +76,8 @@ class ExportRequest:
             genre=tag("genre"),
             description=tag("description"),
             cover=self.cover,
+            # No --cover (or chosen in the dialog): the project's own picture, from Book details.
+            cover_data=None if self.cover is not None else getattr(details, "cover", None),
         )
         return BookOptions(
             self.out_path,

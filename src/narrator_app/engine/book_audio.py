@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +46,7 @@ class BookTags:
     genre: str = ""
     description: str = ""
     cover: Path | None = None
+    cover_data: bytes | None = field(default=None, repr=False)  # when `cover` is None: the picture itself
 
 
 @dataclass(frozen=True)
@@ -91,18 +92,31 @@ class BookLayout:
         return last.start + last.frames - chapter.start
 
 
-def read_cover(path: Path | None) -> Cover | None:
-    """The cover's bytes, refused unless it is a JPEG or a PNG."""
+def cover_kind(data: bytes) -> str | None:
+    """ "jpeg" or "png" from the picture's first bytes, None for anything else."""
+    return next((kind for magic, kind in COVER_TYPES.items() if data.startswith(magic)), None)
+
+
+def read_cover(path: Path | None, data: bytes | None = None) -> Cover | None:
+    """The cover from `path`, else from `data` (the project's own picture); refused unless it is a
+    JPEG or a PNG."""
     if path is None:
-        return None
+        if data is None:
+            return None
+        kind = cover_kind(data)
+        if kind is None:
+            raise ExportError(
+                "The project's cover is not a JPEG or PNG image; choose another in Book details."
+            )
+        return Cover(data, kind)
     try:
         data = path.read_bytes()
     except OSError as error:
         raise ExportError(f"Cannot read the cover {path}: {error.strerror or error}.") from error
-    for magic, kind in COVER_TYPES.items():
-        if data.startswith(magic):
-            return Cover(data, kind)
-    raise ExportError(f"The cover {path} is not a JPEG or PNG image; choose a .jpg or .png file.")
+    kind = cover_kind(data)
+    if kind is None:
+        raise ExportError(f"The cover {path} is not a JPEG or PNG image; choose a .jpg or .png file.")
+    return Cover(data, kind)
 
 
 def plan_book(chapters: Sequence[BookChapter], *, pause: float, chapter_pause: float) -> BookLayout:

@@ -192,7 +192,7 @@ def export_m4b(
     tags = tags or BookTags()
     check_encoding("m4b", sample_rate, bitrate)
     check_target(out_path, "m4b")
-    cover = read_cover(tags.cover)
+    cover = read_cover(tags.cover, tags.cover_data)
     layout = plan_book(chapters, pause=pause, chapter_pause=chapter_pause)
     passes = 2 if loudness is not None else 1
     progress = Progress(layout.total_frames * passes, on_progress)

@@ -101,7 +101,7 @@ def export_chapter_files(
     check_encoding(fmt, sample_rate, bitrate)
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(f"{out_dir} is a file; give a folder for the chapters' files.")
-    cover = read_cover(tags.cover)
+    cover = read_cover(tags.cover, tags.cover_data)
     layout = plan_book(chapters, pause=pause, chapter_pause=0.0)
     stem = safe_file_stem(playlist_name or tags.title) or "Playlist"
     playlist = out_dir / (stem if stem.lower().endswith(".m3u") else f"{stem}.m3u")

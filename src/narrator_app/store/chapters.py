@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from narrator_app.store.models import Chapter, Project, Segment
+from narrator_app.store.models import BookCover, Chapter, Project, Segment
 from narrator_app.store.records import BookDetails, ChapterRecord
 
 _BOOK_FIELDS = ("title", "author", "narrator", "year", "genre", "description", "language")
@@ -241,7 +241,11 @@ class Chapters:
             row = session.get(Project, project_id)
             if row is None:
                 return BookDetails()
-            return BookDetails(**{name: getattr(row, f"book_{name}") or "" for name in _BOOK_FIELDS})
+            cover = session.get(BookCover, project_id)
+            return BookDetails(
+                **{name: getattr(row, f"book_{name}") or "" for name in _BOOK_FIELDS},
+                cover=None if cover is None else cover.data,
+            )
 
     def set_book_details(self, project_id: int, details: BookDetails) -> BookDetails:
         with self._sessions.begin() as session:
@@ -250,4 +254,11 @@ class Chapters:
                 return BookDetails()
             for name in _BOOK_FIELDS:
                 setattr(row, f"book_{name}", getattr(details, name))
+            cover = session.get(BookCover, project_id)
+            if details.cover is None and cover is not None:
+                session.delete(cover)
+            elif details.cover is not None and cover is None:
+                session.add(BookCover(project_id=project_id, data=details.cover))
+            elif details.cover is not None and cover is not None and cover.data != details.cover:
+                cover.data = details.cover
             return details

@@ -5,7 +5,7 @@ ORM objects never leave a Session; these do, and they are safe to pass between t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 
@@ -58,6 +58,7 @@ class BookDetails:
     genre: str = ""
     description: str = ""
     language: str = ""
+    cover: bytes | None = field(default=None, repr=False)  # a JPEG or PNG picture, or none
 
 
 @dataclass(frozen=True, slots=True)

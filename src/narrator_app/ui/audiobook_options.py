@@ -65,7 +65,11 @@ class AudiobookOptions(QWidget):
         self.description = QLineEdit(details.description, self)
         self.cover = QLineEdit(self)
         self.cover.setObjectName("exportCover")
-        self.cover.setPlaceholderText("No cover (JPEG or PNG)")
+        self.cover.setPlaceholderText(
+            "The project's cover (File → Book details); or choose another"
+            if getattr(details, "cover", None)
+            else "No cover (JPEG or PNG); File → Book details keeps one for the project"
+        )
         choose = QPushButton("C&hoose…", self)
         choose.clicked.connect(self._choose_cover)
         cover_row = QHBoxLayout()

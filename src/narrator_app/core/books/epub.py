@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
@@ -24,11 +25,13 @@ from typing import Any
 from urllib.parse import unquote
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from narrator_app.core.books import frontmatter, markup
 from narrator_app.core.books.epub_archive import open_checked
 from narrator_app.core.books.errors import BookImportError
-from narrator_app.core.books.model import Book, Chapter, Progress
+from narrator_app.core.books.model import MAX_COVER_BYTES, Book, Chapter, Progress
+from narrator_app.engine.book_audio import cover_kind
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -96,6 +99,9 @@ def read_epub(data: bytes, name: str, progress: Progress) -> Book:
         chapters=chapters,
         source_format="epub",
         language=_first(book, "language") or None,
+        year=_year(_first(book, "date")),
+        description=_plain(_first(book, "description")),
+        cover=_cover(book),
     )
 
 
@@ -218,6 +224,46 @@ def _first(book: Any, name: str) -> str:
     except KeyError:
         return ""
     return next((markup.clean(value) for value, _ in values if value and markup.clean(value)), "")
+
+
+def _year(date: str) -> str:
+    """The year of a DC date ("2008-05-01", "2008", "May 2008"), or ""."""
+    found = re.search(r"\b(1[5-9]\d\d|2\d\d\d)\b", date)
+    return found.group(1) if found else ""
+
+
+def _plain(text: str) -> str:
+    """A description without its markup (publishers often put HTML paragraphs in it)."""
+    if "<" not in text:
+        return text
+    try:
+        return markup.clean(lxml_html.fromstring(text).text_content())
+    except (etree.LxmlError, ValueError):
+        return text
+
+
+def _cover(book: Any) -> bytes | None:
+    """The cover picture: EPUB 3's cover-image item, else EPUB 2's <meta name="cover">, else an
+    image named cover; only a JPEG or PNG (what an audiobook's tags can hold)."""
+    candidates = list(book.get_items_of_type(ebooklib.ITEM_COVER))
+    try:
+        metas = book.get_metadata("OPF", "cover")
+    except KeyError:
+        metas = []
+    for _value, attrs in metas:
+        item = book.get_item_with_id((attrs or {}).get("content", ""))
+        if item is not None:
+            candidates.append(item)
+    candidates += [
+        item
+        for item in book.get_items_of_type(ebooklib.ITEM_IMAGE)
+        if "cover" in (item.get_id() or "").lower() or "cover" in PurePosixPath(item.get_name()).stem.lower()
+    ]
+    for item in candidates:
+        data = item.get_content() or b""
+        if len(data) <= MAX_COVER_BYTES and cover_kind(data) is not None:
+            return bytes(data)
+    return None
 
 
 def _authors(book: Any) -> str:

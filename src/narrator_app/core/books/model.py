@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from narrator_app.core.books.errors import ImportCancelled
+
+MAX_COVER_BYTES = 20 * 1_048_576  # a cover picture, at most (a 3000 x 3000 JPEG is 1-3 MB)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class Book:
     chapters: tuple[Chapter, ...]
     source_format: str
     language: str | None = None
+    # From the metadata where the format has it (EPUB): the year published, the description, and
+    # the cover picture (JPEG or PNG bytes).
+    year: str = ""
+    description: str = ""
+    cover: bytes | None = field(default=None, repr=False)
 
     @property
     def words(self) -> int:
