@@ -89,6 +89,24 @@ def test_the_model_dialog_speaks_plainly(
     assert compact == "Compact — kokoro-v1.0.int8.onnx (92.4 MB)"  # the size the file shows in use
 
 
+def test_every_size_told_before_a_download_is_in_the_same_megabytes() -> None:
+    """One file, one size: `models download --help` and the guide said "about 88 MB" (MiB) for the
+    file the dialog and `models status` show as 92.4 MB."""
+    import subprocess
+    import sys
+
+    from narrator_app.engine.download import OFFICIAL_FILES
+
+    int8 = OFFICIAL_FILES["kokoro-v1.0.int8.onnx"]
+    assert int8.size is not None and int8.approx_size == f"about {round(int8.size / 1e6)} MB"
+    helped = subprocess.run(
+        [sys.executable, "-m", "narrator_app", "models", "download", "--help"], capture_output=True, text=True
+    )
+    assert "int8 (about 92 MB" in " ".join(helped.stdout.split()), helped.stdout
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "user-guide.md").read_text(encoding="utf-8")
+    assert "88 MB" not in guide and "about 92 MB" in guide
+
+
 # -- 4: Play without an output device says so; "it plays once it is ready" -------------------------
 def test_play_without_an_output_device_says_so(
     qtbot, make_window: MakeWindow, fake_model_dir: Path, fake_kokoro: FakeKokoro

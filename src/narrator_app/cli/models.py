@@ -42,7 +42,7 @@ def add_model_commands(sub: Any, common: argparse.ArgumentParser) -> None:
         "--variant",
         choices=tuple(VARIANTS),
         default="int8",
-        help="fp32 (about 310 MB), fp16 (about 169 MB) or int8 (about 88 MB, the default)",
+        help="fp32 (about 325 MB), fp16 (about 177 MB) or int8 (about 92 MB, the default)",
     )
 
 

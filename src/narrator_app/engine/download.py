@@ -45,23 +45,23 @@ class OfficialFile:
 OFFICIAL_FILES = {
     "kokoro-v1.0.onnx": OfficialFile(
         "kokoro-v1.0.onnx",
-        "about 310 MB",
+        "about 325 MB",
         sha256="7d5df8ecf7d4b1878015a32686053fd0eebe2bc377234608764cc0ef3636a6c5",
     ),
     "kokoro-v1.0.fp16.onnx": OfficialFile(
         "kokoro-v1.0.fp16.onnx",
-        "about 169 MB",
+        "about 177 MB",
         sha256="c1610a859f3bdea01107e73e50100685af38fff88f5cd8e5c56df109ec880204",
     ),
     "kokoro-v1.0.int8.onnx": OfficialFile(
         "kokoro-v1.0.int8.onnx",
-        "about 88 MB",
+        "about 92 MB",
         size=92_361_271,
         sha256="6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb",
     ),
     "voices-v1.0.bin": OfficialFile(
         "voices-v1.0.bin",
-        "about 27 MB",
+        "about 28 MB",
         sha256="bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d",
     ),
 }
