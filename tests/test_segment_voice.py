@@ -172,3 +172,28 @@ def test_undoing_a_delete_brings_the_segment_back_with_its_own_voice(
     assert not isinstance(controller.segments.delete(record.id), Refusal)
     assert not isinstance(controller.edits.undo(), Refusal)
     assert controller.segments.get(record.id).voice == "am_michael"  # type: ignore[union-attr]
+
+
+def test_set_voice_shows_a_blend_of_installed_voices_and_the_bundled_voices_note(
+    qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QInputDialog, QWidget
+
+    from narrator_app.ui.segment_voice import ask_voice
+
+    asked: list[str] = []
+
+    def get_item(parent, title, label, items, current, editable):  # type: ignore[no-untyped-def]
+        asked.append(label)
+        return items[current], True
+
+    monkeypatch.setattr(QInputDialog, "getItem", staticmethod(get_item))
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    ask = ask_voice(parent)
+    ask("", ["jf_alpha", "jm_kumo"])
+    ask("", ["af_heart", "am_michael"])
+    bundled, official = asked
+    assert "jf_alpha:2,jm_kumo:1" in bundled and "af_bella" not in bundled
+    assert "Japanese voices read English well" in bundled and "54 official voices" in bundled
+    assert "af_heart:2,am_michael:1" in official and "Japanese" not in official

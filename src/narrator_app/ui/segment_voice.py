@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from narrator_app.app.controller import Controller
 from narrator_app.app.errors import VoicesUnavailable
 from narrator_app.ui.segment_model import Column, SegmentTableModel
+from narrator_app.ui.settings_dialog import blend_example, bundled_voices_note
 
 DEFAULT_LABEL = "(the global voice)"
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -73,10 +74,13 @@ def ask_voice(parent: QWidget) -> AskVoice:
         items = [DEFAULT_LABEL, *voices]
         if current and current not in items:
             items.append(current)
+        example = blend_example(voices)
+        prompt = "Voice for the selected segments" + (f" (or a blend such as {example})" if example else "")
+        note = bundled_voices_note(voices)
         text, ok = QInputDialog.getItem(
             parent,
             "Segment voice",
-            "Voice for the selected segments (or a blend such as af_bella:2,af_sky:1):",
+            f"{prompt}:" + (f"\n\n{note}" if note else ""),
             items,
             items.index(current) if current in items else 0,
             True,

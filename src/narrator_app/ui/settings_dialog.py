@@ -50,6 +50,11 @@ def bundled_voices_note(voices: Sequence[str]) -> str:
     )
 
 
+def blend_example(voices: Sequence[str]) -> str:
+    """A blend of two of the installed voices, to show how one is written ("" with fewer than two)."""
+    return f"{voices[0]}:2,{voices[1]}:1" if len(voices) >= 2 else ""
+
+
 class SettingsDialog(QDialog):
     def __init__(
         self,
@@ -69,7 +74,7 @@ class SettingsDialog(QDialog):
         self.voice.setAccessibleName("Voice")
         # Editable: a blend of installed voices, such as af_bella:2,af_sky:1, can be typed.
         self.voice.setEditable(True)
-        self.voice.setToolTip("A voice, or a blend of voices with weights: af_bella:2,af_sky:1")
+        self.voice.setToolTip("A voice, or a blend of voices with weights, such as af_bella:2,af_sky:1")
         self._voice_problem = ""
         try:
             voices = controller.settings.available_voices()
@@ -77,6 +82,10 @@ class SettingsDialog(QDialog):
             voices = ()
             self._voice_problem = str(error)
         self.voice.addItems(list(voices))
+        if blend_example(voices):
+            self.voice.setToolTip(
+                f"A voice, or a blend of voices with weights, such as {blend_example(voices)}"
+            )
         if settings.default_voice_id:
             self.voice.setCurrentText(settings.default_voice_id)
         self.voice.setEnabled(bool(voices))
