@@ -1,14 +1,19 @@
-"""How long read_book takes on a 150,000-word, 40-chapter EPUB (issue 14, Speed). Not a test:
+"""How long a 150,000-word, 40-chapter EPUB takes to import (issue 14, Speed). Not a test:
 
     PYTHONPATH=src python bench/book_import.py
 
-Builds the EPUB with ebooklib in a temporary folder, then prints the median of three timed reads.
+Builds the EPUB with ebooklib in a temporary folder, then prints the median of three timed reads
+(read_book: the chapters and paragraphs) and of three whole command-line imports into a new data
+folder each (`narrator-app import book.epub`: start-up, the read, the segments written), wall time.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -67,6 +72,23 @@ def main() -> int:
         print(
             f"read_book: {len(body)} chapters, {book.words} words, {path.stat().st_size / 1e6:.1f} MB: "
             f"median {statistics.median(times):.3f} s of {RUNS} ({', '.join(f'{t:.3f}' for t in times)})"
+        )
+        whole = []
+        for run in range(RUNS):
+            started = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-m", "narrator_app", "--data-dir", str(Path(folder) / f"d{run}")]
+                + ["--json", "import", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+            )
+            whole.append(time.perf_counter() - started)
+            added = json.loads(done.stdout.strip().splitlines()[-1])["added"]
+        print(
+            f"narrator-app import: {added} segments added: median {statistics.median(whole):.2f} s of "
+            f"{RUNS} ({', '.join(f'{t:.2f}' for t in whole)})"
         )
         print("command: PYTHONPATH=src python bench/book_import.py")
     return 0

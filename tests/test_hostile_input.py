@@ -162,6 +162,34 @@ def test_export_refuses_devices_pipes_and_its_own_cover_as_targets(
     sock.close()
 
 
+def test_export_write_errors_are_sentences_not_errno_codes(
+    qtbot, narrated, tmp_path: Path, capsys, fake_model_dir: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A folder that is a file, a name too long, a read-only folder: each says so in words."""
+    c = narrated
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine", encoding="utf-8")
+    cases = [
+        (a_file / "book.wav", "is a file, not a folder"),
+        (a_file / "deeper" / "book.m4b", "is a file, not a folder"),
+        (tmp_path / ("x" * 300 + ".wav"), "the name is too long"),
+        (tmp_path / ("y" * 300 + ".m4b"), "the name is too long"),
+    ]
+    for out, said in cases:  # the window's way
+        qtbot.waitUntil(lambda: not c.exports.running)
+        fmt = out.suffix.lstrip(".")
+        with qtbot.waitSignal(c.exports.failed, timeout=20_000) as failed:
+            assert c.exports.start(ExportRequest(out, fmt=fmt))[1]
+        message = failed.args[0]
+        assert said in message and "Errno" not in message, (out, message)
+    c.shutdown()
+    base = ["--data-dir", str(c.data_dir), "--model-dir", str(fake_model_dir), "export"]
+    for out, said in cases:
+        code, answer = _cli(capsys, *base, "--out", str(out))
+        assert code != 0 and said in answer["message"] and "Errno" not in answer["message"], (out, answer)
+    assert a_file.read_text(encoding="utf-8") == "mine"
+
+
 # -- 2. install replaces only the files it writes -----------------------------------------------------
 def test_installing_keeps_every_other_file_of_the_model_folder_and_uses_the_new_ones(tmp_path: Path) -> None:
     folder = tmp_path / "models"

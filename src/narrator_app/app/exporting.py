@@ -21,6 +21,7 @@ from narrator_app.core.recovery import pending_export
 from narrator_app.core.rules import AudioStatus, is_blank
 from narrator_app.core.script import ScriptError, parse_script
 from narrator_app.engine.book_audio import BookTags
+from narrator_app.engine.disk_space import write_failure
 from narrator_app.engine.export import ExportCancelled, ExportError, ExportItem
 from narrator_app.engine.m4b import DEFAULT_CHAPTER_PAUSE
 from narrator_app.logs import error_for_log
@@ -144,6 +145,9 @@ class ExportJob:
             state.emit(self._signals.failed, "Export cancelled; nothing was written.", True)
         except ExportError as error:
             state.emit(self._signals.failed, str(error), False)
+        except OSError as error:  # e.g. the journal or a folder: said in words, not "[Errno 36]"
+            log.warning("Export failed: %s", error)
+            state.emit(self._signals.failed, write_failure(req.out_path, error), False)
         except Exception as error:  # never let an exception escape a worker thread
             log.error("Export crashed: %s", error_for_log(error))
             state.emit(self._signals.failed, f"Export failed: {error}", False)

@@ -27,6 +27,7 @@ from narrator_app.engine.cues import (
     sentence_cues,
     write_subtitles,
 )
+from narrator_app.engine.disk_space import write_failure
 from narrator_app.engine.export import (
     FORMATS,
     SAMPLE_RATE,
@@ -231,7 +232,7 @@ def _levelled_narration(
                 sink.write(limiter.flush())
             os.replace(tmp, out)
     except (OSError, RuntimeError, sf.LibsndfileError) as error:
-        raise ExportError(f"Cannot write {out}: {error}") from error
+        raise ExportError(write_failure(out, error)) from error
     return layout.duration, level.gain_db
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narrator_app.engine.book_audio import BookLayout
+from narrator_app.engine.disk_space import write_failure
 from narrator_app.engine.export import (
     SAMPLE_RATE,
     SUBTITLE_FORMATS,
@@ -171,5 +172,5 @@ def write_subtitles(cues: Sequence[Cue], path: Path, kind: str) -> Path:
             tmp.write_text(render_subtitles(list(cues), kind, keep_lines=True), encoding="utf-8")
             tmp.replace(path)
     except OSError as error:
-        raise ExportError(f"Cannot write {path}: {error}") from error
+        raise ExportError(write_failure(path, error)) from error
     return path

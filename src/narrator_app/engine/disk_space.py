@@ -64,3 +64,27 @@ def write_probe_error(folder: Path) -> OSError | None:
         except OSError:
             pass
     return None
+
+
+def write_failure(path: Path, error: BaseException) -> str:
+    """A sentence for a failed write of `path` (an export's file): what went wrong in plain words,
+    never "[Errno 17] File exists". A full disk names its folder (no_space_message)."""
+    name = getattr(error, "filename", None)
+    folder = Path(name).parent if isinstance(name, str) and name else path.parent
+    if is_no_space(error, folder):
+        return no_space_message(folder, f"The export {path.name}")
+    code = getattr(error, "errno", None)
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None and code in (errno.EEXIST, errno.ENOTDIR, None):
+        reason = f"{blocking} is a file, not a folder; choose a folder to write in"
+    elif code == errno.ENAMETOOLONG:
+        reason = "the name is too long for the disk (at most 255 bytes a name); choose a shorter one"
+    elif code in (errno.EACCES, errno.EPERM):
+        reason = f"there is no permission to write in {folder}; choose another folder"
+    elif code == errno.EROFS:
+        reason = f"{folder} is on a read-only disk; choose another folder"
+    elif code == errno.EISDIR:
+        reason = "it is a folder; give the name of the file to write"
+    else:
+        reason = str(getattr(error, "strerror", None) or error)
+    return f"Cannot write {path}: {reason}."

@@ -17,7 +17,7 @@ import numpy as np
 import soundfile as sf
 
 from narrator_app.engine.audio_files import create_temp_beside
-from narrator_app.engine.disk_space import is_no_space, no_space_message
+from narrator_app.engine.disk_space import write_failure
 from narrator_app.engine.trim import trim_frames
 
 SAMPLE_RATE = 24_000
@@ -68,12 +68,6 @@ def segment_file_name(number: int, text: str, fmt: str) -> str:
     """'003 The lighthouse keeper climbed.mp3': the number keeps the order, a few words say which."""
     words = _UNSAFE.sub("", " ".join(text.split()[:6])).strip()[:60].strip()
     return f"{number:03d} {words}.{fmt}" if words else f"{number:03d}.{fmt}"
-
-
-def _folder_of(error: BaseException, out_path: Path) -> Path:
-    """The folder of the file a write error names, else the export's."""
-    name = getattr(error, "filename", None)
-    return Path(name).parent if isinstance(name, str) and name else out_path.parent
 
 
 def subtitle_path(out_path: Path, subtitles: str) -> Path:
@@ -211,10 +205,7 @@ def export_narration(
         if isinstance(error, (ExportCancelled, ExportError)):
             raise
         if isinstance(error, (OSError, RuntimeError, sf.LibsndfileError)):
-            folder = _folder_of(error, out_path)
-            if is_no_space(error, folder):
-                raise ExportError(no_space_message(folder, f"The export {out_path.name}")) from error
-            raise ExportError(f"Cannot write {out_path}: {error}") from error
+            raise ExportError(write_failure(out_path, error)) from error
         raise
     return ExportResult(
         out_path, position / SAMPLE_RATE, len(items), subtitle_file, tuple(final for _p, final in pieces)

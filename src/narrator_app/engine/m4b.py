@@ -34,6 +34,7 @@ from narrator_app.engine.book_audio import (
     plan_book,
     read_cover,
 )
+from narrator_app.engine.disk_space import write_failure
 from narrator_app.engine.export import SAMPLE_RATE, ExportCancelled, ExportError, temporary_beside
 from narrator_app.engine.levelling import level_book
 from narrator_app.engine.loudness import LoudnessTarget, Measurement, PeakLimiter, gain_db
@@ -212,5 +213,5 @@ def export_m4b(
     except (ExportCancelled, ExportError):
         raise
     except (OSError, av.FFmpegError, mutagen.MutagenError) as error:
-        raise ExportError(f"Cannot write {out_path}: {error}") from error
+        raise ExportError(write_failure(out_path, error)) from error
     return AudiobookResult(out_path, layout.duration, marks, level.measurement, level.gain_db, peak)
