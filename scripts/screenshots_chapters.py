@@ -87,6 +87,31 @@ CHAPTERS = [
 ]
 
 
+def cover_png() -> bytes:
+    """A plain cover: the title on a dark blue ground, 600 x 900 pixels."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    image = QImage(600, 900, QImage.Format.Format_RGB32)
+    image.fill(QColor(24, 46, 92))
+    painter = QPainter(image)
+    painter.setPen(QColor(240, 220, 160))
+    painter.setFont(QFont("DejaVu Serif", 40))
+    painter.drawText(
+        QRect(40, 200, 520, 400),
+        Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+        "Alice's Adventures in Wonderland",
+    )
+    painter.setFont(QFont("DejaVu Serif", 24))
+    painter.drawText(QRect(40, 700, 520, 80), Qt.AlignmentFlag.AlignCenter, "Lewis Carroll")
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "PNG")
+    return bytes(data.data())
+
+
 def build_epub(path: Path) -> Path:
     from ebooklib import epub
 
@@ -95,6 +120,8 @@ def build_epub(path: Path) -> Path:
     book.set_title("Alice's Adventures in Wonderland")
     book.set_language("en")
     book.add_author("Lewis Carroll")
+    book.add_metadata("DC", "date", "1865-11-26")
+    book.set_cover("cover.png", cover_png(), create_page=False)  # the import takes it into Book details
     items = []
     for n, (title, body) in enumerate(CHAPTERS, 1):
         item = epub.EpubHtml(title=title, file_name=f"chapter_{n}.xhtml", lang="en")
@@ -163,7 +190,6 @@ def main() -> int:
 
         dialog = BookDetailsDialog(c.chapters.book_details(), window)
         dialog.fields["narrator"].setText("Kokoro (af_heart)")
-        dialog.fields["year"].setText("1865")
         dialog.fields["genre"].setText("Children's fiction")
         dialog.show()
         save_window(dialog, "images/book-details.png")

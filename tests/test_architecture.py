@@ -33,50 +33,21 @@ PACKAGE = ROOT / "src" / "narrator_app"
 
 
 def _import_cycles() -> list[list[str]]:
-    """Groups of narrator_app modules that import each other at run time (Tarjan's strongly
-    connected components; imports under TYPE_CHECKING are left out, imports inside functions kept)."""
+    """Groups of narrator_app modules that import each other at run time (scripts/check_import_cycles.py:
+    grimp's graph without the imports under TYPE_CHECKING, imports inside functions kept)."""
+    import importlib.util
+
     import grimp
 
-    graph = grimp.build_graph("narrator_app", exclude_type_checking_imports=True)
-    edges = {
-        module: sorted(
-            imported
-            for imported in graph.find_modules_directly_imported_by(module)
-            if imported.startswith("narrator_app")
-        )
-        for module in graph.modules
-    }
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    cycles: list[list[str]] = []
-
-    def visit(module: str) -> None:
-        index[module] = low[module] = len(index)
-        stack.append(module)
-        on_stack.add(module)
-        for imported in edges[module]:
-            if imported not in index:
-                visit(imported)
-                low[module] = min(low[module], low[imported])
-            elif imported in on_stack:
-                low[module] = min(low[module], index[imported])
-        if low[module] == index[module]:
-            group = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                group.append(member)
-                if member == module:
-                    break
-            if len(group) > 1:
-                cycles.append(sorted(group))
-
-    for module in sorted(edges):
-        if module not in index:
-            visit(module)
-    return cycles
+    spec = importlib.util.spec_from_file_location(
+        "check_import_cycles", ROOT / "scripts" / "check_import_cycles.py"
+    )
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    graph = grimp.build_graph("narrator_app", exclude_type_checking_imports=True, cache_dir=None)
+    found: list[list[str]] = script.cycles(graph)
+    return found
 
 
 def test_no_module_imports_itself_round_a_cycle() -> None:
