@@ -243,3 +243,28 @@ def test_a_heading_too_long_for_a_chapter_name_is_shortened_and_read_whole(
     assert titles[1] == "Short"
     first = [c.segments.get(i).text for i in imported[0].segment_ids]
     assert first == [heading, "The text of it."]  # nothing lost: the heading is read whole
+
+
+def test_generate_all_of_one_chapter_on_the_command_line(
+    tmp_path: Path, real_model_dir: Path, capsys, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from narrator_app.cli import main
+
+    def cli(*args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
+        code = main(["--data-dir", str(tmp_path / "d"), "--model-dir", str(real_model_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+    code, one = cli("chapters", "add", "One")
+    code, two = cli("chapters", "add", "Two")
+    ids = {}
+    for title, chapter in (("a", one), ("b", one), ("c", two)):
+        code, added = cli("segments", "add", f"Word {title}.", "--chapter", str(chapter["id"]))
+        ids[title] = added["id"]
+    code, done = cli("generate-all", "--chapter", str(two["id"]))
+    assert code == 0 and done["queued"] == 1 and done["completed"] == 1, done
+    code, listed = cli("segments", "list")
+    status = {s["id"]: s["audio_status"] for s in listed["segments"]}
+    assert (status[ids["a"]], status[ids["b"]], status[ids["c"]]) == ("none", "none", "ready")
+    code, chapters = cli("chapters", "list")
+    counts = {c["id"]: (c["ready"], c["missing"]) for c in chapters["chapters"]}
+    assert counts[one["id"]] == (0, 2) and counts[two["id"]] == (1, 0)
