@@ -339,5 +339,9 @@ def test_the_take_limit_and_auto_trim_are_set_in_settings_and_on_the_command_lin
     for bad in (["--take-limit", "0"], ["--take-limit", "101"], ["--auto-trim", "-1"], ["--auto-trim", "x"]):
         code, refused = run(*bad)
         assert code == 2 and refused["status"] == "ERROR", (bad, refused)
+    code, refused = run("--speed", "1.5", "--take-limit", "0")  # all or nothing
+    assert code == 2 and "1 to 100 takes" in refused["message"]
+    code, shown = run()
+    assert shown["tts_speed"] == 1.0 and shown["take_limit"] == 4
     code, shown = run("--auto-trim", "0.3")
     assert code == 0 and (shown["take_limit"], shown["auto_trim_margin"]) == (4, pytest.approx(0.3))

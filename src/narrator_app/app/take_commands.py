@@ -30,6 +30,17 @@ MAX_AUTO_TRIM = 5.0  # seconds of silence auto-trim keeps at either end, at most
 DEFAULT_AUTO_TRIM = 0.25  # what the Settings dialog offers when auto-trim is turned on
 
 
+def check_take_settings(limit: int, auto_trim_margin: float | None) -> None:
+    """SettingsError (with the reason) unless 1 <= limit <= MAX_TAKE_LIMIT and the margin is None
+    (off) or 0 to MAX_AUTO_TRIM seconds."""
+    if not 1 <= limit <= MAX_TAKE_LIMIT:
+        raise SettingsError(f"A segment keeps 1 to {MAX_TAKE_LIMIT} takes; {limit} is not a take limit.")
+    if auto_trim_margin is not None and not 0 <= auto_trim_margin <= MAX_AUTO_TRIM:
+        raise SettingsError(
+            f"The silence kept by auto-trim is 0 to {MAX_AUTO_TRIM:g} seconds; {auto_trim_margin:g} is not."
+        )
+
+
 class TakeCommands:
     def __init__(self, session: Session, edits: UndoHistory) -> None:
         self._session = session
@@ -141,13 +152,7 @@ class TakeCommands:
         """Keep at most `limit` takes per segment from the next render on; trim leading and trailing
         silence beyond `auto_trim_margin` seconds on render (None: off). SettingsError (with the
         reason) when out of range."""
-        if not 1 <= limit <= MAX_TAKE_LIMIT:
-            raise SettingsError(f"A segment keeps 1 to {MAX_TAKE_LIMIT} takes; {limit} is not a take limit.")
-        if auto_trim_margin is not None and not 0 <= auto_trim_margin <= MAX_AUTO_TRIM:
-            raise SettingsError(
-                f"The silence kept by auto-trim is 0 to {MAX_AUTO_TRIM:g} seconds; "
-                f"{auto_trim_margin:g} is not."
-            )
+        check_take_settings(limit, auto_trim_margin)
         try:
             self._takes.set_settings(self._session.project.id, limit, auto_trim_margin)
         except TakeError as error:

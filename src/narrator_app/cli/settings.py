@@ -10,41 +10,34 @@ from narrator_app.cli.common import EXIT_OK, UsageError, emit, model_missing
 
 
 def _auto_trim(text: str) -> float | None:
-    """--auto-trim: "off" or seconds (0 to 5)."""
-    from narrator_app.app.take_commands import MAX_AUTO_TRIM
-
+    """--auto-trim: "off" or seconds (the range is checked with the take limit)."""
     if text.strip().lower() == "off":
         return None
     try:
-        margin = float(text)
+        return float(text)
     except ValueError:
         raise UsageError(f"--auto-trim takes a number of seconds or off; got {text!r}") from None
-    if not 0 <= margin <= MAX_AUTO_TRIM:
-        raise UsageError(
-            f"--auto-trim must be between 0 and {MAX_AUTO_TRIM:g} seconds, or off; got {margin:g}"
-        )
-    return margin
 
 
 def cmd_settings(args: argparse.Namespace, controller: Any) -> int:
     from narrator_app.app.errors import VoicesUnavailable
-    from narrator_app.app.take_commands import MAX_TAKE_LIMIT
+    from narrator_app.app.take_commands import check_take_settings
     from narrator_app.core.rules import SettingsError
 
     limit, margin = controller.takes.settings()
     take_options = args.take_limit is not None or args.auto_trim is not None
-    if args.take_limit is not None and not 1 <= args.take_limit <= MAX_TAKE_LIMIT:
-        raise UsageError(f"--take-limit must be between 1 and {MAX_TAKE_LIMIT}; got {args.take_limit}")
+    new_limit = limit if args.take_limit is None else args.take_limit
     new_margin = margin if args.auto_trim is None else _auto_trim(args.auto_trim)
     try:
+        if take_options:
+            check_take_settings(new_limit, new_margin)  # before anything changes: all or nothing
         if args.voice is None and args.speed is None and args.language is None:
             settings = controller.settings.current()  # shown, not stored: beside a window too
         else:
             settings = controller.settings.update(voice=args.voice, speed=args.speed, language=args.language)
         if take_options:
-            limit = limit if args.take_limit is None else args.take_limit
-            controller.takes.set_settings(limit, new_margin)
-            margin = new_margin
+            controller.takes.set_settings(new_limit, new_margin)
+            limit, margin = new_limit, new_margin
     except SettingsError as error:
         raise UsageError(str(error)) from error
     except VoicesUnavailable as error:

@@ -77,15 +77,7 @@ def level_book(
 ) -> LevelledBook:
     """Measures every segment once, evens them out and gives the book's loudness with those gains."""
     segments = [segment for chapter in layout.chapters for segment in chapter.segments]
-    known: dict[tuple[str, int, int], SegmentLevel] = {}  # a file heard twice is measured once
-    measured = []
-    for segment in segments:
-        key = (str(segment.path), segment.skip, segment.frames)
-        if key not in known:
-            known[key] = measure_segment(segment, should_cancel, advance)
-        elif advance is not None:
-            advance(segment.frames)
-        measured.append(known[key])
+    measured = [measure_segment(segment, should_cancel, advance) for segment in segments]
     if advance is not None:
         advance(layout.total_frames - sum(segment.frames for segment in segments))  # the pauses
     gains_db = even_gains([level.loudness for level in measured])
