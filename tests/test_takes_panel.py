@@ -262,3 +262,21 @@ def test_play_ab_plays_the_two_selected_takes_in_turn(
         (c.takes.path(panel.takes[2]), (0.1, 0.1)),
     ]
     assert window.current_id() == segment.id  # still the same row
+
+
+def test_the_media_player_and_its_output_are_made_in_cpp_not_python(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Objects made from Python take the GIL in every virtual call, and QtMultimedia's threads call
+    the audio output's disconnectNotify() holding a Qt lock: a test run once hung there for good."""
+    from shiboken6 import Shiboken
+
+    from narrator_app.ui.player import AudioPlayer
+
+    player = AudioPlayer()
+    if not player.available:
+        pytest.fail(f"QtMultimedia is needed for this test: {player.unavailable_reason}")
+    media = player._media_player()
+    output = media.audioOutput()
+    assert output is not None
+    assert not Shiboken.createdByPython(media) and not Shiboken.createdByPython(output)
+    player.shutdown()
+    qtbot.waitUntil(lambda: not Shiboken.isValid(media))  # deleted with its output (its child)

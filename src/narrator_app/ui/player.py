@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import cast
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 
@@ -27,6 +28,50 @@ except ImportError as error:  # e.g. libpulse0 missing on Linux
     )
 else:
     _IMPORT_PROBLEM = None
+
+
+# The player and its audio output are made by QML, that is by C++, when QtQml can: objects made from
+# Python are Shiboken wrapper subclasses whose every virtual call takes the GIL first. QtMultimedia's
+# FFmpeg threads destroy their renderer while playback stops, and ~QObject then calls the senders'
+# disconnectNotify() (the audio output's) holding a Qt signal lock; if the GUI thread, holding the
+# GIL, wants that lock meanwhile (any signal, e.g. an action triggered), both wait for ever. Seen
+# once in a test run: stop() triggered right after a play, the renderer thread in
+# QAudioOutputWrapper::disconnectNotify waiting for the GIL.
+_PLAYER_QML = b"import QtMultimedia\nMediaPlayer { audioOutput: AudioOutput {} }"
+
+
+def _native_player(parent: QObject) -> QMediaPlayer | None:
+    """A QMediaPlayer with its QAudioOutput, both made in C++ (by a QML component), parented to
+    `parent`; None when QtQml or its QtMultimedia module is not there."""
+    try:
+        from PySide6.QtCore import QByteArray
+        from PySide6.QtQml import QQmlComponent, QQmlEngine
+        from shiboken6 import Shiboken
+    except ImportError:
+        return None
+    engine = QQmlEngine()
+    component = QQmlComponent(engine)
+    component.setData(QByteArray(_PLAYER_QML), QUrl())
+    made = component.create()
+    if made is None or not made.inherits("QMediaPlayer"):
+        log.warning(
+            "QML could not make the media player (%s); using one made from Python.", component.errorString()
+        )
+        engine.deleteLater()
+        return None
+    # The QML type is a subclass PySide does not know: wrap the same C++ object as a QMediaPlayer.
+    address = Shiboken.getCppPointer(made)[0]
+    Shiboken.invalidate(made)
+    player = cast(QMediaPlayer, Shiboken.wrapInstance(address, QMediaPlayer))
+    player.setParent(parent)
+    engine.setParent(player)  # deleted after the player, which its component made
+    return player
+
+
+def _python_player(parent: QObject) -> QMediaPlayer:
+    player = QMediaPlayer(parent)
+    player.setAudioOutput(QAudioOutput(player))
+    return player
 
 
 class AudioPlayer(QObject):
@@ -52,9 +97,7 @@ class AudioPlayer(QObject):
 
     def _media_player(self) -> QMediaPlayer:
         if self._player is None:
-            self._player = QMediaPlayer(self)
-            self._output = QAudioOutput(self)
-            self._player.setAudioOutput(self._output)
+            self._player = _native_player(self) or _python_player(self)
             # Queued: stop() emits this from inside QMediaPlayer, and a handler that asks the player
             # anything there (the window's actions read is_playing) can deadlock with QtMultimedia's
             # own thread (seen: the test run hung in playbackState() under stop()).
@@ -68,8 +111,7 @@ class AudioPlayer(QObject):
         """Stop and release the media player (closing the window)."""
         if self._player is not None:
             self._player.stop()
-            self._player.deleteLater()
-            self._output.deleteLater()
+            self._player.deleteLater()  # its audio output and QML engine are its children
             self._player = None
 
     def output_problem(self) -> str | None:
