@@ -74,7 +74,6 @@ class SettingsDialog(QDialog):
         self.voice.setAccessibleName("Voice")
         # Editable: a blend of installed voices, such as af_bella:2,af_sky:1, can be typed.
         self.voice.setEditable(True)
-        self.voice.setToolTip("A voice, or a blend of voices with weights, such as af_bella:2,af_sky:1")
         self._voice_problem = ""
         try:
             voices = controller.settings.available_voices()
@@ -82,10 +81,8 @@ class SettingsDialog(QDialog):
             voices = ()
             self._voice_problem = str(error)
         self.voice.addItems(list(voices))
-        if blend_example(voices):
-            self.voice.setToolTip(
-                f"A voice, or a blend of voices with weights, such as {blend_example(voices)}"
-            )
+        example = blend_example(voices) or "af_bella:2,af_sky:1"
+        self.voice.setToolTip(f"A voice, or a blend of voices with weights, such as {example}")
         if settings.default_voice_id:
             self.voice.setCurrentText(settings.default_voice_id)
         self.voice.setEnabled(bool(voices))
